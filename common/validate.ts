@@ -1,0 +1,89 @@
+// Turns zod's issues into messages that name the field, the value and what is allowed.
+import type { z } from 'zod';
+import { SpecError, type SpecIssue } from './errors.js';
+import { ExperimentSchema, SPEC_VERSION, type ExperimentSpec } from './spec.js';
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(top level)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
+    .join('');
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  } catch {
+    return String(value);
+  }
+}
+
+function allowedOf(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case 'invalid_type':
+      return `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected}`;
+    case 'invalid_value':
+      return `allowed: ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'too_small': {
+      const what = issue.origin === 'array' ? 'at least' : issue.inclusive ? 'at least' : 'greater than';
+      const unit = issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : '';
+      return `must be ${what} ${String(issue.minimum)}${unit}`;
+    }
+    case 'too_big': {
+      const what = issue.origin === 'array' ? 'at most' : issue.inclusive ? 'at most' : 'less than';
+      const unit = issue.origin === 'array' ? ' item(s)' : issue.origin === 'string' ? ' character(s)' : '';
+      return `must be ${what} ${String(issue.maximum)}${unit}`;
+    }
+    case 'unrecognized_keys':
+      return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
+    case 'invalid_union':
+      return 'does not match any allowed form' + ('note' in issue && issue.note ? ` (${issue.note})` : '');
+    default:
+      return issue.message;
+  }
+}
+
+export function issuesOf(error: z.ZodError): SpecIssue[] {
+  return error.issues.map((issue) => {
+    // a discriminated union with a bad tag reports the tag's path; say which tags exist
+    const value = issue.code === 'unrecognized_keys' ? show(issue.keys) : show((issue as { input?: unknown }).input);
+    return { path: formatPath(issue.path), value, allowed: allowedOf(issue) };
+  });
+}
+
+export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, source: string): z.infer<S> {
+  const r = schema.safeParse(raw, { reportInput: true });
+  if (!r.success) throw new SpecError(issuesOf(r.error), source);
+  return r.data;
+}
+
+/** Migrations from older spec versions, applied in order before validation. */
+const MIGRATIONS: Record<number, (spec: Record<string, unknown>) => Record<string, unknown>> = {};
+
+export function migrateExperiment(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return raw;
+  let spec = raw as Record<string, unknown>;
+  let v = typeof spec.version === 'number' ? spec.version : SPEC_VERSION;
+  if (v > SPEC_VERSION) {
+    throw new SpecError(
+      [{ path: 'version', value: String(v), allowed: `this Quench reads spec versions up to ${SPEC_VERSION}; update Quench to open it` }],
+      'experiment spec',
+    );
+  }
+  while (v < SPEC_VERSION) {
+    const step = MIGRATIONS[v];
+    if (!step) break;
+    spec = step(spec);
+    v += 1;
+  }
+  return spec;
+}
+
+export function parseExperiment(raw: unknown, source = 'experiment spec'): ExperimentSpec {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new SpecError([{ path: '(top level)', value: show(raw), allowed: 'an experiment spec is a JSON object' }], source);
+  }
+  return parseWith(ExperimentSchema, migrateExperiment(raw), source);
+}

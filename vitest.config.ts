@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['common/**/*.test.ts', 'worker/**/*.test.ts', 'main/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
+    // the machines have 2 cores; the scheduler tests start their own worker threads
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 60_000,
+  },
+});

@@ -1,0 +1,82 @@
+// Data shapes the engine passes between its pure functions. Matrices are row-major typed arrays;
+// time series are time-major (sample t, channel k at [t * D + k]).
+import type { TaskFamilyName } from '../common/spec.js';
+
+/** Realised statistics of a drawn set of time constants (stored with every network). */
+export interface HeterogeneityStats {
+  /** realised mean of tau, in the model's time unit */
+  mean: number;
+  /** realised coefficient of variation of tau */
+  cv: number;
+  /** realised sample skewness of tau (third standardised moment) */
+  skewness: number;
+  min: number;
+  max: number;
+  /** how many draws fell outside [tauMin, tauMax] and were clipped or redrawn */
+  bounded: number;
+}
+
+export interface TauDraw {
+  tau: Float64Array;
+  stats: HeterogeneityStats;
+}
+
+/** Compressed sparse rows: row i's entries are values[rowPtr[i] .. rowPtr[i+1]) at columns colIdx[..]. */
+export interface Csr {
+  rows: number;
+  cols: number;
+  rowPtr: Int32Array;
+  colIdx: Int32Array;
+  values: Float64Array;
+}
+
+export interface BuiltNetwork {
+  n: number;
+  /** input dimension D */
+  d: number;
+  /** recurrent weights, n x n row-major: W[i * n + j] is the weight from neuron j onto neuron i */
+  w: Float64Array;
+  /** the same recurrent weights in CSR (rows = postsynaptic neurons) */
+  wCsr: Csr;
+  /** input weights, n x d row-major: U[i * d + k] is channel k onto neuron i */
+  u: Float64Array;
+  /** bias per neuron */
+  b: Float64Array;
+  /** time constant per neuron, in the model's time unit (task steps for rate, ms for LIF) */
+  tau: Float64Array;
+  tauStats: HeterogeneityStats;
+  /** fraction of nonzero recurrent weights */
+  density: number;
+}
+
+export type Parity = 'odd' | 'even' | 'mixed';
+
+/** One task of a suite, with the coordinates used by plots. */
+export interface TaskDef {
+  /** stable identifier, e.g. "delay/c0/d5"; unique within a suite */
+  id: string;
+  family: TaskFamilyName;
+  channels: number[];
+  /** delay / window / order / horizon, in task steps */
+  memoryDepth: number;
+  /** polynomial degree of the target in the input (1 = linear); documented per family */
+  nonlinearity: number;
+  parity: Parity;
+  /** scored by accuracy of sign(prediction) as well as R^2 */
+  classification: boolean;
+  params: Record<string, number | string>;
+}
+
+export interface TaskScore {
+  id: string;
+  /** coefficient of determination on the test segment */
+  r2: number;
+  /** r2 clipped to [0, 1] */
+  capacity: number;
+  /** root mean squared error / standard deviation of the target, on test */
+  nrmse: number;
+  /** classification tasks only: fraction of test steps where sign(prediction) = target */
+  accuracy: number | null;
+  /** the ridge value chosen on the validation segment */
+  ridge: number;
+}
