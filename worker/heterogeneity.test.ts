@@ -1,0 +1,312 @@
+import { describe, it, expect } from 'vitest';
+import { HETEROGENEITY_FAMILIES, HeterogeneitySchema, type HeterogeneityFamily } from '../common/spec.js';
+import { QuenchError } from '../common/errors.js';
+import { Rng } from './rng.js';
+import { HETEROGENEITY_NOTES, drawTaus, parseTauCsv, perturbTaus, sampleZ, tauStats } from './heterogeneity.js';
+
+const N = 200_000;
+
+function drawZ(family: HeterogeneityFamily, cv: number, seed: number, n = N, values?: number[]): Float64Array {
+  const rng = new Rng(seed);
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = sampleZ(family, cv, rng, values);
+  return out;
+}
+
+const spec = (over: Record<string, unknown>) => HeterogeneitySchema.parse(over);
+
+describe('sampleZ moments', () => {
+  const lognormalSkew = (c: number) => c * c * c + 3 * c;
+  const expected: Record<string, (c: number) => number> = {
+    uniform: () => 0,
+    normal: () => 0,
+    lognormal: lognormalSkew,
+    gamma: (c) => 2 * c,
+    'reflected-lognormal': (c) => -lognormalSkew(c),
+  };
+  for (const family of Object.keys(expected) as HeterogeneityFamily[]) {
+    for (const c of [0.25, 0.5, 1]) {
+      it(`${family} at c = ${c}: mean 1, CV c, skewness ${expected[family]!(c).toFixed(3)}`, () => {
+        const s = tauStats(drawZ(family, c, 1234 + Math.round(c * 100)), 0);
+        expect(Math.abs(s.mean - 1)).toBeLessThan(0.01);
+        // stats.cv divides by |mean|; the sampler's sd / 1 is what "CV c" means
+        expect(Math.abs(s.cv / c - 1)).toBeLessThan(0.02);
+        const want = expected[family]!(c);
+        if (want === 0) {
+          expect(Math.abs(s.skewness)).toBeLessThan(0.05);
+        } else {
+          // sample skewness of heavy tails converges slowly: 10 % relative
+          expect(Math.sign(s.skewness)).toBe(Math.sign(want));
+          expect(Math.abs(s.skewness / want - 1)).toBeLessThan(0.1);
+        }
+      });
+    }
+  }
+
+  it('tells right-skewed from left-skewed at equal c', () => {
+    const right = tauStats(drawZ('lognormal', 0.5, 7), 0).skewness;
+    const left = tauStats(drawZ('reflected-lognormal', 0.5, 7), 0).skewness;
+    expect(right).toBeGreaterThan(1);
+    expect(left).toBeLessThan(-1);
+  });
+
+  it('c = 0 gives exactly 1 for every parametric family', () => {
+    for (const family of HETEROGENEITY_FAMILIES) {
+      if (family === 'empirical') continue;
+      const z = drawZ(family, 0, 99, 1000);
+      expect(z.every((v) => v === 1), family).toBe(true);
+    }
+  });
+
+  it('none ignores c', () => {
+    expect(drawZ('none', 0.7, 3, 100).every((v) => v === 1)).toBe(true);
+  });
+
+  it('rejects a negative or non-finite cv', () => {
+    expect(() => sampleZ('normal', -0.1, new Rng(1))).toThrow(QuenchError);
+    expect(() => sampleZ('lognormal', Number.NaN, new Rng(1))).toThrow(QuenchError);
+  });
+});
+
+describe('common random numbers across levels', () => {
+  const ranks = (a: Float64Array) => Array.from(a.keys()).sort((i, j) => a[i]! - a[j]!);
+
+  it('lognormal draws at c = 0.5 and c = 1 with one seed have the same ordering', () => {
+    const a = drawZ('lognormal', 0.5, 42, 5000);
+    const b = drawZ('lognormal', 1, 42, 5000);
+    expect(ranks(a)).toEqual(ranks(b));
+    expect(a).not.toEqual(b);
+  });
+
+  it('reflected-lognormal, normal and uniform reuse their draws too', () => {
+    for (const family of ['reflected-lognormal', 'normal', 'uniform'] as const) {
+      const a = drawZ(family, 0.2, 5, 2000);
+      const b = drawZ(family, 0.6, 5, 2000);
+      expect(ranks(a), family).toEqual(ranks(b));
+    }
+  });
+
+  it('normal and lognormal at one seed share the underlying normal', () => {
+    const n = drawZ('normal', 0.3, 11, 100);
+    const l = drawZ('lognormal', 0.3, 11, 100);
+    const s2 = Math.log1p(0.09);
+    for (let i = 0; i < 100; i++) {
+      const x = (n[i]! - 1) / 0.3;
+      expect(l[i]).toBeCloseTo(Math.exp(Math.sqrt(s2) * x - s2 / 2), 12);
+    }
+  });
+});
+
+describe('empirical', () => {
+  const values = [10, 20, 30, 60];
+
+  it('draws only from the values rescaled to mean 1, with mean about 1', () => {
+    const z = drawZ('empirical', 0.9, 8, 50_000, values);
+    const allowed = new Set([10 / 30, 20 / 30, 30 / 30, 60 / 30]);
+    expect(z.every((v) => allowed.has(v))).toBe(true);
+    const seen = new Set(z);
+    expect(seen.size).toBe(4);
+    expect(Math.abs(tauStats(z, 0).mean - 1)).toBeLessThan(0.01);
+  });
+
+  it('ignores cv', () => {
+    expect(drawZ('empirical', 0, 8, 100, values)).toEqual(drawZ('empirical', 2, 8, 100, values));
+  });
+
+  it('needs values', () => {
+    expect(() => sampleZ('empirical', 0, new Rng(1))).toThrow(/empirical/);
+  });
+
+  it('drawTaus scales the resampled set by tauMean', () => {
+    const d = drawTaus(spec({ family: 'empirical', values }), 500, 6, 0.1, 3);
+    const allowed = new Set(values.map((v) => 6 * (v / 30)));
+    expect(d.tau.every((t) => allowed.has(t))).toBe(true);
+    expect(d.stats.bounded).toBe(0);
+  });
+});
+
+describe('drawTaus', () => {
+  it('is reproducible for a seed and changes with the seed', () => {
+    const s = spec({ family: 'lognormal', cv: 0.5 });
+    const a = drawTaus(s, 300, 5, 1, 77);
+    const b = drawTaus(s, 300, 5, 1, 77);
+    const c = drawTaus(s, 300, 5, 1, 78);
+    expect(a.tau).toEqual(b.tau);
+    expect(a.stats).toEqual(b.stats);
+    expect(a.tau).not.toEqual(c.tau);
+  });
+
+  it('is tauMean * z for draws inside the bounds', () => {
+    const d = drawTaus(spec({ family: 'gamma', cv: 0.3 }), 200, 5, 0.01, 4);
+    const z = drawZ('gamma', 0.3, 4, 200);
+    expect(d.stats.bounded).toBe(0);
+    for (let i = 0; i < 200; i++) expect(d.tau[i]).toBe(5 * z[i]!);
+  });
+
+  it('clip: counts every first draw outside the bounds and clips it to the bound exactly', () => {
+    const n = 2000;
+    const tauMean = 5;
+    const dt = 1;
+    const s = spec({ family: 'normal', cv: 2, bound: 'clip' });
+    const d = drawTaus(s, n, tauMean, dt, 123);
+    // by hand: the same stream, unbounded
+    const z = drawZ('normal', 2, 123, n);
+    let below = 0;
+    let above = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tauMean * z[i]!;
+      if (t < dt) {
+        below++;
+        expect(d.tau[i]).toBe(dt);
+      } else if (t > 100 * tauMean) {
+        above++;
+      } else {
+        expect(d.tau[i]).toBe(t);
+      }
+    }
+    // P(N(1, 4) < 0.2) is about 0.34
+    expect(below).toBeGreaterThan(0.3 * n);
+    expect(below).toBeLessThan(0.38 * n);
+    expect(d.stats.bounded).toBe(below + above);
+    expect(d.stats.min).toBe(dt);
+  });
+
+  it('clip: honours explicit tauMin and tauMax', () => {
+    const s = spec({ family: 'lognormal', cv: 3, tauMin: 2, tauMax: 12, bound: 'clip' });
+    const d = drawTaus(s, 5000, 5, 0.5, 9);
+    expect(d.tau.every((t) => t >= 2 && t <= 12)).toBe(true);
+    expect(d.stats.min).toBe(2);
+    expect(d.stats.max).toBe(12);
+    expect(d.stats.bounded).toBeGreaterThan(0);
+  });
+
+  it('redraw: never returns out-of-bound values, and they are not piled on the bounds', () => {
+    const s = spec({ family: 'normal', cv: 2, bound: 'redraw' });
+    const d = drawTaus(s, 3000, 5, 1, 123);
+    expect(d.tau.every((t) => t >= 1 && t <= 500)).toBe(true);
+    expect(d.tau.filter((t) => t === 1).length).toBe(0);
+    // the count is of first draws, so it matches the clip run with the same seed
+    const clipped = drawTaus(spec({ family: 'normal', cv: 2, bound: 'clip' }), 3000, 5, 1, 123);
+    expect(d.stats.bounded).toBeGreaterThan(0.3 * 3000);
+    expect(d.stats.bounded).toBeLessThan(0.38 * 3000);
+    expect(clipped.stats.bounded).toBeGreaterThan(0);
+  });
+
+  it('redraw: gives up and clips when no draw can land in bounds', () => {
+    // reflected-lognormal z < 2 always, so tau < 10 can never reach tauMin = 20
+    const s = spec({ family: 'reflected-lognormal', cv: 0.5, tauMin: 20, tauMax: 30, bound: 'redraw' });
+    const d = drawTaus(s, 5, 5, 1, 1);
+    expect(Array.from(d.tau)).toEqual([20, 20, 20, 20, 20]);
+    expect(d.stats.bounded).toBe(5);
+  });
+
+  it('rejects empty bounds', () => {
+    expect(() => drawTaus(spec({ family: 'normal', cv: 0.1, tauMin: 600 }), 10, 5, 1, 1)).toThrow(QuenchError);
+  });
+
+  it('none: every tau is tauMean', () => {
+    const d = drawTaus(spec({}), 50, 5, 1, 1);
+    expect(d.tau.every((t) => t === 5)).toBe(true);
+    expect(d.stats).toEqual({ mean: 5, cv: 0, skewness: 0, min: 5, max: 5, bounded: 0 });
+  });
+});
+
+describe('tauStats', () => {
+  it('matches a hand computation on [1, 2, 3, 10]', () => {
+    // mean 4; deviations -3 -2 -1 6; m2 = (9 + 4 + 1 + 36) / 4 = 12.5; m3 = (-27 - 8 - 1 + 216) / 4 = 45
+    const s = tauStats(Float64Array.from([1, 2, 3, 10]), 3);
+    expect(s.mean).toBe(4);
+    expect(s.cv).toBeCloseTo(Math.sqrt(12.5) / 4, 12);
+    expect(s.skewness).toBeCloseTo(45 / Math.pow(12.5, 1.5), 12);
+    expect(s.skewness).toBeCloseTo(1.018233, 5);
+    expect(s.min).toBe(1);
+    expect(s.max).toBe(10);
+    expect(s.bounded).toBe(3);
+  });
+
+  it('is finite for constant and empty arrays', () => {
+    expect(tauStats(Float64Array.from([2, 2, 2]), 0)).toEqual({ mean: 2, cv: 0, skewness: 0, min: 2, max: 2, bounded: 0 });
+    const e = tauStats(new Float64Array(0), 0);
+    expect(Object.values(e).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('perturbTaus', () => {
+  const tau = Float64Array.from({ length: 20_000 }, (_, i) => 5 + (i % 7));
+
+  it('keeps the mean in expectation, is seeded, and leaves the input alone', () => {
+    const before = tau.slice();
+    const p = perturbTaus(tau, 0.3, 5, 0, Infinity);
+    expect(tau).toEqual(before);
+    expect(p).not.toBe(tau);
+    expect(perturbTaus(tau, 0.3, 5, 0, Infinity)).toEqual(p);
+    expect(perturbTaus(tau, 0.3, 6, 0, Infinity)).not.toEqual(p);
+    const ratio = tauStats(p.map((v, i) => v / tau[i]!), 0);
+    expect(Math.abs(ratio.mean - 1)).toBeLessThan(0.01);
+    // CV of a mean-1 lognormal factor: sqrt(e^{sigma^2} - 1)
+    expect(Math.abs(ratio.cv / Math.sqrt(Math.expm1(0.09)) - 1)).toBeLessThan(0.03);
+  });
+
+  it('sigma = 0 is the identity; bounds clip', () => {
+    expect(perturbTaus(tau, 0, 1, 0, Infinity)).toEqual(tau);
+    const p = perturbTaus(tau, 1, 1, 5, 8);
+    expect(p.every((v) => v >= 5 && v <= 8)).toBe(true);
+    expect(p.some((v) => v === 5)).toBe(true);
+    expect(p.some((v) => v === 8)).toBe(true);
+  });
+});
+
+describe('parseTauCsv', () => {
+  it('reads a newline list with comments and blank lines', () => {
+    expect(parseTauCsv('# tau in ms\n12\n\n  15.5 \n# another\n2e1\n')).toEqual([12, 15.5, 20]);
+  });
+
+  it('skips a header and takes the first numeric column', () => {
+    const csv = 'cell,tau_ms,area\nc1,12.5,3\nc2,20,4\r\nc3,7.25,5\n';
+    expect(parseTauCsv(csv)).toEqual([12.5, 20, 7.25]);
+  });
+
+  it('prefers the column named tau over an earlier numeric one', () => {
+    expect(parseTauCsv('id\ttau\n1\t30\n2\t40\n')).toEqual([30, 40]);
+    expect(parseTauCsv('id,area\n1,30\n2,40\n')).toEqual([1, 2]);
+  });
+
+  it('reads whitespace columns and a one-line list', () => {
+    expect(parseTauCsv('10 1\n20 2\n30 3')).toEqual([10, 20, 30]);
+    expect(parseTauCsv('10, 20, 30')).toEqual([10, 20, 30]);
+  });
+
+  it('names the line and the text of a non-numeric value', () => {
+    const csv = 'cell,tau\nc1,12\n# note\nc2,abc\n';
+    expect(() => parseTauCsv(csv)).toThrow(QuenchError);
+    expect(() => parseTauCsv(csv)).toThrow(/line 4.*abc/);
+    try {
+      parseTauCsv(csv);
+    } catch (e) {
+      expect((e as QuenchError).kind).toBe('input');
+    }
+  });
+
+  it('rejects non-positive and missing values with their line', () => {
+    expect(() => parseTauCsv('12\n0\n5')).toThrow(/line 2.*positive/);
+    expect(() => parseTauCsv('12\n-3\n5')).toThrow(/line 2/);
+    expect(() => parseTauCsv('a,b\n1,2\n,4\n')).toThrow(/line 3.*missing/);
+    expect(() => parseTauCsv('12\n0x10\n')).toThrow(/line 2/);
+  });
+
+  it('needs at least two values', () => {
+    expect(() => parseTauCsv('tau\n12\n')).toThrow(/at least 2/);
+    expect(() => parseTauCsv('')).toThrow(/at least 2/);
+    expect(() => parseTauCsv('# nothing\n\n')).toThrow(QuenchError);
+  });
+});
+
+describe('HETEROGENEITY_NOTES', () => {
+  it('describes every family with its skew direction', () => {
+    for (const f of HETEROGENEITY_FAMILIES) expect(HETEROGENEITY_NOTES[f].length).toBeGreaterThan(10);
+    expect(HETEROGENEITY_NOTES.lognormal).toMatch(/right-skewed/);
+    expect(HETEROGENEITY_NOTES['reflected-lognormal']).toMatch(/left-skewed/);
+    expect(HETEROGENEITY_NOTES.uniform).toMatch(/symmetric/);
+    expect(HETEROGENEITY_NOTES.empirical).toMatch(/resampled/);
+  });
+});
