@@ -1,0 +1,83 @@
+// What a run is (a fully resolved unit of work) and what it produces. Shared by the engine, the
+// scheduler, the CLI and (later) the archive.
+import type { HeterogeneityFamily, InputSpec, NetworkSpec, ReadoutSpec, SuiteSpec } from './spec.js';
+
+/** The sweep coordinates of one run: what distinguishes it from the other runs of its experiment. */
+export interface RunFactors {
+  family: HeterogeneityFamily;
+  cv: number;
+  n: number;
+  tauMean: number;
+  trainLength: number;
+  /** label of the manipulation condition ('base' when the sweep has none) */
+  manipulation: string;
+  model: 'rate' | 'lif';
+  seedIndex: number;
+}
+
+export interface RunSeeds {
+  root: number;
+  network: number;
+  input: number;
+}
+
+export interface RunSpec {
+  /** position in the experiment's run list */
+  index: number;
+  /** stable identity of the run within its experiment: the factors, seed included */
+  key: string;
+  /** the same without the seed: runs with equal condition keys are seeds of one condition */
+  condition: string;
+  factors: RunFactors;
+  seeds: RunSeeds;
+  network: NetworkSpec;
+  input: InputSpec;
+  suite: SuiteSpec;
+  readout: ReadoutSpec;
+}
+
+export interface RealisedHeterogeneity {
+  mean: number;
+  cv: number;
+  skewness: number;
+  min: number;
+  max: number;
+  bounded: number;
+}
+
+export interface RunSummary {
+  tasks: number;
+  meanCapacity: number;
+  totalCapacity: number;
+  meanR2: number;
+  /** mean capacity per task family */
+  perFamily: Record<string, number>;
+}
+
+export interface RunResult {
+  index: number;
+  key: string;
+  condition: string;
+  factors: RunFactors;
+  seeds: RunSeeds;
+  backend: string;
+  summary: RunSummary;
+  /** per-task scores, aligned with the experiment's task list */
+  scores: {
+    r2: number[];
+    capacity: number[];
+    nrmse: (number | null)[];
+    accuracy: (number | null)[];
+    ridge: number[];
+  };
+  network: {
+    tau: RealisedHeterogeneity;
+    /** spectral radius of W and of the leak-aware linearised update (null: not computed, see note) */
+    rhoW: number | null;
+    rhoEff: number | null;
+    density: number;
+    /** LIF only: measured mean firing rate */
+    meanRateHz: number | null;
+  };
+  timings: { simulateMs: number; readoutMs: number; totalMs: number };
+}

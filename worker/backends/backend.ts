@@ -1,0 +1,17 @@
+// The kernels a backend must provide. Every backend is held to the same conformance suite
+// (worker/backends/conformance.test.ts): same spec and seeds, equal results within a stated tolerance.
+import type { LifModelSpec, RateModelSpec } from '../../common/spec.js';
+import type { LifResult } from '../models/lif.js';
+import type { BuiltNetwork } from '../types.js';
+
+export interface Backend {
+  readonly name: string;
+  /** arithmetic precision of the kernels; the conformance tolerance follows from it */
+  readonly precision: 'float64' | 'float32';
+  /** rate network features r(t), T x N time-major */
+  simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
+  /** LIF network filtered spike trains sampled per task step, T x N time-major */
+  simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
+  /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]^T for row-major A (na x lda) and B (nb x ldb) */
+  dotRows(a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, symmetric?: boolean): Float64Array;
+}

@@ -1,0 +1,200 @@
+// Ridge readout shared by every task of a suite (science.md §6). One simulation, one centred Gram
+// matrix G = Xc'Xc on the training segment, one eigen-decomposition G = V diag(l) V'. A task then
+// costs X'y and a few N-vectors, and every ridge value of the grid costs O(N^2):
+//   w(alpha) = V diag(1 / (l + alpha)) V' Xc'y
+// The validation error of every alpha comes in closed form from Q = V' Xv'Xv V and r = V' Xv'yv,
+//   e(alpha) = c'Qc - 2 c'r + |yv|^2,  c = diag(1 / (l + alpha)) V' Xc'y,
+// so no prediction is formed until the chosen alpha is scored on the test segment. The intercept is
+// not penalised: features and targets are centred on the training segment.
+import type { Backend } from './backends/backend.js';
+import { symmetricEigen } from './linalg.js';
+
+export interface Segment {
+  start: number;
+  end: number;
+}
+
+export interface ReadoutProblem {
+  /** T x N time-major features */
+  features: Float64Array;
+  n: number;
+  steps: number;
+  /** K x T task-major targets */
+  targets: Float64Array;
+  k: number;
+  classification: readonly boolean[];
+  train: Segment;
+  validation: Segment;
+  test: Segment;
+  ridges: readonly number[];
+}
+
+export interface ReadoutScores {
+  r2: Float64Array;
+  capacity: Float64Array;
+  nrmse: Float64Array;
+  /** NaN for regression tasks */
+  accuracy: Float64Array;
+  ridge: Float64Array;
+  /** eigenvalues of the centred training Gram matrix (ascending), for diagnostics */
+  gramEigenvalues: Float64Array;
+}
+
+/** C = A B for row-major A (m x p) and B (p x q). */
+export function matMul(a: Float64Array, b: Float64Array, m: number, p: number, q: number): Float64Array {
+  const c = new Float64Array(m * q);
+  for (let i = 0; i < m; i++) {
+    const ci = i * q;
+    for (let l = 0; l < p; l++) {
+      const x = a[i * p + l];
+      if (x === 0) continue;
+      const bl = l * q;
+      for (let j = 0; j < q; j++) c[ci + j] += x * b[bl + j];
+    }
+  }
+  return c;
+}
+
+export function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
+export function checkSegments(p: ReadoutProblem): void {
+  const segs = [p.train, p.validation, p.test];
+  for (const s of segs) {
+    if (!(s.start >= 0 && s.end <= p.steps && s.end > s.start)) {
+      throw new Error(`readout segment [${s.start}, ${s.end}) does not fit in ${p.steps} steps`);
+    }
+  }
+  if (p.features.length !== p.steps * p.n) throw new Error(`features hold ${p.features.length} values, expected ${p.steps} x ${p.n}`);
+  if (p.targets.length !== p.k * p.steps) throw new Error(`targets hold ${p.targets.length} values, expected ${p.k} x ${p.steps}`);
+}
+
+export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
+  checkSegments(p);
+  const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
+  const nTrain = train.end - train.start;
+
+  // centred features, transposed to N x T so that every product below is a dot of long rows
+  const mu = new Float64Array(n);
+  for (let t = train.start; t < train.end; t++) {
+    const row = t * n;
+    for (let i = 0; i < n; i++) mu[i] += X[row + i];
+  }
+  for (let i = 0; i < n; i++) mu[i] /= nTrain;
+  const xt = new Float64Array(n * T);
+  for (let t = 0; t < T; t++) {
+    const row = t * n;
+    for (let i = 0; i < n; i++) xt[i * T + t] = X[row + i] - mu[i];
+  }
+  const yMean = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let t = train.start; t < train.end; t++) s += Y[k * T + t];
+    yMean[k] = s / nTrain;
+  }
+
+  const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true);
+  const { values: lambda, vectors: v } = symmetricEigen(g, n);
+  const vt = transpose(v, n, n);
+  // sum over train of xc_t = 0, so X'y needs no centring of y
+  const b = backend.dotRows(xt, n, T, Y, K, T, train.start, train.end);
+  const z = matMul(vt, b, n, n, K); // N x K
+
+  const gv = backend.dotRows(xt, n, T, xt, n, T, val.start, val.end, true);
+  const q = matMul(matMul(vt, gv, n, n, n), v, n, n, n);
+  const bv = backend.dotRows(xt, n, T, Y, K, T, val.start, val.end);
+  const sv = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (let t = val.start; t < val.end; t++) sv[i] += xt[i * T + t];
+  for (let i = 0; i < n; i++) for (let kk = 0; kk < K; kk++) bv[i * K + kk] -= sv[i] * yMean[kk];
+  const rt = transpose(matMul(vt, bv, n, n, K), n, K); // K x N
+  const yy = new Float64Array(K);
+  for (let kk = 0; kk < K; kk++) {
+    let s = 0;
+    for (let t = val.start; t < val.end; t++) {
+      const e = Y[kk * T + t] - yMean[kk];
+      s += e * e;
+    }
+    yy[kk] = s;
+  }
+
+  // pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest
+  const cut = Number.EPSILON * n * Math.max(lambda[n - 1], 0);
+  const zt = transpose(z, n, K); // K x N
+  const best = new Float64Array(K).fill(Infinity);
+  const bestRidge = new Float64Array(K);
+  const ct = new Float64Array(K * n);
+  for (const alpha of p.ridges) {
+    for (let j = 0; j < n; j++) {
+      const den = lambda[j] + alpha;
+      const inv = den > cut ? 1 / den : 0;
+      for (let kk = 0; kk < K; kk++) ct[kk * n + j] = zt[kk * n + j] * inv;
+    }
+    const m = backend.dotRows(ct, K, n, q, n, n, 0, n); // K x N: (C Q)
+    for (let kk = 0; kk < K; kk++) {
+      let quad = 0;
+      let lin = 0;
+      const o = kk * n;
+      for (let j = 0; j < n; j++) {
+        quad += m[o + j] * ct[o + j];
+        lin += ct[o + j] * rt[o + j];
+      }
+      const e = quad - 2 * lin + yy[kk];
+      if (e < best[kk]) {
+        best[kk] = e;
+        bestRidge[kk] = alpha;
+      }
+    }
+  }
+
+  const scores: ReadoutScores = {
+    r2: new Float64Array(K),
+    capacity: new Float64Array(K),
+    nrmse: new Float64Array(K),
+    accuracy: new Float64Array(K).fill(NaN),
+    ridge: bestRidge,
+    gramEigenvalues: lambda,
+  };
+  const nTest = test.end - test.start;
+  const pred = new Float64Array(nTest);
+  const c = new Float64Array(n);
+  for (let kk = 0; kk < K; kk++) {
+    const alpha = bestRidge[kk];
+    for (let j = 0; j < n; j++) {
+      const den = lambda[j] + alpha;
+      c[j] = den > cut ? z[j * K + kk] / den : 0;
+    }
+    pred.fill(yMean[kk]);
+    for (let i = 0; i < n; i++) {
+      // w_i = (V c)_i
+      let wi = 0;
+      const vi = i * n;
+      for (let j = 0; j < n; j++) wi += v[vi + j] * c[j];
+      if (wi === 0) continue;
+      const xo = i * T + test.start;
+      for (let t = 0; t < nTest; t++) pred[t] += wi * xt[xo + t];
+    }
+    let yBar = 0;
+    for (let t = 0; t < nTest; t++) yBar += Y[kk * T + test.start + t];
+    yBar /= nTest;
+    let ssRes = 0;
+    let ssTot = 0;
+    let correct = 0;
+    for (let t = 0; t < nTest; t++) {
+      const y = Y[kk * T + test.start + t];
+      const e = y - pred[t];
+      ssRes += e * e;
+      ssTot += (y - yBar) * (y - yBar);
+      if ((pred[t] >= 0 ? 1 : -1) === (y >= 0 ? 1 : -1)) correct++;
+    }
+    // a target with no variance on test cannot be scored: it counts as nothing learnt
+    const r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
+    scores.r2[kk] = r2;
+    scores.capacity[kk] = Math.min(1, Math.max(0, r2));
+    scores.nrmse[kk] = ssTot > 0 ? Math.sqrt(ssRes / ssTot) : NaN;
+    if (p.classification[kk]) scores.accuracy[kk] = correct / nTest;
+  }
+  return scores;
+}
