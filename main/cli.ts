@@ -1,0 +1,186 @@
+// The `quench` command line: run an experiment spec or a preset, list presets, validate a spec.
+// Progress goes to stderr, results to stdout (or a file), errors in words with distinct exit codes.
+import { writeFileSync, renameSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
+import type { RunResult } from '../common/results.js';
+import type { ExperimentSpec } from '../common/spec.js';
+import { analyse, conditionLabel, type Findings } from './analysis.js';
+import { planRuns } from './plan.js';
+import { defaultThreads, runAll, type Progress } from './scheduler.js';
+import { listPresets, loadSpec } from './specs.js';
+import { parseTauCsv } from '../worker/heterogeneity.js';
+import { readFileSync } from 'node:fs';
+import { runTasks } from '../worker/run.js';
+import { appVersion } from './version.js';
+
+interface RunOptions {
+  out?: string;
+  threads: number;
+  quiet?: boolean;
+  seeds?: number;
+  tauCsv?: string;
+}
+
+function intArg(min: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got "${value}"`);
+    return n;
+  };
+}
+
+function formatEta(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '--';
+  if (seconds < 60) return `${seconds.toFixed(0)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+export function formatFindings(spec: ExperimentSpec, findings: Findings): string {
+  const rows = findings.conditions.map((c) => {
+    const ci = c.seeds > 1 ? `± ${c.meanCapacity.halfWidth.toFixed(3)}` : '(1 seed)';
+    const extra = [
+      `realised CV ${c.realised.cv.toFixed(2)}, skew ${c.realised.skewness.toFixed(2)}`,
+      c.realised.bounded > 0 ? `${c.realised.bounded.toFixed(1)} bounded` : '',
+      c.meanRateHz !== null ? `${c.meanRateHz.toFixed(1)} Hz` : '',
+      c.rhoEff !== null ? `ρ_eff ${c.rhoEff.toFixed(2)}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    return [conditionLabel(c.factors, spec), `${c.meanCapacity.mean.toFixed(3)} ${ci}`, String(c.seeds), extra];
+  });
+  const head = ['condition', 'mean capacity (95 % CI)', 'seeds', 'network'];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd();
+  const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''];
+  if (findings.claim) out.push(`Claim tested: ${findings.claim}`);
+  out.push('Found:');
+  for (const l of findings.lines) out.push(`  - ${l}`);
+  return out.join('\n');
+}
+
+async function runCommand(target: string, opts: RunOptions): Promise<number> {
+  let { spec, source } = loadSpec(target);
+  if (opts.seeds !== undefined) spec = { ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } };
+  if (opts.tauCsv) {
+    const values = parseTauCsv(readFileSync(opts.tauCsv, 'utf8'));
+    spec = { ...spec, network: { ...spec.network, heterogeneity: { ...spec.network.heterogeneity, values } } };
+  }
+  const runs = planRuns(spec);
+  const tasks = runTasks(runs[0]);
+  process.stderr.write(`${spec.name} (${source}): ${runs.length} runs × ${tasks.length} tasks on ${opts.threads} thread(s)\n`);
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const bar =
+    opts.quiet || !process.stderr.isTTY
+      ? null
+      : new cliProgress.SingleBar(
+          { format: ' {bar} {value}/{total} runs | {rate} runs/s | ETA {eta_h}', stream: process.stderr, hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        );
+  bar?.start(runs.length, 0, { rate: '0.0', eta_h: '--' });
+  let lastLine = 0;
+  const onProgress = (p: Progress) => {
+    if (bar) bar.update(p.done, { rate: p.runsPerSecond.toFixed(1), eta_h: formatEta(p.etaSeconds) });
+    else if (!opts.quiet && (p.done === p.total || performance.now() - lastLine > 2000)) {
+      // not a terminal (CI, a pipe): a line now and then instead of a redrawn bar
+      lastLine = performance.now();
+      process.stderr.write(`  ${p.done}/${p.total} runs, ${p.runsPerSecond.toFixed(1)} runs/s, ETA ${formatEta(p.etaSeconds)}\n`);
+    }
+  };
+
+  let results: RunResult[];
+  const started = performance.now();
+  try {
+    results = await runAll(runs, { threads: opts.threads, signal: controller.signal, onProgress });
+  } finally {
+    bar?.stop();
+    process.off('SIGINT', onSigint);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const findings = analyse(spec, results);
+  process.stdout.write(`\n${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s\n\n${formatFindings(spec, findings)}\n`);
+
+  if (opts.out) {
+    const doc = {
+      kind: 'quench.results',
+      version: 1,
+      app: { name: 'quench', version: appVersion() },
+      createdAt: new Date().toISOString(),
+      backend: results[0]?.backend ?? 'cpu',
+      spec,
+      tasks,
+      runs: results,
+      findings,
+    };
+    // write beside, then rename: an interrupted write never leaves half a file under the real name
+    const tmp = `${opts.out}.partial`;
+    writeFileSync(tmp, JSON.stringify(doc));
+    renameSync(tmp, opts.out);
+    process.stderr.write(`results written to ${opts.out}\n`);
+  }
+  return EXIT.ok;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command();
+  let code: number = EXIT.ok;
+  program
+    .name('quench')
+    .description('Quench: recurrent networks with quenched time-constant heterogeneity, on hundreds of temporal tasks.')
+    .version(appVersion())
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('run')
+    .description('run an experiment spec (a JSON file) or a shipped preset')
+    .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
+    .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
+    .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
+    .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
+    .option('-q, --quiet', 'no progress output')
+    .action(async (target: string, opts: RunOptions) => {
+      code = await runCommand(target, opts);
+    });
+
+  program
+    .command('presets')
+    .description('list the shipped experiment presets and the claim each tests')
+    .action(() => {
+      for (const p of listPresets()) {
+        const runs = planRuns(p.spec).length;
+        process.stdout.write(`${p.name.padEnd(26)} ${String(runs).padStart(4)} runs  ${p.spec.claim}\n`);
+      }
+    });
+
+  program
+    .command('validate')
+    .description('check an experiment spec and say how many runs and tasks it makes')
+    .argument('<spec>', 'path to an experiment spec, or a preset name')
+    .action((target: string) => {
+      const { spec, source } = loadSpec(target);
+      const runs = planRuns(spec);
+      process.stdout.write(`${source}: valid. ${runs.length} runs × ${runTasks(runs[0]).length} tasks.\n`);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // help and version exit 0; unknown options and missing arguments are bad input
+      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (err instanceof QuenchError) {
+      process.stderr.write(`quench: ${err.message}\n`);
+      return exitCodeFor(err);
+    }
+    process.stderr.write(`quench: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,140 @@
+// Runs the runs of an experiment on a pool of worker threads (one per core by default), with
+// progress, cancellation by AbortSignal, and results independent of the number of threads: each
+// run is a pure function of its spec, and results are returned in run order.
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { CancelledError, QuenchError, type ErrorKind } from '../common/errors.js';
+import type { RunResult, RunSpec } from '../common/results.js';
+import { backendByName } from '../worker/backends/cpu.js';
+import { executeRun } from '../worker/run.js';
+import type { FromWorker, ToWorker } from '../worker/thread.js';
+
+export interface Progress {
+  done: number;
+  total: number;
+  elapsedSeconds: number;
+  runsPerSecond: number;
+  /** null until the first run has finished */
+  etaSeconds: number | null;
+}
+
+export interface ScheduleOptions {
+  /** worker threads; 0 runs in this thread (for debugging and small jobs) */
+  threads?: number;
+  backend?: string;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** called as each run finishes, in completion order: commit it before anything else can fail */
+  onResult?: (r: RunResult) => void;
+}
+
+export function defaultThreads(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** The compiled worker entry. Under vitest this module is TypeScript source and the worker is in dist/. */
+export function workerEntry(): URL {
+  const here = import.meta.url;
+  const url = here.endsWith('.ts') ? new URL('../dist/worker/thread.js', here) : new URL('../worker/thread.js', here);
+  if (!existsSync(fileURLToPath(url))) {
+    throw new QuenchError('internal', `the compiled worker ${fileURLToPath(url)} is missing: run \`npm run build\` first`);
+  }
+  return url;
+}
+
+function progressOf(done: number, total: number, started: number): Progress {
+  const elapsedSeconds = (performance.now() - started) / 1000;
+  const runsPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+  return {
+    done,
+    total,
+    elapsedSeconds,
+    runsPerSecond,
+    etaSeconds: done > 0 && runsPerSecond > 0 ? (total - done) / runsPerSecond : null,
+  };
+}
+
+export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {}): Promise<RunResult[]> {
+  const backend = opts.backend ?? 'cpu';
+  backendByName(backend); // fail early, in words, if it does not exist
+  const threads = Math.min(opts.threads ?? defaultThreads(), runs.length);
+  if (opts.signal?.aborted) throw new CancelledError();
+  return threads <= 0 ? runInline(runs, backend, opts) : runPool(runs, backend, threads, opts);
+}
+
+async function runInline(runs: readonly RunSpec[], backendName: string, opts: ScheduleOptions): Promise<RunResult[]> {
+  const backend = backendByName(backendName);
+  const started = performance.now();
+  const results: RunResult[] = [];
+  for (const run of runs) {
+    // let an abort (or a progress redraw) in between runs
+    await new Promise((r) => setImmediate(r));
+    if (opts.signal?.aborted) throw new CancelledError();
+    const result = executeRun(run, backend);
+    results.push(result);
+    opts.onResult?.(result);
+    opts.onProgress?.(progressOf(results.length, runs.length, started));
+  }
+  return results;
+}
+
+function runPool(runs: readonly RunSpec[], backend: string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
+  const entry = workerEntry();
+  const started = performance.now();
+  const results: (RunResult | undefined)[] = new Array(runs.length);
+  const byIndex = new Map(runs.map((r, i) => [r.index, i]));
+  let next = 0;
+  let done = 0;
+  let settled = false;
+  const workers: Worker[] = [];
+
+  return new Promise<RunResult[]>((resolve, reject) => {
+    const finish = (err?: Error) => {
+      if (settled) return;
+      settled = true;
+      opts.signal?.removeEventListener('abort', onAbort);
+      for (const w of workers) void w.terminate();
+      if (err) reject(err);
+      else resolve(results as RunResult[]);
+    };
+    const onAbort = () => finish(new CancelledError(`cancelled after ${done} of ${runs.length} runs`));
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    const feed = (w: Worker) => {
+      if (next >= runs.length) return;
+      const msg: ToWorker = { type: 'run', run: runs[next++], backend };
+      w.postMessage(msg);
+    };
+
+    for (let t = 0; t < threads; t++) {
+      const w = new Worker(entry);
+      workers.push(w);
+      w.on('message', (msg: FromWorker) => {
+        if (settled) return;
+        if (msg.type === 'error') {
+          finish(new QuenchError(msg.kind as ErrorKind, `run ${msg.index} failed: ${msg.message}`));
+          return;
+        }
+        const slot = byIndex.get(msg.index);
+        if (slot === undefined) return finish(new QuenchError('internal', `worker returned unknown run ${msg.index}`));
+        results[slot] = msg.result;
+        done++;
+        try {
+          opts.onResult?.(msg.result);
+          opts.onProgress?.(progressOf(done, runs.length, started));
+        } catch (err) {
+          return finish(err as Error);
+        }
+        if (done === runs.length) finish();
+        else feed(w);
+      });
+      w.on('error', (err) => finish(new QuenchError('internal', `worker thread crashed: ${err.message}`)));
+      w.on('exit', (code) => {
+        if (!settled && code !== 0) finish(new QuenchError('internal', `worker thread exited with code ${code}`));
+      });
+      feed(w);
+    }
+  });
+}
