@@ -77,3 +77,9 @@ describe('eigenvalues of a general matrix', () => {
     expect(spectralRadius(a.map((v) => v * 0.37), n)).toBeCloseTo(0.37 * r, 10);
   });
 });
+
+describe('degenerate matrices', () => {
+  it('the zero matrix has spectral radius 0 (recurrence removed)', () => {
+    expect(spectralRadius(new Float64Array(25), 5)).toBe(0);
+  });
+});

@@ -270,6 +270,8 @@ function hqr(nn: number, H: Float64Array): Eigenvalues {
   let y = 0;
   let iter = 0;
   for (let i = 0; i < nn; i++) for (let j = Math.max(i - 1, 0); j < nn; j++) norm += Math.abs(at(i, j));
+  // the zero matrix (e.g. recurrence removed) never passes the relative deflation test below
+  if (norm === 0) return { re: d, im: e };
 
   while (n >= 0) {
     let l = n;
