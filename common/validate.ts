@@ -38,24 +38,36 @@ function allowedOf(issue: z.core.$ZodIssue): string {
     }
     case 'unrecognized_keys':
       return `unknown field(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`;
-    case 'invalid_union':
-      return 'does not match any allowed form' + ('note' in issue && issue.note ? ` (${issue.note})` : '');
+    case 'invalid_union': {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) return `allowed: ${options.map((o) => JSON.stringify(o)).join(', ')}`;
+      return 'does not match any allowed form';
+    }
     default:
       return issue.message;
   }
 }
 
-export function issuesOf(error: z.ZodError): SpecIssue[] {
+/** The value at a path of the raw document (zod's own `input` is the parent object for custom checks). */
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v = raw;
+  for (const key of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[key];
+  }
+  return v;
+}
+
+export function issuesOf(error: z.ZodError, raw: unknown): SpecIssue[] {
   return error.issues.map((issue) => {
-    // a discriminated union with a bad tag reports the tag's path; say which tags exist
-    const value = issue.code === 'unrecognized_keys' ? show(issue.keys) : show((issue as { input?: unknown }).input);
+    const value = issue.code === 'unrecognized_keys' ? show(issue.keys) : show(valueAt(raw, issue.path));
     return { path: formatPath(issue.path), value, allowed: allowedOf(issue) };
   });
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, source: string): z.infer<S> {
-  const r = schema.safeParse(raw, { reportInput: true });
-  if (!r.success) throw new SpecError(issuesOf(r.error), source);
+  const r = schema.safeParse(raw);
+  if (!r.success) throw new SpecError(issuesOf(r.error, raw), source);
   return r.data;
 }
 

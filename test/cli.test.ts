@@ -1,0 +1,83 @@
+// The command line as a user meets it: the compiled CLI in a child process (npm test builds first).
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function quench(...args: string[]) {
+  const r = spawnSync(process.execPath, ['bin/quench.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'quench-cli-'));
+
+describe('quench CLI', () => {
+  it('lists the presets with their claims', () => {
+    const r = quench('presets');
+    expect(r.code).toBe(0);
+    for (const name of ['heterogeneity-gain', 'size-equivalence', 'data-efficiency', 'resilience', 'skew', 'timescale', 'spiking-heterogeneity-gain', 'spiking-size-equivalence', 'spiking-resilience']) {
+      expect(r.out).toContain(name);
+    }
+    expect(r.out).toMatch(/heterogeneity-gain\s+25 runs/);
+  });
+
+  it('validates a good spec and counts its runs and tasks', () => {
+    const r = quench('validate', 'test/fixtures/small-experiment.json');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('valid. 6 runs × 25 tasks');
+    expect(quench('validate', 'heterogeneity-gain').out).toContain('25 runs × 397 tasks');
+  });
+
+  it('rejects a bad spec with exit code 2 and a message naming the field', () => {
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ name: 'bad', network: { n: 0, heterogeneity: { family: 'weird' } } }));
+    const r = quench('run', bad);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('network.n: got 0; must be at least 1');
+    expect(r.err).toContain('network.heterogeneity.family: got "weird"');
+    expect(r.err).not.toMatch(/at .*\.js:\d+/); // no stack trace
+  });
+
+  it('says where a file is not JSON, and exits 2 for missing files and unknown presets', () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{\n  "name": "x",\n  "network": { n: 3 }\n}');
+    const r = quench('validate', broken);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/must be JSON .*line 3/);
+    expect(quench('run', join(dir, 'nope.json')).err).toContain('no such spec file or preset');
+    const unknown = quench('run', 'no-such-preset');
+    expect(unknown.code).toBe(2);
+    expect(unknown.err).toContain('no preset named "no-such-preset"');
+    expect(quench('run').code).toBe(2);
+  });
+
+  it('runs an experiment: summary table, claim, findings and a results file', () => {
+    const out = join(dir, 'results.json');
+    const r = quench('run', 'test/fixtures/small-experiment.json', '--out', out, '--threads', '2');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/6\/6 runs/);
+    expect(r.out).toMatch(/homogeneous\s+\d\.\d{3} ± \d\.\d{3}\s+3/);
+    expect(r.out).toMatch(/lognormal c=1\s+\d\.\d{3} ± \d\.\d{3}\s+3/);
+    expect(r.out).toContain('Claim tested: Test fixture');
+    expect(r.out).toMatch(/lognormal c=1 vs homogeneous: Δ mean capacity [+-]\d\.\d{3} \[/);
+    expect(existsSync(out)).toBe(true);
+    const doc = JSON.parse(readFileSync(out, 'utf8'));
+    expect(doc.kind).toBe('quench.results');
+    expect(doc.runs).toHaveLength(6);
+    expect(doc.tasks).toHaveLength(25); // delay 5 × 3 channels, product 3 pairs × 3 lag pairs, narma 1
+    expect(doc.runs[0].scores.capacity).toHaveLength(25);
+    expect(doc.runs[0].seeds.network).toBeTypeOf('number');
+    expect(doc.app.version).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(doc.spec.rootSeed).toBe(77);
+  });
+
+  it('the same spec gives the same numbers on a second run', () => {
+    const a = join(dir, 'a.json');
+    const b = join(dir, 'b.json');
+    expect(quench('run', 'test/fixtures/small-experiment.json', '-q', '--out', a, '--threads', '1').code).toBe(0);
+    expect(quench('run', 'test/fixtures/small-experiment.json', '-q', '--out', b, '--threads', '2').code).toBe(0);
+    const scores = (f: string) => JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).runs.map((r: { scores: unknown }) => r.scores));
+    expect(scores(a)).toBe(scores(b));
+  });
+});
