@@ -76,8 +76,9 @@ export const LifModelSchema = z
     tauReadMs: finite().positive().default(20),
     /** 80 % excitatory / 20 % inhibitory with balanced weights */
     dale: z.boolean().default(false),
-    /** mean of the constant bias current (in units of vTh - vRest, with R = 1) */
-    biasMean: finite().default(0.9),
+    /** mean of the constant bias current (in units of vTh - vRest, with R = 1); the default puts the
+     *  default spiking presets at 9-30 Hz across heterogeneity levels (science.md asks for 5-30 Hz) */
+    biasMean: finite().default(0.5),
     noise: finite().min(0).default(0),
   })
   .strict()
