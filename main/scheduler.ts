@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, QuenchError, type ErrorKind } from '../common/errors.js';
 import type { RunResult, RunSpec } from '../common/results.js';
-import { backendByName } from '../worker/backends/cpu.js';
+import { backendByName, defaultBackendName } from '../worker/backends/registry.js';
 import { executeRun } from '../worker/run.js';
 import type { FromWorker, ToWorker } from '../worker/thread.js';
 
@@ -57,7 +57,7 @@ function progressOf(done: number, total: number, started: number): Progress {
 }
 
 export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {}): Promise<RunResult[]> {
-  const backend = opts.backend ?? 'cpu';
+  const backend = opts.backend ?? defaultBackendName();
   backendByName(backend); // fail early, in words, if it does not exist
   const threads = Math.min(opts.threads ?? defaultThreads(), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();

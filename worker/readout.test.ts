@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Matrix, solve } from 'ml-matrix';
-import { cpuBackend } from './backends/cpu.js';
+import { availableBackends } from './backends/registry.js';
 import { fitReadout, type ReadoutProblem } from './readout.js';
 import { Rng } from './rng.js';
 
@@ -31,7 +31,7 @@ function problem(seed: number, T: number, n: number, k: number, noise: number) {
   return { x, ys };
 }
 
-describe('ridge readout', () => {
+describe.each(availableBackends())('ridge readout on backend $name', (backend) => {
   const T = 400;
   const n = 7;
   const K = 5;
@@ -50,7 +50,7 @@ describe('ridge readout', () => {
   };
 
   it('chooses the ridge with the lowest validation error and scores test exactly like the closed form', () => {
-    const s = fitReadout(cpuBackend, p);
+    const s = fitReadout(backend, p);
     for (let kk = 0; kk < K; kk++) {
       const y = ys[kk];
       let bestErr = Infinity;
@@ -82,26 +82,26 @@ describe('ridge readout', () => {
 
   it('learns a noiseless linear target perfectly, with or without an offset', () => {
     const clean = problem(5, T, n, 1, 0);
-    const s = fitReadout(cpuBackend, { ...p, k: 1, classification: [false], targets: Float64Array.from(clean.ys[0]), features: Float64Array.from(clean.x.flat()), ridges: [1e-10] });
+    const s = fitReadout(backend, { ...p, k: 1, classification: [false], targets: Float64Array.from(clean.ys[0]), features: Float64Array.from(clean.x.flat()), ridges: [1e-10] });
     expect(s.r2[0]).toBeGreaterThan(1 - 1e-9);
   });
 
   it('a target independent of the features scores about zero capacity', () => {
     const rng = new Rng(99);
     const y = Float64Array.from({ length: T }, () => rng.normal());
-    const s = fitReadout(cpuBackend, { ...p, k: 1, classification: [false], targets: y });
+    const s = fitReadout(backend, { ...p, k: 1, classification: [false], targets: y });
     expect(s.r2[0]).toBeLessThan(0.05);
     expect(s.capacity[0]).toBeLessThan(0.05);
   });
 
   it('scores classification by the sign of the prediction', () => {
     const y = Float64Array.from(x, (r) => (r[1] + 0.2 * r[2] >= 0 ? 1 : -1));
-    const s = fitReadout(cpuBackend, { ...p, k: 1, classification: [true], targets: y });
+    const s = fitReadout(backend, { ...p, k: 1, classification: [true], targets: y });
     expect(s.accuracy[0]).toBeGreaterThan(0.85);
     expect(s.accuracy[0]).toBeLessThanOrEqual(1);
   });
 
   it('rejects segments that do not fit', () => {
-    expect(() => fitReadout(cpuBackend, { ...p, test: { start: 310, end: 401 } })).toThrow(/does not fit/);
+    expect(() => fitReadout(backend, { ...p, test: { start: 310, end: 401 } })).toThrow(/does not fit/);
   });
 });

@@ -40,21 +40,6 @@ export interface ReadoutScores {
   gramEigenvalues: Float64Array;
 }
 
-/** C = A B for row-major A (m x p) and B (p x q). */
-export function matMul(a: Float64Array, b: Float64Array, m: number, p: number, q: number): Float64Array {
-  const c = new Float64Array(m * q);
-  for (let i = 0; i < m; i++) {
-    const ci = i * q;
-    for (let l = 0; l < p; l++) {
-      const x = a[i * p + l];
-      if (x === 0) continue;
-      const bl = l * q;
-      for (let j = 0; j < q; j++) c[ci + j] += x * b[bl + j];
-    }
-  }
-  return c;
-}
-
 export function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
   const t = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
@@ -76,6 +61,8 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   checkSegments(p);
   const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
   const nTrain = train.end - train.start;
+  // every array a product reads or writes lives in the backend's workspace (no copies per product)
+  const ws = backend.workspace(n * T + K * T + 4 * n * n + 5 * n * K, 16);
 
   // centred features, transposed to N x T so that every product below is a dot of long rows
   const mu = new Float64Array(n);
@@ -84,11 +71,13 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     for (let i = 0; i < n; i++) mu[i] += X[row + i];
   }
   for (let i = 0; i < n; i++) mu[i] /= nTrain;
-  const xt = new Float64Array(n * T);
+  const xt = ws.f64(n * T);
   for (let t = 0; t < T; t++) {
     const row = t * n;
     for (let i = 0; i < n; i++) xt[i * T + t] = X[row + i] - mu[i];
   }
+  const y = ws.f64(K * T);
+  y.set(Y);
   const yMean = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     let s = 0;
@@ -96,20 +85,23 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     yMean[k] = s / nTrain;
   }
 
-  const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true);
+  const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
   const { values: lambda, vectors: v } = symmetricEigen(g, n);
-  const vt = transpose(v, n, n);
-  // sum over train of xc_t = 0, so X'y needs no centring of y
-  const b = backend.dotRows(xt, n, T, Y, K, T, train.start, train.end);
-  const z = matMul(vt, b, n, n, K); // N x K
+  const vt = ws.f64(n * n);
+  vt.set(transpose(v, n, n));
+  // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
+  const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'
+  const zt = backend.dotRows(bt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'X'Y)'
 
-  const gv = backend.dotRows(xt, n, T, xt, n, T, val.start, val.end, true);
-  const q = matMul(matMul(vt, gv, n, n, n), v, n, n, n);
-  const bv = backend.dotRows(xt, n, T, Y, K, T, val.start, val.end);
+  // Q = V' Gv V = (V' Gv) V, both products as dots of rows (Gv symmetric; V' V = I)
+  const gv = backend.dotRows(xt, n, T, xt, n, T, val.start, val.end, true, g);
+  const vtGv = backend.dotRows(vt, n, n, gv, n, n, 0, n, false, ws.f64(n * n));
+  const q = backend.dotRows(vtGv, n, n, vt, n, n, 0, n, false, ws.f64(n * n));
+  const bvt = backend.dotRows(y, K, T, xt, n, T, val.start, val.end, false, bt);
   const sv = new Float64Array(n);
   for (let i = 0; i < n; i++) for (let t = val.start; t < val.end; t++) sv[i] += xt[i * T + t];
-  for (let i = 0; i < n; i++) for (let kk = 0; kk < K; kk++) bv[i * K + kk] -= sv[i] * yMean[kk];
-  const rt = transpose(matMul(vt, bv, n, n, K), n, K); // K x N
+  for (let kk = 0; kk < K; kk++) for (let i = 0; i < n; i++) bvt[kk * n + i] -= sv[i] * yMean[kk];
+  const rt = backend.dotRows(bvt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'Xv'yv)'
   const yy = new Float64Array(K);
   for (let kk = 0; kk < K; kk++) {
     let s = 0;
@@ -122,17 +114,17 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
 
   // pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest
   const cut = Number.EPSILON * n * Math.max(lambda[n - 1], 0);
-  const zt = transpose(z, n, K); // K x N
   const best = new Float64Array(K).fill(Infinity);
   const bestRidge = new Float64Array(K);
-  const ct = new Float64Array(K * n);
+  const ct = ws.f64(K * n);
+  const m = ws.f64(K * n);
   for (const alpha of p.ridges) {
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
       const inv = den > cut ? 1 / den : 0;
       for (let kk = 0; kk < K; kk++) ct[kk * n + j] = zt[kk * n + j] * inv;
     }
-    const m = backend.dotRows(ct, K, n, q, n, n, 0, n); // K x N: (C Q)
+    backend.dotRows(ct, K, n, q, n, n, 0, n, false, m); // K x N: (C Q)
     for (let kk = 0; kk < K; kk++) {
       let quad = 0;
       let lin = 0;
@@ -164,7 +156,7 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     const alpha = bestRidge[kk];
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
-      c[j] = den > cut ? z[j * K + kk] / den : 0;
+      c[j] = den > cut ? zt[kk * n + j] / den : 0;
     }
     pred.fill(yMean[kk]);
     for (let i = 0; i < n; i++) {

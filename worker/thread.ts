@@ -1,7 +1,7 @@
 // Worker-thread entry: receives resolved runs, answers with results. No Electron, DOM or database.
 import { parentPort } from 'node:worker_threads';
 import type { RunResult, RunSpec } from '../common/results.js';
-import { backendByName } from './backends/cpu.js';
+import { backendByName } from './backends/registry.js';
 import { executeRun } from './run.js';
 
 export type ToWorker = { type: 'run'; run: RunSpec; backend: string };

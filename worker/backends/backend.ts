@@ -4,6 +4,11 @@ import type { LifModelSpec, RateModelSpec } from '../../common/spec.js';
 import type { LifResult } from '../models/lif.js';
 import type { BuiltNetwork } from '../types.js';
 
+/** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
+export interface Workspace {
+  f64(length: number): Float64Array;
+}
+
 export interface Backend {
   readonly name: string;
   /** arithmetic precision of the kernels; the conformance tolerance follows from it */
@@ -12,6 +17,8 @@ export interface Backend {
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
-  /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]^T for row-major A (na x lda) and B (nb x ldb) */
-  dotRows(a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, symmetric?: boolean): Float64Array;
+  /** room for `doubles` float64 values in at most `arrays` arrays, where dotRows runs without copying */
+  workspace(doubles: number, arrays?: number): Workspace;
+  /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]^T for row-major A (na x lda) and B (nb x ldb), into `out` if given */
+  dotRows(a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, symmetric?: boolean, out?: Float64Array): Float64Array;
 }

@@ -5,7 +5,7 @@ import { LifModelSchema, NetworkSchema, RateModelSchema } from '../../common/spe
 import { generateInput } from '../inputs.js';
 import { buildNetwork } from '../network.js';
 import { Rng } from '../rng.js';
-import { BACKENDS } from './cpu.js';
+import { availableBackends } from './registry.js';
 import { referenceDotRows, referenceLif, referenceRate } from './reference.js';
 
 const tolerance = { float64: 1e-12, float32: 1e-4 } as const;
@@ -19,7 +19,7 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m / Math.max(scale, 1e-300);
 }
 
-describe.each(Object.values(BACKENDS))('backend $name', (backend) => {
+describe.each(availableBackends())('backend $name', (backend) => {
   const tol = tolerance[backend.precision];
 
   for (const form of ['li', 'esn'] as const) {

@@ -9,15 +9,10 @@ export const cpuBackend: Backend = {
   precision: 'float64',
   simulateRate,
   simulateLif,
-  dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false) {
-    return dotRows(a, na, lda, b, nb, ldb, t0, t1, new Float64Array(na * nb), symmetric);
+  workspace() {
+    return { f64: (length: number) => new Float64Array(length) };
+  },
+  dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
+    return dotRows(a, na, lda, b, nb, ldb, t0, t1, out ?? new Float64Array(na * nb), symmetric);
   },
 };
-
-export const BACKENDS: Record<string, Backend> = { cpu: cpuBackend };
-
-export function backendByName(name: string): Backend {
-  const b = BACKENDS[name];
-  if (!b) throw new Error(`backend "${name}" is not available here; available: ${Object.keys(BACKENDS).join(', ')}`);
-  return b;
-}

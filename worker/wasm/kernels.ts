@@ -1,0 +1,94 @@
+// Loads the WebAssembly kernels (compiled from worker/wasm/assembly/kernels.ts by `npm run build`)
+// and lays out arrays in their linear memory. An Arena is one instance with its own memory, sized
+// once: it never grows, so the Float64Array views it hands out stay valid for its whole life.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export interface KernelExports {
+  dotRows(a: number, na: number, lda: number, b: number, nb: number, ldb: number, t0: number, t1: number, c: number, symmetric: number): void;
+  matVec(m: number, rows: number, cols: number, x: number, y: number): void;
+  csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
+  simulateRate(
+    esn: number, steps: number, n: number, d: number,
+    dense: number, w: number, rowPtr: number, colIdx: number, values: number,
+    u: number, b: number, leak: number, input: number, noise: number,
+    x: number, r: number, h: number, out: number,
+  ): void;
+}
+
+let compiled: WebAssembly.Module | null = null;
+
+function wasmPath(): string {
+  // next to the compiled JavaScript in dist/, or in dist/ when this file runs as TypeScript source
+  const candidates = [new URL('./kernels.wasm', import.meta.url), new URL('../../dist/worker/wasm/kernels.wasm', import.meta.url)];
+  for (const c of candidates) {
+    const p = fileURLToPath(c);
+    if (existsSync(p)) return p;
+  }
+  throw new Error('the WebAssembly kernels are not built (dist/worker/wasm/kernels.wasm): run `npm run build`');
+}
+
+export function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
+  return compiled;
+}
+
+export function wasmAvailable(): boolean {
+  try {
+    kernelModule();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const PAGE = 65536;
+/** the kernels have no static data; the first bytes are left alone all the same */
+const RESERVED = 1024;
+const arenas = new WeakMap<ArrayBufferLike, Arena>();
+
+export class Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly k: KernelExports;
+  private next = RESERVED;
+
+  constructor(bytes: number) {
+    const pages = Math.ceil((bytes + RESERVED + 64 * 16) / PAGE);
+    if (pages > 65536) throw new Error(`a WebAssembly arena of ${(bytes / 2 ** 30).toFixed(1)} GiB is beyond the 4 GiB of 32-bit WebAssembly`);
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.k = instance.exports as unknown as KernelExports;
+    arenas.set(this.memory.buffer, this);
+  }
+
+  private take(bytes: number): number {
+    const at = this.next;
+    this.next = at + Math.ceil(bytes / 16) * 16;
+    if (this.next > this.memory.buffer.byteLength) throw new Error('WebAssembly arena exhausted (sized too small by its caller)');
+    return at;
+  }
+
+  f64(length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, this.take(length * 8), length);
+  }
+
+  i32(length: number): Int32Array {
+    return new Int32Array(this.memory.buffer, this.take(length * 4), length);
+  }
+
+  copyF64(src: ArrayLike<number>): Float64Array {
+    const v = this.f64(src.length);
+    v.set(src);
+    return v;
+  }
+}
+
+/** The arena that holds this array, if any. */
+export function arenaOf(a: Float64Array | Int32Array): Arena | undefined {
+  return arenas.get(a.buffer);
+}
+
+/** Bytes an arena needs for these many float64 values, with alignment slack per array. */
+export function bytesFor(doubles: number, arrays = 16): number {
+  return doubles * 8 + arrays * 16;
+}
