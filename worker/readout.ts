@@ -7,7 +7,6 @@
 // so no prediction is formed until the chosen alpha is scored on the test segment. The intercept is
 // not penalised: features and targets are centred on the training segment.
 import type { Backend } from './backends/backend.js';
-import { symmetricEigen } from './linalg.js';
 
 export interface Segment {
   start: number;
@@ -62,7 +61,8 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
   const nTrain = train.end - train.start;
   // every array a product reads or writes lives in the backend's workspace (no copies per product)
-  const ws = backend.workspace(n * T + K * T + 4 * n * n + 5 * n * K, 16);
+  const nTest = test.end - test.start;
+  const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K), 16);
 
   // centred features, transposed to N x T so that every product below is a dot of long rows
   const mu = new Float64Array(n);
@@ -72,9 +72,14 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   }
   for (let i = 0; i < n; i++) mu[i] /= nTrain;
   const xt = ws.f64(n * T);
-  for (let t = 0; t < T; t++) {
-    const row = t * n;
-    for (let i = 0; i < n; i++) xt[i * T + t] = X[row + i] - mu[i];
+  // in blocks of 64 time steps, so that both the reads and the writes stay in cache
+  for (let t0 = 0; t0 < T; t0 += 64) {
+    const t1 = Math.min(T, t0 + 64);
+    for (let i = 0; i < n; i++) {
+      const m = mu[i];
+      const out = i * T;
+      for (let t = t0; t < t1; t++) xt[out + t] = X[t * n + i] - m;
+    }
   }
   const y = ws.f64(K * T);
   y.set(Y);
@@ -86,7 +91,7 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   }
 
   const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
-  const { values: lambda, vectors: v } = symmetricEigen(g, n);
+  const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
   vt.set(transpose(v, n, n));
   // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
@@ -149,25 +154,27 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     ridge: bestRidge,
     gramEigenvalues: lambda,
   };
-  const nTest = test.end - test.start;
-  const pred = new Float64Array(nTest);
-  const c = new Float64Array(n);
+  // chosen coefficients in the eigenbasis (K x N), weights W' = C V' (K x N), then all test
+  // predictions at once as K x T_test dot products with the centred test features
   for (let kk = 0; kk < K; kk++) {
     const alpha = bestRidge[kk];
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
-      c[j] = den > cut ? zt[kk * n + j] / den : 0;
+      ct[kk * n + j] = den > cut ? zt[kk * n + j] / den : 0;
     }
-    pred.fill(yMean[kk]);
-    for (let i = 0; i < n; i++) {
-      // w_i = (V c)_i
-      let wi = 0;
-      const vi = i * n;
-      for (let j = 0; j < n; j++) wi += v[vi + j] * c[j];
-      if (wi === 0) continue;
-      const xo = i * T + test.start;
-      for (let t = 0; t < nTest; t++) pred[t] += wi * xt[xo + t];
-    }
+  }
+  const vRows = ws.f64(n * n);
+  vRows.set(v);
+  const wt = backend.dotRows(ct, K, n, vRows, n, n, 0, n, false, m);
+  const xs = ws.f64(nTest * n);
+  for (let t = 0; t < nTest; t++) {
+    const row = (test.start + t) * n;
+    for (let i = 0; i < n; i++) xs[t * n + i] = X[row + i] - mu[i];
+  }
+  const predictions = backend.dotRows(wt, K, n, xs, nTest, n, 0, n, false, ws.f64(K * nTest));
+  for (let kk = 0; kk < K; kk++) {
+    const pred = predictions.subarray(kk * nTest, (kk + 1) * nTest);
+    for (let t = 0; t < nTest; t++) pred[t] += yMean[kk];
     let yBar = 0;
     for (let t = 0; t < nTest; t++) yBar += Y[kk * T + test.start + t];
     yBar /= nTest;

@@ -2,6 +2,7 @@
 // (worker/backends/conformance.test.ts): same spec and seeds, equal results within a stated tolerance.
 import type { LifModelSpec, RateModelSpec } from '../../common/spec.js';
 import type { LifResult } from '../models/lif.js';
+import type { SymmetricEigen } from '../linalg.js';
 import type { BuiltNetwork } from '../types.js';
 
 /** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
@@ -17,6 +18,8 @@ export interface Backend {
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
+  /** eigen-decomposition of a symmetric n x n matrix (values ascending, vectors as columns) */
+  symmetricEigen(a: Float64Array, n: number): SymmetricEigen;
   /** room for `doubles` float64 values in at most `arrays` arrays, where dotRows runs without copying */
   workspace(doubles: number, arrays?: number): Workspace;
   /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]^T for row-major A (na x lda) and B (nb x ldb), into `out` if given */

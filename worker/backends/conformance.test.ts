@@ -70,3 +70,27 @@ describe.each(availableBackends())('backend $name', (backend) => {
     expect(backend.simulateRate(model, net, input, 100, 0)).toEqual(backend.simulateRate(model, net, input, 100, 0));
   });
 });
+
+describe.each(availableBackends())('backend $name: symmetric eigen-decomposition', (backend) => {
+  it('matches the TypeScript reference and reconstructs the matrix', async () => {
+    const { symmetricEigen } = await import('../linalg.js');
+    const rng = new Rng(31);
+    for (const n of [1, 2, 7, 40, 61]) {
+      const b = Float64Array.from({ length: n * n }, () => rng.normal());
+      const a = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = b[i * n + j] + b[j * n + i];
+      const ours = backend.symmetricEigen(a, n);
+      const ref = symmetricEigen(a, n);
+      expect(maxRelDiff(ours.values, ref.values)).toBeLessThan(1e-12);
+      let err = 0;
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let k = 0; k < n; k++) s += ours.vectors[i * n + k] * ours.values[k] * ours.vectors[j * n + k];
+          err = Math.max(err, Math.abs(s - a[i * n + j]));
+        }
+      }
+      expect(err).toBeLessThan(1e-10 * Math.max(1, Math.abs(ref.values[n - 1]), Math.abs(ref.values[0])));
+    }
+  });
+});

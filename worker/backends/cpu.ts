@@ -1,5 +1,6 @@
 // The CPU backend: the engine's own TypeScript kernels, float64, deterministic on any machine.
 import { dotRows } from '../kernels.js';
+import { symmetricEigen } from '../linalg.js';
 import { simulateLif } from '../models/lif.js';
 import { simulateRate } from '../models/rate.js';
 import type { Backend } from './backend.js';
@@ -9,6 +10,7 @@ export const cpuBackend: Backend = {
   precision: 'float64',
   simulateRate,
   simulateLif,
+  symmetricEigen,
   workspace() {
     return { f64: (length: number) => new Float64Array(length) };
   },

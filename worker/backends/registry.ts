@@ -3,10 +3,10 @@ import { QuenchError } from '../../common/errors.js';
 import { wasmAvailable } from '../wasm/kernels.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu.js';
-import { wasmBackend } from './wasm.js';
+import { wasmBackend, wasmF32Backend } from './wasm.js';
 
 export function availableBackends(): Backend[] {
-  return wasmAvailable() ? [cpuBackend, wasmBackend] : [cpuBackend];
+  return wasmAvailable() ? [cpuBackend, wasmBackend, wasmF32Backend] : [cpuBackend];
 }
 
 export function backendByName(name: string): Backend {

@@ -7,77 +7,98 @@ import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { Rng } from '../rng.js';
 import type { Backend, Workspace } from './backend.js';
 
-export const wasmBackend: Backend = {
-  name: 'wasm',
-  precision: 'float64',
+function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend {
+  return {
+    name,
+    precision: weights,
 
-  simulateRate(model, net, input, steps, noiseSeed) {
-    const { n, d } = net;
-    const dense = net.density > DENSE_ABOVE;
-    const nnz = net.wCsr.values.length;
-    const noisy = model.noise > 0;
-    const doubles = (dense ? n * n : nnz * 1.5 + n) + n * d + 6 * n + steps * d + steps * n * (noisy ? 2 : 1);
-    const arena = new Arena(bytesFor(doubles));
-    const w = dense ? arena.copyF64(net.w) : null;
-    const rowPtr = dense ? null : arena.i32(n + 1);
-    const colIdx = dense ? null : arena.i32(Math.max(1, nnz));
-    const values = dense ? null : arena.f64(Math.max(1, nnz));
-    if (!dense) {
-      rowPtr!.set(net.wCsr.rowPtr);
-      colIdx!.set(net.wCsr.colIdx);
-      values!.set(net.wCsr.values);
-    }
-    const u = arena.copyF64(net.u);
-    const b = arena.copyF64(net.b);
-    const leak = arena.copyF64(leakFactors(model, net.tau));
-    const inp = arena.copyF64(input.subarray(0, steps * d));
-    let noise: Float64Array | null = null;
-    if (noisy) {
-      // the same draws, in the same order, as the TypeScript kernel
-      noise = arena.f64(steps * n);
-      const rng = new Rng(noiseSeed);
-      for (let i = 0; i < noise.length; i++) noise[i] = model.noise * rng.normal();
-    }
-    const x = arena.f64(n);
-    const r = arena.f64(n);
-    const h = arena.f64(n);
-    const out = arena.f64(steps * n);
-    arena.k.simulateRate(
-      model.form === 'esn' ? 1 : 0, steps, n, d,
-      dense ? 1 : 0, w ? w.byteOffset : 0, rowPtr ? rowPtr.byteOffset : 0, colIdx ? colIdx.byteOffset : 0, values ? values.byteOffset : 0,
-      u.byteOffset, b.byteOffset, leak.byteOffset, inp.byteOffset, noise ? noise.byteOffset : 0,
-      x.byteOffset, r.byteOffset, h.byteOffset, out.byteOffset,
-    );
-    return out;
-  },
-
-  simulateLif,
-
-  workspace(doubles: number, arrays = 32): Workspace {
-    const arena = new Arena(bytesFor(doubles, arrays));
-    return { f64: (length: number) => arena.f64(length) };
-  },
-
-  dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
-    const home = arenaOf(a);
-    if (home && arenaOf(b) === home && out && arenaOf(out) === home) {
-      home.k.dotRows(a.byteOffset, na, lda, b.byteOffset, nb, ldb, t0, t1, out.byteOffset, symmetric ? 1 : 0);
+    simulateRate(model, net, input, steps, noiseSeed) {
+      const { n, d } = net;
+      // float32 weights only pay on dense matrices, where the product streams W from memory;
+      // sparse networks keep float64 CSR on both variants
+      const dense = net.density > DENSE_ABOVE;
+      const nnz = net.wCsr.values.length;
+      const noisy = model.noise > 0;
+      const doubles = (dense ? n * n : nnz * 1.5 + n) + n * d + 6 * n + steps * d + steps * n * (noisy ? 2 : 1);
+      const arena = new Arena(bytesFor(doubles));
+      let w: Float64Array | Float32Array | null = null;
+      if (dense && weights === 'float32') (w = arena.f32(n * n)).set(net.w);
+      else if (dense) w = arena.copyF64(net.w);
+      const rowPtr = dense ? null : arena.i32(n + 1);
+      const colIdx = dense ? null : arena.i32(Math.max(1, nnz));
+      const values = dense ? null : arena.f64(Math.max(1, nnz));
+      if (!dense) {
+        rowPtr!.set(net.wCsr.rowPtr);
+        colIdx!.set(net.wCsr.colIdx);
+        values!.set(net.wCsr.values);
+      }
+      const u = arena.copyF64(net.u);
+      const b = arena.copyF64(net.b);
+      const leak = arena.copyF64(leakFactors(model, net.tau));
+      const inp = arena.copyF64(input.subarray(0, steps * d));
+      let noise: Float64Array | null = null;
+      if (noisy) {
+        // the same draws, in the same order, as the TypeScript kernel
+        noise = arena.f64(steps * n);
+        const rng = new Rng(noiseSeed);
+        for (let i = 0; i < noise.length; i++) noise[i] = model.noise * rng.normal();
+      }
+      const x = arena.f64(n);
+      const r = arena.f64(n);
+      const h = arena.f64(n);
+      const out = arena.f64(steps * n);
+      arena.k.simulateRate(
+        model.form === 'esn' ? 1 : 0, steps, n, d,
+        dense ? (weights === 'float32' ? 2 : 1) : 0, w ? w.byteOffset : 0, rowPtr ? rowPtr.byteOffset : 0, colIdx ? colIdx.byteOffset : 0, values ? values.byteOffset : 0,
+        u.byteOffset, b.byteOffset, leak.byteOffset, inp.byteOffset, noise ? noise.byteOffset : 0,
+        x.byteOffset, r.byteOffset, h.byteOffset, out.byteOffset,
+      );
       return out;
-    }
-    // arrays from elsewhere: copy the rows' used window into a scratch arena
-    const len = t1 - t0;
-    const scratch = new Arena(bytesFor(na * len + nb * len + na * nb, 4));
-    const as = scratch.f64(na * len);
-    for (let i = 0; i < na; i++) as.set(a.subarray(i * lda + t0, i * lda + t1), i * len);
-    let bs = as;
-    if (b !== a || ldb !== lda || nb !== na) {
-      bs = scratch.f64(nb * len);
-      for (let j = 0; j < nb; j++) bs.set(b.subarray(j * ldb + t0, j * ldb + t1), j * len);
-    }
-    const c = scratch.f64(na * nb);
-    scratch.k.dotRows(as.byteOffset, na, len, bs.byteOffset, nb, len, 0, len, c.byteOffset, symmetric && bs === as ? 1 : 0);
-    const result = out ?? new Float64Array(na * nb);
-    result.set(c);
-    return result;
-  },
-};
+    },
+
+    simulateLif,
+
+    symmetricEigen(a, n) {
+      const arena = new Arena(bytesFor(n * n + 2 * n, 4));
+      const vt = arena.copyF64(a.subarray(0, n * n)); // a is symmetric: its transpose is itself
+      const d = arena.f64(n);
+      const e = arena.f64(n);
+      if (arena.k.symmetricEigen(n, vt.byteOffset, d.byteOffset, e.byteOffset) !== 0) throw new Error('symmetric eigen-solver did not converge');
+      const vectors = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
+      return { values: Float64Array.from(d), vectors };
+    },
+
+    workspace(doubles: number, arrays = 32): Workspace {
+      const arena = new Arena(bytesFor(doubles, arrays));
+      return { f64: (length: number) => arena.f64(length) };
+    },
+
+    dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
+      const home = arenaOf(a);
+      if (home && arenaOf(b) === home && out && arenaOf(out) === home) {
+        home.k.dotRows(a.byteOffset, na, lda, b.byteOffset, nb, ldb, t0, t1, out.byteOffset, symmetric ? 1 : 0);
+        return out;
+      }
+      // arrays from elsewhere: copy the rows' used window into a scratch arena
+      const len = t1 - t0;
+      const scratch = new Arena(bytesFor(na * len + nb * len + na * nb, 4));
+      const as = scratch.f64(na * len);
+      for (let i = 0; i < na; i++) as.set(a.subarray(i * lda + t0, i * lda + t1), i * len);
+      let bs = as;
+      if (b !== a || ldb !== lda || nb !== na) {
+        bs = scratch.f64(nb * len);
+        for (let j = 0; j < nb; j++) bs.set(b.subarray(j * ldb + t0, j * ldb + t1), j * len);
+      }
+      const c = scratch.f64(na * nb);
+      scratch.k.dotRows(as.byteOffset, na, len, bs.byteOffset, nb, len, 0, len, c.byteOffset, symmetric && bs === as ? 1 : 0);
+      const result = out ?? new Float64Array(na * nb);
+      result.set(c);
+      return result;
+    },
+  };
+}
+
+export const wasmBackend = makeWasmBackend('wasm', 'float64');
+/** Dense recurrent weights rounded to float32 (states, inputs and readout stay float64). */
+export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32');

@@ -8,6 +8,7 @@ export interface KernelExports {
   dotRows(a: number, na: number, lda: number, b: number, nb: number, ldb: number, t0: number, t1: number, c: number, symmetric: number): void;
   matVec(m: number, rows: number, cols: number, x: number, y: number): void;
   csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
+  symmetricEigen(n: number, vt: number, d: number, e: number): number;
   simulateRate(
     esn: number, steps: number, n: number, d: number,
     dense: number, w: number, rowPtr: number, colIdx: number, values: number,
@@ -70,6 +71,10 @@ export class Arena {
 
   f64(length: number): Float64Array {
     return new Float64Array(this.memory.buffer, this.take(length * 8), length);
+  }
+
+  f32(length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, this.take(length * 4), length);
   }
 
   i32(length: number): Int32Array {

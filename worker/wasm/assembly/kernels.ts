@@ -135,6 +135,45 @@ export function matVec(m: usize, rows: i32, cols: i32, x: usize, y: usize): void
   for (let i = rows4; i < rows; i++) store<f64>(y + (<usize>i << 3), dot(m + <usize>i * stride, x, 0, cols));
 }
 
+// y = M x for dense row-major M stored as float32 (half the memory traffic of matVec), accumulated
+// in float64: four f32 weights are loaded at once and widened to two pairs of f64
+export function matVecF32(m: usize, rows: i32, cols: i32, x: usize, y: usize): void {
+  const rows2 = rows - (rows % 2);
+  const cv = cols & ~3;
+  const stride = <usize>cols << 2;
+  for (let i = 0; i < rows2; i += 2) {
+    const m0 = m + <usize>i * stride;
+    const m1 = m0 + stride;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+    for (let j = 0; j < cv; j += 4) {
+      const xo = x + (<usize>j << 3);
+      const xl = v128.load(xo);
+      const xh = v128.load(xo + 16);
+      const w0 = v128.load(m0 + (<usize>j << 2));
+      const w1 = v128.load(m1 + (<usize>j << 2));
+      a0 = f64x2.add(a0, f64x2.mul(f64x2.promote_low_f32x4(w0), xl));
+      a1 = f64x2.add(a1, f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(w0, w0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), xh));
+      b0 = f64x2.add(b0, f64x2.mul(f64x2.promote_low_f32x4(w1), xl));
+      b1 = f64x2.add(b1, f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(w1, w1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), xh));
+    }
+    let r0 = hsum(f64x2.add(a0, a1));
+    let r1 = hsum(f64x2.add(b0, b1));
+    for (let j = cv; j < cols; j++) {
+      const xs = load<f64>(x + (<usize>j << 3));
+      r0 += <f64>load<f32>(m0 + (<usize>j << 2)) * xs;
+      r1 += <f64>load<f32>(m1 + (<usize>j << 2)) * xs;
+    }
+    store<f64>(y + (<usize>i << 3), r0);
+    store<f64>(y + (<usize>(i + 1) << 3), r1);
+  }
+  for (let i = rows2; i < rows; i++) {
+    const mi = m + <usize>i * stride;
+    let r: f64 = 0;
+    for (let j = 0; j < cols; j++) r += <f64>load<f32>(mi + (<usize>j << 2)) * load<f64>(x + (<usize>j << 3));
+    store<f64>(y + (<usize>i << 3), r);
+  }
+}
+
 // y = M x for CSR M; two accumulators break the add dependency chain
 export function csrMatVec(rowPtr: usize, colIdx: usize, values: usize, rows: i32, x: usize, y: usize): void {
   for (let i = 0; i < rows; i++) {
@@ -155,6 +194,7 @@ export function csrMatVec(rowPtr: usize, colIdx: usize, values: usize, rows: i32
 //   li : x <- a x + (1 - a)(W r + U s + b) + noise,  r = tanh(x)
 //   esn: r <- (1 - a) r + a tanh(W r + U s + b) + noise          (a = leak rate)
 // noise (steps x n) is drawn by the caller, or 0 for none; out receives r, steps x n.
+// dense: 0 CSR (float64), 1 dense float64, 2 dense float32 weights.
 export function simulateRate(
   esn: i32, steps: i32, n: i32, d: i32,
   dense: i32, w: usize, rowPtr: usize, colIdx: usize, values: usize,
@@ -165,7 +205,8 @@ export function simulateRate(
   memory.fill(x, 0, nb);
   memory.fill(r, 0, nb);
   for (let t = 0; t < steps; t++) {
-    if (dense) matVec(w, n, n, r, h);
+    if (dense == 2) matVecF32(w, n, n, r, h);
+    else if (dense) matVec(w, n, n, r, h);
     else csrMatVec(rowPtr, colIdx, values, n, r, h);
     const s = input + ((<usize>t * <usize>d) << 3);
     const z = noise ? noise + <usize>t * nb : 0;
@@ -188,4 +229,238 @@ export function simulateRate(
     }
     memory.copy(out + <usize>t * nb, r, nb);
   }
+}
+
+// Symmetric eigen-decomposition, the same algorithm as worker/linalg.ts (JAMA's tred2 + tql2 on the
+// transposed eigenvector matrix vt, n x n), with the O(n^3) inner loops in 128-bit lanes.
+// On return d holds the ascending eigenvalues and vt the eigenvectors as rows. e is scratch (n).
+// Returns 0, or 1 if the QL iteration did not converge.
+export function symmetricEigen(n: i32, vt: usize, d: usize, e: usize): i32 {
+  tred2(n, vt, d, e);
+  return tql2(n, vt, d, e);
+}
+
+// @ts-ignore: decorator
+@inline
+function at(p: usize, i: i32): f64 {
+  return load<f64>(p + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function put(p: usize, i: i32, v: f64): void {
+  store<f64>(p + (<usize>i << 3), v);
+}
+
+function tred2(n: i32, vt: usize, d: usize, e: usize): void {
+  const N = <usize>n;
+  for (let j = 0; j < n; j++) put(d, j, load<f64>(vt + ((<usize>j * N + N - 1) << 3)));
+  for (let i = n - 1; i > 0; i--) {
+    let scale: f64 = 0;
+    let h: f64 = 0;
+    for (let k = 0; k < i; k++) scale += Math.abs(at(d, k));
+    if (scale == 0) {
+      put(e, i, at(d, i - 1));
+      for (let j = 0; j < i; j++) {
+        const row = vt + ((<usize>j * N) << 3);
+        put(d, j, at(row, i - 1));
+        put(row, i, 0);
+        put(vt + ((<usize>i * N) << 3), j, 0);
+      }
+    } else {
+      for (let k = 0; k < i; k++) {
+        const dk = at(d, k) / scale;
+        put(d, k, dk);
+        h += dk * dk;
+      }
+      let f = at(d, i - 1);
+      let g = Math.sqrt(h);
+      if (f > 0) g = -g;
+      put(e, i, scale * g);
+      h -= f * g;
+      put(d, i - 1, f - g);
+      for (let j = 0; j < i; j++) put(e, j, 0);
+      const rowI = vt + ((<usize>i * N) << 3);
+      for (let j = 0; j < i; j++) {
+        f = at(d, j);
+        put(rowI, j, f);
+        const row = vt + ((<usize>j * N) << 3);
+        g = at(e, j) + at(row, j) * f;
+        // k in (j, i): g += V[j][k] d[k]; e[k] += V[j][k] f
+        let k = j + 1;
+        let gv = f64x2.splat(0);
+        const fv = f64x2.splat(f);
+        for (; k + 1 < i; k += 2) {
+          const o = <usize>k << 3;
+          const vv = v128.load(row + o);
+          gv = f64x2.add(gv, f64x2.mul(vv, v128.load(d + o)));
+          v128.store(e + o, f64x2.add(v128.load(e + o), f64x2.mul(vv, fv)));
+        }
+        g += f64x2.extract_lane(gv, 0) + f64x2.extract_lane(gv, 1);
+        for (; k < i; k++) {
+          const vk = at(row, k);
+          g += vk * at(d, k);
+          put(e, k, at(e, k) + vk * f);
+        }
+        put(e, j, g);
+      }
+      f = 0;
+      for (let j = 0; j < i; j++) {
+        const ej = at(e, j) / h;
+        put(e, j, ej);
+        f += ej * at(d, j);
+      }
+      const hh = f / (h + h);
+      for (let j = 0; j < i; j++) put(e, j, at(e, j) - hh * at(d, j));
+      for (let j = 0; j < i; j++) {
+        f = at(d, j);
+        g = at(e, j);
+        const row = vt + ((<usize>j * N) << 3);
+        // k in [j, i): V[j][k] -= f e[k] + g d[k]
+        let k = j;
+        const fv = f64x2.splat(f);
+        const gw = f64x2.splat(g);
+        for (; k + 1 < i; k += 2) {
+          const o = <usize>k << 3;
+          v128.store(row + o, f64x2.sub(v128.load(row + o), f64x2.add(f64x2.mul(fv, v128.load(e + o)), f64x2.mul(gw, v128.load(d + o)))));
+        }
+        for (; k < i; k++) put(row, k, at(row, k) - (f * at(e, k) + g * at(d, k)));
+        put(d, j, at(row, i - 1));
+        put(row, i, 0);
+      }
+    }
+    put(d, i, h);
+  }
+  for (let i = 0; i < n - 1; i++) {
+    const rowI = vt + ((<usize>i * N) << 3);
+    put(rowI, n - 1, at(rowI, i));
+    put(rowI, i, 1);
+    const h = at(d, i + 1);
+    const next = vt + ((<usize>(i + 1) * N) << 3);
+    if (h != 0) {
+      for (let k = 0; k <= i; k++) put(d, k, at(next, k) / h);
+      for (let j = 0; j <= i; j++) {
+        const row = vt + ((<usize>j * N) << 3);
+        let gv = f64x2.splat(0);
+        let k = 0;
+        for (; k + 1 <= i; k += 2) {
+          const o = <usize>k << 3;
+          gv = f64x2.add(gv, f64x2.mul(v128.load(next + o), v128.load(row + o)));
+        }
+        let g = f64x2.extract_lane(gv, 0) + f64x2.extract_lane(gv, 1);
+        for (; k <= i; k++) g += at(next, k) * at(row, k);
+        const gs = f64x2.splat(g);
+        k = 0;
+        for (; k + 1 <= i; k += 2) {
+          const o = <usize>k << 3;
+          v128.store(row + o, f64x2.sub(v128.load(row + o), f64x2.mul(gs, v128.load(d + o))));
+        }
+        for (; k <= i; k++) put(row, k, at(row, k) - g * at(d, k));
+      }
+    }
+    for (let k = 0; k <= i; k++) put(next, k, 0);
+  }
+  for (let j = 0; j < n; j++) {
+    const row = vt + ((<usize>j * N) << 3);
+    put(d, j, at(row, n - 1));
+    put(row, n - 1, 0);
+  }
+  put(vt + ((<usize>(n - 1) * N) << 3), n - 1, 1);
+  put(e, 0, 0);
+}
+
+function tql2(n: i32, vt: usize, d: usize, e: usize): i32 {
+  const N = <usize>n;
+  for (let i = 1; i < n; i++) put(e, i - 1, at(e, i));
+  put(e, n - 1, 0);
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  const eps: f64 = f64.EPSILON;
+  for (let l = 0; l < n; l++) {
+    tst1 = Math.max(tst1, Math.abs(at(d, l)) + Math.abs(at(e, l)));
+    let m = l;
+    while (m < n) {
+      if (Math.abs(at(e, m)) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      let iter = 0;
+      do {
+        iter++;
+        if (iter > 300) return 1;
+        let g = at(d, l);
+        let p = (at(d, l + 1) - g) / (2 * at(e, l));
+        let r = Math.hypot(p, 1);
+        if (p < 0) r = -r;
+        put(d, l, at(e, l) / (p + r));
+        put(d, l + 1, at(e, l) * (p + r));
+        const dl1 = at(d, l + 1);
+        let h = g - at(d, l);
+        for (let i = l + 2; i < n; i++) put(d, i, at(d, i) - h);
+        f += h;
+        p = at(d, m);
+        let c: f64 = 1;
+        let c2 = c;
+        let c3 = c;
+        const el1 = at(e, l + 1);
+        let s: f64 = 0;
+        let s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * at(e, i);
+          h = c * p;
+          r = Math.hypot(p, at(e, i));
+          put(e, i + 1, s * r);
+          s = at(e, i) / r;
+          c = p / r;
+          p = c * at(d, i) - s * g;
+          put(d, i + 1, h + s * (c * g + s * at(d, i)));
+          // rotate rows i and i+1 of vt
+          const ri = vt + ((<usize>i * N) << 3);
+          const ri1 = ri + (N << 3);
+          const sv = f64x2.splat(s);
+          const cv = f64x2.splat(c);
+          let k = 0;
+          for (; k + 1 < n; k += 2) {
+            const o = <usize>k << 3;
+            const hk = v128.load(ri1 + o);
+            const vk = v128.load(ri + o);
+            v128.store(ri1 + o, f64x2.add(f64x2.mul(sv, vk), f64x2.mul(cv, hk)));
+            v128.store(ri + o, f64x2.sub(f64x2.mul(cv, vk), f64x2.mul(sv, hk)));
+          }
+          for (; k < n; k++) {
+            const hk = at(ri1, k);
+            const vk = at(ri, k);
+            put(ri1, k, s * vk + c * hk);
+            put(ri, k, c * vk - s * hk);
+          }
+        }
+        p = (-s * s2 * c3 * el1 * at(e, l)) / dl1;
+        put(e, l, s * p);
+        put(d, l, c * p);
+      } while (Math.abs(at(e, l)) > eps * tst1);
+    }
+    put(d, l, at(d, l) + f);
+    put(e, l, 0);
+  }
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let p = at(d, i);
+    for (let j = i + 1; j < n; j++) {
+      if (at(d, j) < p) {
+        k = j;
+        p = at(d, j);
+      }
+    }
+    if (k != i) {
+      put(d, k, at(d, i));
+      put(d, i, p);
+      memory.copy(e, vt + ((<usize>i * N) << 3), N << 3);
+      memory.copy(vt + ((<usize>i * N) << 3), vt + ((<usize>k * N) << 3), N << 3);
+      memory.copy(vt + ((<usize>k * N) << 3), e, N << 3);
+    }
+  }
+  return 0;
 }
