@@ -9,6 +9,7 @@ export interface KernelExports {
   matVec(m: number, rows: number, cols: number, x: number, y: number): void;
   csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
   symmetricEigen(n: number, vt: number, d: number, e: number): number;
+  tanhOf(x: number): number;
   simulateRate(
     esn: number, steps: number, n: number, d: number,
     dense: number, w: number, rowPtr: number, colIdx: number, values: number,

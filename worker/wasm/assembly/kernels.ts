@@ -174,19 +174,25 @@ export function matVecF32(m: usize, rows: i32, cols: i32, x: usize, y: usize): v
   }
 }
 
-// y = M x for CSR M; two accumulators break the add dependency chain
+// y = M x for CSR M; four accumulators break the add dependency chain
 export function csrMatVec(rowPtr: usize, colIdx: usize, values: usize, rows: i32, x: usize, y: usize): void {
   for (let i = 0; i < rows; i++) {
     let k = load<i32>(rowPtr + (<usize>i << 2));
     const end = load<i32>(rowPtr + (<usize>(i + 1) << 2));
     let s0: f64 = 0;
     let s1: f64 = 0;
-    for (; k + 1 < end; k += 2) {
-      s0 += load<f64>(values + (<usize>k << 3)) * load<f64>(x + (<usize>load<i32>(colIdx + (<usize>k << 2)) << 3));
-      s1 += load<f64>(values + (<usize>(k + 1) << 3)) * load<f64>(x + (<usize>load<i32>(colIdx + (<usize>(k + 1) << 2)) << 3));
+    let s2: f64 = 0;
+    let s3: f64 = 0;
+    for (; k + 3 < end; k += 4) {
+      const v = values + (<usize>k << 3);
+      const c = colIdx + (<usize>k << 2);
+      s0 += load<f64>(v) * load<f64>(x + (<usize>load<i32>(c) << 3));
+      s1 += load<f64>(v + 8) * load<f64>(x + (<usize>load<i32>(c + 4) << 3));
+      s2 += load<f64>(v + 16) * load<f64>(x + (<usize>load<i32>(c + 8) << 3));
+      s3 += load<f64>(v + 24) * load<f64>(x + (<usize>load<i32>(c + 12) << 3));
     }
-    if (k < end) s0 += load<f64>(values + (<usize>k << 3)) * load<f64>(x + (<usize>load<i32>(colIdx + (<usize>k << 2)) << 3));
-    store<f64>(y + (<usize>i << 3), s0 + s1);
+    for (; k < end; k++) s0 += load<f64>(values + (<usize>k << 3)) * load<f64>(x + (<usize>load<i32>(colIdx + (<usize>k << 2)) << 3));
+    store<f64>(y + (<usize>i << 3), (s0 + s1) + (s2 + s3));
   }
 }
 
@@ -202,33 +208,86 @@ export function simulateRate(
   x: usize, r: usize, h: usize, out: usize,
 ): void {
   const nb = <usize>n << 3;
+  const n2 = n & ~1;
   memory.fill(x, 0, nb);
   memory.fill(r, 0, nb);
+  const one = f64x2.splat(1);
   for (let t = 0; t < steps; t++) {
     if (dense == 2) matVecF32(w, n, n, r, h);
     else if (dense) matVec(w, n, n, r, h);
     else csrMatVec(rowPtr, colIdx, values, n, r, h);
     const s = input + ((<usize>t * <usize>d) << 3);
-    const z = noise ? noise + <usize>t * nb : 0;
     for (let i = 0; i < n; i++) {
       const io = <usize>i << 3;
       let hi = load<f64>(h + io) + load<f64>(b + io);
       const ui = u + ((<usize>i * <usize>d) << 3);
       for (let k = 0; k < d; k++) hi += load<f64>(ui + (<usize>k << 3)) * load<f64>(s + (<usize>k << 3));
-      const a = load<f64>(leak + io);
+      store<f64>(h + io, hi);
+    }
+    const z = noise ? noise + <usize>t * nb : 0;
+    // two neurons at a time, with a vectorised tanh
+    for (let i = 0; i < n2; i += 2) {
+      const io = <usize>i << 3;
+      const a = v128.load(leak + io);
+      const hv = v128.load(h + io);
       if (esn) {
-        let ri = (1 - a) * load<f64>(r + io) + a * Math.tanh(hi);
+        let rv = f64x2.add(f64x2.mul(f64x2.sub(one, a), v128.load(r + io)), f64x2.mul(a, tanh2(hv)));
+        if (z) rv = f64x2.add(rv, v128.load(z + io));
+        v128.store(r + io, rv);
+      } else {
+        let xv = f64x2.add(f64x2.mul(a, v128.load(x + io)), f64x2.mul(f64x2.sub(one, a), hv));
+        if (z) xv = f64x2.add(xv, v128.load(z + io));
+        v128.store(x + io, xv);
+        v128.store(r + io, tanh2(xv));
+      }
+    }
+    if (n2 < n) {
+      const io = <usize>n2 << 3;
+      const a = load<f64>(leak + io);
+      const hi = load<f64>(h + io);
+      if (esn) {
+        let ri = (1 - a) * load<f64>(r + io) + a * f64x2.extract_lane(tanh2(f64x2.splat(hi)), 0);
         if (z) ri += load<f64>(z + io);
         store<f64>(r + io, ri);
       } else {
         let xi = a * load<f64>(x + io) + (1 - a) * hi;
         if (z) xi += load<f64>(z + io);
         store<f64>(x + io, xi);
-        store<f64>(r + io, Math.tanh(xi));
+        store<f64>(r + io, f64x2.extract_lane(tanh2(f64x2.splat(xi)), 0));
       }
     }
     memory.copy(out + <usize>t * nb, r, nb);
   }
+}
+
+// tanh of two float64 lanes, after Cephes (Moshier): a rational approximation x + x^3 P(x^2)/Q(x^2)
+// below |x| = 0.625, and 1 - 2 / (exp(2|x|) + 1) above, with a Cephes-style exp (Pade form,
+// scaling by 2^n through the exponent bits). Within a few ulp of the exact value; beyond |x| = 20
+// tanh is 1 to double precision.
+// @ts-ignore: decorator
+@inline
+function tanh2(v: v128): v128 {
+  const ax = f64x2.abs(v);
+  const sign = v128.and(v, f64x2.splat(-0.0));
+  // small |x|
+  const zz = f64x2.mul(v, v);
+  const pn = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(-9.64399179425052238628e-1), zz), f64x2.splat(-9.92877231001918586564e1)), zz), f64x2.splat(-1.61468768441708447952e3));
+  const qd = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(zz, f64x2.splat(1.12811678491632931402e2)), zz), f64x2.splat(2.23548839060100448583e3)), zz), f64x2.splat(4.84406305325125486048e3));
+  const small = f64x2.add(ax, f64x2.mul(f64x2.mul(ax, zz), f64x2.div(pn, qd)));
+  // large |x|: e = exp(2|x|), clamped where tanh is already 1
+  const x2 = f64x2.min(f64x2.add(ax, ax), f64x2.splat(40));
+  const nf = f64x2.nearest(f64x2.mul(x2, f64x2.splat(1.4426950408889634073599)));
+  const rr = f64x2.sub(f64x2.sub(x2, f64x2.mul(nf, f64x2.splat(6.93145751953125e-1))), f64x2.mul(nf, f64x2.splat(1.42860682030941723212e-6)));
+  const r2 = f64x2.mul(rr, rr);
+  const px = f64x2.mul(rr, f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(1.26177193074810590878e-4), r2), f64x2.splat(3.02994407707441961300e-2)), r2), f64x2.splat(9.99999999999999999910e-1)));
+  const qx = f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.add(f64x2.mul(f64x2.splat(3.00198505138664455042e-6), r2), f64x2.splat(2.52448340349684104192e-3)), r2), f64x2.splat(2.27265548208155028766e-1)), r2), f64x2.splat(2.00000000000000000009e0));
+  const er = f64x2.add(f64x2.splat(1), f64x2.mul(f64x2.splat(2), f64x2.div(px, f64x2.sub(qx, px))));
+  const ni = i64x2.extend_low_i32x4_s(i32x4.trunc_sat_f64x2_s_zero(nf));
+  const scale = i64x2.shl(i64x2.add(ni, i64x2.splat(1023)), 52);
+  const e = f64x2.mul(er, scale);
+  const large = f64x2.sub(f64x2.splat(1), f64x2.div(f64x2.splat(2), f64x2.add(e, f64x2.splat(1))));
+  // both branches give |tanh x|; the sign of x goes back on last (so -0 stays -0)
+  return v128.or(v128.bitselect(small, large, f64x2.lt(ax, f64x2.splat(0.625))), sign);
 }
 
 // Symmetric eigen-decomposition, the same algorithm as worker/linalg.ts (JAMA's tred2 + tql2 on the
@@ -463,4 +522,9 @@ function tql2(n: i32, vt: usize, d: usize, e: usize): i32 {
     }
   }
   return 0;
+}
+
+// the vectorised tanh on one value, exported for its accuracy test
+export function tanhOf(x: f64): f64 {
+  return f64x2.extract_lane(tanh2(f64x2.splat(x)), 0);
 }
