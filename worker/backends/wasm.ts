@@ -24,7 +24,8 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
       let w: Float64Array | Float32Array | null = null;
       if (dense && weights === 'float32') (w = arena.f32(n * n)).set(net.w);
       else if (dense) w = arena.copyF64(net.w);
-      const rowPtr = dense ? null : arena.i32(n + 1);
+      // the float32 dense product uses rowPtr's room for its float32 copy of the rates
+      const rowPtr = dense ? (weights === 'float32' ? arena.i32(n) : null) : arena.i32(n + 1);
       const colIdx = dense ? null : arena.i32(Math.max(1, nnz));
       const values = dense ? null : arena.f64(Math.max(1, nnz));
       if (!dense) {
@@ -100,5 +101,5 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
 }
 
 export const wasmBackend = makeWasmBackend('wasm', 'float64');
-/** Dense recurrent weights rounded to float32 (states, inputs and readout stay float64). */
+/** Dense recurrent products in float32 (weights and rates rounded; states, inputs and readout stay float64). */
 export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32');

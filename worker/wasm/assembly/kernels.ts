@@ -135,43 +135,52 @@ export function matVec(m: usize, rows: i32, cols: i32, x: usize, y: usize): void
   for (let i = rows4; i < rows; i++) store<f64>(y + (<usize>i << 3), dot(m + <usize>i * stride, x, 0, cols));
 }
 
-// y = M x for dense row-major M stored as float32 (half the memory traffic of matVec), accumulated
-// in float64: four f32 weights are loaded at once and widened to two pairs of f64
-export function matVecF32(m: usize, rows: i32, cols: i32, x: usize, y: usize): void {
-  const rows2 = rows - (rows % 2);
+// y = M x in float32 arithmetic (M row-major float32, x float32 at xf): the numpy-float32 way of
+// doing the product, four lanes per instruction and four rows per load of x; y is float64
+export function matVecF32(m: usize, rows: i32, cols: i32, xf: usize, y: usize): void {
+  const rows4 = rows - (rows % 4);
   const cv = cols & ~3;
   const stride = <usize>cols << 2;
-  for (let i = 0; i < rows2; i += 2) {
+  for (let i = 0; i < rows4; i += 4) {
     const m0 = m + <usize>i * stride;
     const m1 = m0 + stride;
-    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), b0 = f64x2.splat(0), b1 = f64x2.splat(0);
+    const m2 = m1 + stride;
+    const m3 = m2 + stride;
+    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
     for (let j = 0; j < cv; j += 4) {
-      const xo = x + (<usize>j << 3);
-      const xl = v128.load(xo);
-      const xh = v128.load(xo + 16);
-      const w0 = v128.load(m0 + (<usize>j << 2));
-      const w1 = v128.load(m1 + (<usize>j << 2));
-      a0 = f64x2.add(a0, f64x2.mul(f64x2.promote_low_f32x4(w0), xl));
-      a1 = f64x2.add(a1, f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(w0, w0, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), xh));
-      b0 = f64x2.add(b0, f64x2.mul(f64x2.promote_low_f32x4(w1), xl));
-      b1 = f64x2.add(b1, f64x2.mul(f64x2.promote_low_f32x4(i8x16.shuffle(w1, w1, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)), xh));
+      const o = <usize>j << 2;
+      const xv = v128.load(xf + o);
+      s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), xv));
+      s1 = f32x4.add(s1, f32x4.mul(v128.load(m1 + o), xv));
+      s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), xv));
+      s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), xv));
     }
-    let r0 = hsum(f64x2.add(a0, a1));
-    let r1 = hsum(f64x2.add(b0, b1));
+    let r0 = hsum4(s0), r1 = hsum4(s1), r2 = hsum4(s2), r3 = hsum4(s3);
     for (let j = cv; j < cols; j++) {
-      const xs = load<f64>(x + (<usize>j << 3));
-      r0 += <f64>load<f32>(m0 + (<usize>j << 2)) * xs;
-      r1 += <f64>load<f32>(m1 + (<usize>j << 2)) * xs;
+      const o = <usize>j << 2;
+      const xs = load<f32>(xf + o);
+      r0 += load<f32>(m0 + o) * xs;
+      r1 += load<f32>(m1 + o) * xs;
+      r2 += load<f32>(m2 + o) * xs;
+      r3 += load<f32>(m3 + o) * xs;
     }
-    store<f64>(y + (<usize>i << 3), r0);
-    store<f64>(y + (<usize>(i + 1) << 3), r1);
+    store<f64>(y + (<usize>i << 3), <f64>r0);
+    store<f64>(y + (<usize>(i + 1) << 3), <f64>r1);
+    store<f64>(y + (<usize>(i + 2) << 3), <f64>r2);
+    store<f64>(y + (<usize>(i + 3) << 3), <f64>r3);
   }
-  for (let i = rows2; i < rows; i++) {
+  for (let i = rows4; i < rows; i++) {
     const mi = m + <usize>i * stride;
-    let r: f64 = 0;
-    for (let j = 0; j < cols; j++) r += <f64>load<f32>(mi + (<usize>j << 2)) * load<f64>(x + (<usize>j << 3));
-    store<f64>(y + (<usize>i << 3), r);
+    let r: f32 = 0;
+    for (let j = 0; j < cols; j++) r += load<f32>(mi + (<usize>j << 2)) * load<f32>(xf + (<usize>j << 2));
+    store<f64>(y + (<usize>i << 3), <f64>r);
   }
+}
+
+// @ts-ignore: decorator
+@inline
+function hsum4(v: v128): f32 {
+  return (f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1)) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
 // y = M x for CSR M; four accumulators break the add dependency chain
@@ -200,7 +209,8 @@ export function csrMatVec(rowPtr: usize, colIdx: usize, values: usize, rows: i32
 //   li : x <- a x + (1 - a)(W r + U s + b) + noise,  r = tanh(x)
 //   esn: r <- (1 - a) r + a tanh(W r + U s + b) + noise          (a = leak rate)
 // noise (steps x n) is drawn by the caller, or 0 for none; out receives r, steps x n.
-// dense: 0 CSR (float64), 1 dense float64, 2 dense float32 weights.
+// dense: 0 CSR (float64), 1 dense float64, 2 dense float32 (weights and product in float32; then
+// rowPtr is scratch for the float32 copy of r, n values).
 export function simulateRate(
   esn: i32, steps: i32, n: i32, d: i32,
   dense: i32, w: usize, rowPtr: usize, colIdx: usize, values: usize,
@@ -213,8 +223,11 @@ export function simulateRate(
   memory.fill(r, 0, nb);
   const one = f64x2.splat(1);
   for (let t = 0; t < steps; t++) {
-    if (dense == 2) matVecF32(w, n, n, r, h);
-    else if (dense) matVec(w, n, n, r, h);
+    if (dense == 2) {
+      // the float32 variant multiplies in float32: round the rates once per step
+      for (let i = 0; i < n; i++) store<f32>(rowPtr + (<usize>i << 2), <f32>load<f64>(r + (<usize>i << 3)));
+      matVecF32(w, n, n, rowPtr, h);
+    } else if (dense) matVec(w, n, n, r, h);
     else csrMatVec(rowPtr, colIdx, values, n, r, h);
     const s = input + ((<usize>t * <usize>d) << 3);
     for (let i = 0; i < n; i++) {
