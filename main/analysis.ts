@@ -142,6 +142,9 @@ export function heteroVsHomo(results: readonly RunResult[], conditions: Conditio
   return out;
 }
 
+/** firing-rate ratio above which a spiking contrast is flagged as confounded by activity level */
+export const RATE_CONFOUND = 1.25;
+
 const fmt = (x: number, d = 3) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
 const signed = (x: number, d = 3) => (x >= 0 ? '+' : '') + fmt(x, d);
 const fmtP = (p: number) => (p < 1e-15 ? '< 1e-15' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
@@ -200,7 +203,17 @@ export function analyse(spec: ExperimentSpec, results: readonly RunResult[]): Fi
     }
   }
 
-  for (const c of contrasts) lines.push(describeContrast(c));
+  for (const c of contrasts) {
+    let line = describeContrast(c);
+    // LIF: a heterogeneous network can fire at another rate than its homogeneous partner; the
+    // contrast then mixes heterogeneity with activity level, and the reader should know
+    const het = conditions.find((x) => x.condition === c.hetero);
+    const hom = conditions.find((x) => x.condition === c.homo);
+    if (het?.meanRateHz && hom?.meanRateHz && Math.max(het.meanRateHz, hom.meanRateHz) / Math.min(het.meanRateHz, hom.meanRateHz) > RATE_CONFOUND) {
+      line += ` [caution: firing rates differ, ${het.meanRateHz.toFixed(1)} vs ${hom.meanRateHz.toFixed(1)} Hz: part of the difference may come from activity level]`;
+    }
+    lines.push(line);
+  }
   if (contrasts.length === 0 && spec.analysis !== 'skew') lines.push('No heterogeneous/homogeneous pair in this sweep: nothing to contrast.');
   return { claim: spec.claim, analysis: spec.analysis, conditions, contrasts, lines };
 }
