@@ -36,12 +36,17 @@ export interface RunSpec {
   readout: ReadoutSpec;
 }
 
+/** Realised statistics of a drawn set of time constants (stored with every network). */
 export interface RealisedHeterogeneity {
+  /** realised mean of tau, in the model's time unit */
   mean: number;
+  /** realised coefficient of variation of tau */
   cv: number;
+  /** realised sample skewness of tau (third standardised moment) */
   skewness: number;
   min: number;
   max: number;
+  /** how many draws fell outside [tauMin, tauMax] and were clipped or redrawn */
   bounded: number;
 }
 

@@ -1,20 +1,9 @@
 // Data shapes the engine passes between its pure functions. Matrices are row-major typed arrays;
 // time series are time-major (sample t, channel k at [t * D + k]).
+import type { RealisedHeterogeneity } from '../common/results.js';
 import type { TaskFamilyName } from '../common/spec.js';
 
-/** Realised statistics of a drawn set of time constants (stored with every network). */
-export interface HeterogeneityStats {
-  /** realised mean of tau, in the model's time unit */
-  mean: number;
-  /** realised coefficient of variation of tau */
-  cv: number;
-  /** realised sample skewness of tau (third standardised moment) */
-  skewness: number;
-  min: number;
-  max: number;
-  /** how many draws fell outside [tauMin, tauMax] and were clipped or redrawn */
-  bounded: number;
-}
+export type HeterogeneityStats = RealisedHeterogeneity;
 
 export interface TauDraw {
   tau: Float64Array;
