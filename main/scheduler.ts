@@ -23,7 +23,10 @@ export interface Progress {
 export interface ScheduleOptions {
   /** worker threads; 0 runs in this thread (for debugging and small jobs) */
   threads?: number;
+  /** one backend for every run (default: the registry's default) */
   backend?: string;
+  /** a backend per run index (from chooseBackends); overrides `backend` for the runs it names */
+  backendByRun?: ReadonlyMap<number, string>;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
   /** called as each run finishes, in completion order: commit it before anything else can fail */
@@ -57,22 +60,23 @@ function progressOf(done: number, total: number, started: number): Progress {
 }
 
 export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {}): Promise<RunResult[]> {
-  const backend = opts.backend ?? defaultBackendName();
-  backendByName(backend); // fail early, in words, if it does not exist
+  const fallback = opts.backend ?? defaultBackendName();
+  const backendOf = (r: RunSpec) => opts.backendByRun?.get(r.index) ?? fallback;
+  // fail early, in words, if a backend does not exist here
+  for (const name of new Set(runs.map(backendOf))) backendByName(name);
   const threads = Math.min(opts.threads ?? defaultThreads(), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
-  return threads <= 0 ? runInline(runs, backend, opts) : runPool(runs, backend, threads, opts);
+  return threads <= 0 ? runInline(runs, backendOf, opts) : runPool(runs, backendOf, threads, opts);
 }
 
-async function runInline(runs: readonly RunSpec[], backendName: string, opts: ScheduleOptions): Promise<RunResult[]> {
-  const backend = backendByName(backendName);
+async function runInline(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, opts: ScheduleOptions): Promise<RunResult[]> {
   const started = performance.now();
   const results: RunResult[] = [];
   for (const run of runs) {
     // let an abort (or a progress redraw) in between runs
     await new Promise((r) => setImmediate(r));
     if (opts.signal?.aborted) throw new CancelledError();
-    const result = executeRun(run, backend);
+    const result = executeRun(run, backendByName(backendOf(run)));
     results.push(result);
     opts.onResult?.(result);
     opts.onProgress?.(progressOf(results.length, runs.length, started));
@@ -80,7 +84,7 @@ async function runInline(runs: readonly RunSpec[], backendName: string, opts: Sc
   return results;
 }
 
-function runPool(runs: readonly RunSpec[], backend: string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
+function runPool(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
   const entry = workerEntry();
   const started = performance.now();
   const results: (RunResult | undefined)[] = new Array(runs.length);
@@ -104,7 +108,8 @@ function runPool(runs: readonly RunSpec[], backend: string, threads: number, opt
 
     const feed = (w: Worker) => {
       if (next >= runs.length) return;
-      const msg: ToWorker = { type: 'run', run: runs[next++], backend };
+      const run = runs[next++];
+      const msg: ToWorker = { type: 'run', run, backend: backendOf(run) };
       w.postMessage(msg);
     };
 

@@ -1,0 +1,58 @@
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend } from '../worker/backends/backend.js';
+import { cpuBackend } from '../worker/backends/cpu.js';
+import { calibrationKey, chooseBackends, describeCalibration } from './backend-choice.js';
+import { planRuns } from './plan.js';
+import { readSpecFile } from './specs.js';
+
+/** the CPU backend made slower on purpose: the calibration must notice */
+function slowed(name: string, ms: number, precision: 'float64' | 'float32' = 'float64'): Backend {
+  return {
+    ...cpuBackend,
+    name,
+    precision,
+    simulateRate(...args) {
+      const until = performance.now() + ms;
+      while (performance.now() < until);
+      return cpuBackend.simulateRate(...args);
+    },
+  };
+}
+
+const runs = planRuns(readSpecFile('test/fixtures/small-experiment.json'));
+
+describe('automatic backend choice', () => {
+  beforeEach(() => {
+    process.env.QUENCH_CALIBRATION = join(mkdtempSync(join(tmpdir(), 'quench-cal-')), 'calibration.json');
+  });
+
+  it('picks the faster backend, measures once per key and caches the measurement', () => {
+    const fast = slowed('fast', 0);
+    const slow = slowed('slow', 15);
+    const first = chooseBackends(runs, 'auto', [slow, fast]);
+    expect(new Set(first.byRun.values())).toEqual(new Set(['fast']));
+    expect(first.calibrations).toHaveLength(1); // every run of the fixture shares one key
+    expect(first.calibrations[0].timings.slow).toBeGreaterThan(first.calibrations[0].timings.fast);
+    expect(first.calibrations[0].cached).toBe(false);
+    const second = chooseBackends(runs, 'auto', [slow, fast]);
+    expect(second.calibrations[0].cached).toBe(true);
+    expect(describeCalibration(second.calibrations[0])).toMatch(/fast \(probe run: fast .* ms, slow .* ms; measured earlier, cached\)/);
+  });
+
+  it('never picks a float32 backend on its own, and obeys a named backend', () => {
+    const f32 = slowed('fast-f32', 0, 'float32');
+    const f64 = slowed('f64', 5);
+    expect(new Set(chooseBackends(runs, 'auto', [f32, f64]).byRun.values())).toEqual(new Set(['f64']));
+    expect(new Set(chooseBackends(runs, 'cpu').byRun.values())).toEqual(new Set(['cpu']));
+    expect(() => chooseBackends(runs, 'quantum')).toThrow(/backend "quantum" is not available here; available: cpu/);
+  });
+
+  it('keys runs by model form, size class and storage', () => {
+    const r = runs[0];
+    expect(calibrationKey(r)).toBe('li/n32/sparse');
+    expect(calibrationKey({ ...r, network: { ...r.network, n: 100, p: 0.5 } })).toBe('li/n128/dense');
+  });
+});

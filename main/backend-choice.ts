@@ -1,0 +1,135 @@
+// Automatic backend choice: a short calibration run per (model, size, density) on every float64
+// backend, the fastest kept. The choice is made once, in the process that plans the experiment, so
+// every worker thread runs a run on the same backend whatever the thread count; it is cached on
+// disk (per app version) and can be overridden by naming a backend.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import envPaths from 'env-paths';
+import type { RunSpec } from '../common/results.js';
+import type { Backend } from '../worker/backends/backend.js';
+import { availableBackends, backendByName } from '../worker/backends/registry.js';
+import { executeRun } from '../worker/run.js';
+import { appVersion } from './version.js';
+
+export interface Calibration {
+  key: string;
+  chosen: string;
+  /** milliseconds of the probe run per backend */
+  timings: Record<string, number>;
+  cached: boolean;
+}
+
+/** Runs that share a key share their cost profile: same model, size (to the next power of 2) and storage. */
+export function calibrationKey(run: RunSpec): string {
+  const m = run.network.model;
+  const form = m.kind === 'rate' ? m.form : 'lif';
+  const dense = run.network.p > 0.3 ? 'dense' : 'sparse';
+  return `${form}/n${2 ** Math.ceil(Math.log2(run.network.n))}/${dense}`;
+}
+
+/** The same run, shortened: a tenth of the segments (at least 50 steps each) and one task family. */
+function probeOf(run: RunSpec): RunSpec {
+  const s = run.input.segments;
+  const short = (x: number) => Math.max(50, Math.round(x / 10));
+  const train = short(s.train);
+  return {
+    ...run,
+    factors: { ...run.factors, trainLength: Math.min(train, short(run.factors.trainLength)) },
+    input: { ...run.input, segments: { washout: short(s.washout), train, validation: short(s.validation), test: short(s.test) } },
+    suite: { ...run.suite, families: run.suite.families.slice(0, 1) },
+  };
+}
+
+export function timeProbe(run: RunSpec, backend: Backend): number {
+  const probe = probeOf(run);
+  executeRun(probe, backend); // warm-up: JIT and module compilation are not the backend's steady speed
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now();
+    executeRun(probe, backend);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+export function calibrate(run: RunSpec, candidates: Backend[]): Calibration {
+  const timings: Record<string, number> = {};
+  for (const b of candidates) timings[b.name] = timeProbe(run, b);
+  const chosen = Object.entries(timings).sort((a, b) => a[1] - b[1])[0][0];
+  return { key: calibrationKey(run), chosen, timings, cached: false };
+}
+
+function cacheFile(): string {
+  return process.env.QUENCH_CALIBRATION ?? join(envPaths('quench', { suffix: '' }).cache, 'calibration.json');
+}
+
+type CacheDoc = { version: string; backends: string; entries: Record<string, Calibration> };
+
+function readCache(file: string, backends: string): Record<string, Calibration> {
+  try {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as CacheDoc;
+    // a new app version or another set of backends invalidates every measurement
+    return doc.version === appVersion() && doc.backends === backends ? doc.entries : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeCache(file: string, backends: string, entries: Record<string, Calibration>): void {
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    const doc: CacheDoc = { version: appVersion(), backends, entries };
+    writeFileSync(`${file}.partial`, JSON.stringify(doc, null, 1));
+    renameSync(`${file}.partial`, file);
+  } catch {
+    // a cache that cannot be written costs a recalibration next time, nothing else
+  }
+}
+
+export interface BackendPlan {
+  /** backend name per run index */
+  byRun: Map<number, string>;
+  calibrations: Calibration[];
+}
+
+/**
+ * `requested` is a backend name or 'auto'. Auto calibrates the float64 backends (float32 changes the
+ * numbers, so it is only used when named) once per calibration key of the experiment.
+ */
+export function chooseBackends(runs: readonly RunSpec[], requested: string, candidates: Backend[] = availableBackends()): BackendPlan {
+  const byRun = new Map<number, string>();
+  if (requested !== 'auto') {
+    backendByName(requested); // fails in words if it does not exist here
+    for (const r of runs) byRun.set(r.index, requested);
+    return { byRun, calibrations: [] };
+  }
+  const eligible = candidates.filter((b) => b.precision === 'float64');
+  const names = eligible.map((b) => b.name).join(',');
+  const file = cacheFile();
+  const cache = readCache(file, names);
+  const calibrations = new Map<string, Calibration>();
+  let changed = false;
+  for (const r of runs) {
+    const key = calibrationKey(r);
+    let c = calibrations.get(key);
+    if (!c) {
+      c = cache[key] ? { ...cache[key], cached: true } : calibrate(r, eligible);
+      if (!c.cached) {
+        cache[key] = c;
+        changed = true;
+      }
+      calibrations.set(key, c);
+    }
+    byRun.set(r.index, c.chosen);
+  }
+  if (changed) writeCache(file, names, cache);
+  return { byRun, calibrations: [...calibrations.values()] };
+}
+
+export function describeCalibration(c: Calibration): string {
+  const times = Object.entries(c.timings)
+    .sort((a, b) => a[1] - b[1])
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+    .join(', ');
+  return `${c.key}: ${c.chosen} (probe run: ${times}${c.cached ? '; measured earlier, cached' : ''})`;
+}
