@@ -21,6 +21,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { LifModelSchema, NetworkSchema, logGrid, type ChannelSpec, type LifModelSpec, type RateModelSpec } from '../common/spec.js';
 import { packageRoot } from '../main/paths.js';
+import { logLogSvg } from './plot.js';
 import { planRuns } from '../main/plan.js';
 import { defaultThreads, runAll } from '../main/scheduler.js';
 import { loadSpec } from '../main/specs.js';
@@ -501,7 +502,7 @@ async function main(): Promise<void> {
     `Quench bench — ${new Date().toISOString()}`,
     `machine: ${machine.cpu}, ${machine.cores} cores (availableParallelism ${machine.availableParallelism}), ${machine.memoryGiB} GiB, ${machine.platform}`,
     `Node ${machine.node}; numpy ${machine.numpy} (${machine.blas}, threads as installed), Python ${machine.python}`,
-    'ours: float64 TypeScript, one thread (items 1-3); numpy runs in a separate python3 process spawned by this bench',
+    'ours: the best backend per row, named in the row (cpu = TypeScript, wasm = SIMD WebAssembly, both float64; wasm-f32 = float32 dense product), one thread (items 1-3); numpy runs in a separate python3 process spawned by this bench',
     'rate: li form, tanh, lognormal tau cv 1; numpy W is dense for p = 0.1 too (numpy has no sparse), same update, same steps, best of 3',
   ];
   printTable(header);
@@ -512,6 +513,30 @@ async function main(): Promise<void> {
   const file = join(OUT_DIR, 'bench.json');
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, totalSeconds, rows, raw }, null, 2) + '\n');
   console.log(`wrote ${file}`);
+  const svg = join(OUT_DIR, 'rate-time-per-step.svg');
+  writeFileSync(svg, rateFigure());
+  console.log(`wrote ${svg}`);
+}
+
+/** log-log time per step against N, one line per backend and storage, numpy beside them */
+function rateFigure(): string {
+  const entries = raw.rate as { n: number; p: number; perBackend: Record<string, number>; numpyFloat64: PyResult; numpyFloat32?: PyResult }[];
+  const series = new Map<string, [number, number][]>();
+  const add = (name: string, n: number, stepsPerSecond: number | null) => {
+    if (!stepsPerSecond) return;
+    series.set(name, [...(series.get(name) ?? []), [n, 1e6 / stepsPerSecond]]);
+  };
+  for (const e of entries) {
+    const storage = e.p < 1 ? 'sparse p=0.1' : 'dense';
+    for (const [b, v] of Object.entries(e.perBackend)) add(`${b}, ${storage}`, e.n, v);
+    add(`numpy f64, ${storage}`, e.n, pyNumber(e.numpyFloat64, 'stepsPerSecond'));
+  }
+  return logLogSvg(
+    [...series].map(([name, points]) => ({ name, points })),
+    'Rate update: time per step',
+    'network size N (neurons)',
+    'time per step (µs)',
+  );
 }
 
 main().catch((err) => {
