@@ -1,0 +1,672 @@
+// The run archive: one SQLite file (WAL, foreign keys on) holding every experiment, run, per-task
+// score, tag, note and comparison set. Electron-free: the CLI, `serve` and the app's IPC layer all
+// call this class. Every write is one transaction; every failure is an ArchiveError naming the file.
+import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { QuenchError } from '../common/errors.js';
+import type { RunFactors, RunResult, RunSpec } from '../common/results.js';
+import type { ExperimentSpec } from '../common/spec.js';
+import type { TaskDef } from '../worker/types.js';
+import { ArchiveError, archiveFailure } from './errors.js';
+import { filterSql, type RunFilter } from './filters.js';
+import { canonicalJson, configHash, experimentId, experimentIdentity, runUid, specHash } from './identity.js';
+import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+export type Db = Database.Database;
+
+export interface ArchiveOptions {
+  /** open without writing (queries only); an archive that needs migrating cannot be opened so */
+  readonly?: boolean;
+  /** make the file if it does not exist (default true; queries pass false) */
+  create?: boolean;
+  /** stored with every run committed through this handle */
+  appVersion?: string;
+}
+
+export interface ExperimentRow {
+  id: string;
+  spec_hash: string;
+  nonce: string;
+  name: string;
+  analysis: string;
+  claim: string;
+  root_seed: number;
+  sweep_json: string;
+  planned_runs: number;
+  task_count: number;
+  app_version: string;
+  created_at: string;
+}
+
+export interface ExperimentSummary extends ExperimentRow {
+  done: number;
+  pending: number;
+  failed: number;
+  last_finished_at: string | null;
+  tags: string[];
+  notes: number;
+}
+
+/** One row of `quench runs`. */
+export interface RunRow {
+  uid: string;
+  experiment_id: string;
+  experiment_name: string;
+  run_index: number;
+  status: string;
+  family: string;
+  cv: number;
+  n: number;
+  tau_mean: number;
+  train_length: number;
+  manipulation: string;
+  model: string;
+  seed_index: number;
+  root_seed: number;
+  backend: string | null;
+  app_version: string | null;
+  mean_capacity: number | null;
+  mean_r2: number | null;
+  tau_realised_cv: number | null;
+  tau_realised_skewness: number | null;
+  rho_eff: number | null;
+  mean_rate_hz: number | null;
+  total_ms: number | null;
+  config_hash: string;
+  created_at: string;
+  finished_at: string | null;
+  tags: string[];
+}
+
+export interface NoteRow {
+  kind: 'experiment' | 'run';
+  target: string;
+  text: string;
+  created_at: string;
+}
+
+export interface Target {
+  kind: 'experiment' | 'run';
+  id: string;
+  label: string;
+}
+
+const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/** What the first bytes and the header pragmas of a file say it is (read-only; touches nothing). */
+export interface FileInspection {
+  applicationId: number;
+  version: number;
+  tables: string[];
+}
+
+export function readHeader(path: string): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(16);
+    const n = readSync(fd, buf, 0, 16, 0);
+    return buf.subarray(0, n).toString('latin1');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function isSqliteFile(path: string): boolean {
+  return readHeader(path) === SQLITE_HEADER;
+}
+
+/** Opens `path` read-only and reads application_id, user_version and the table names. */
+export function inspectFile(path: string, what = 'archive'): FileInspection {
+  let db: Db | null = null;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    const applicationId = db.pragma('application_id', { simple: true }) as number;
+    const version = db.pragma('user_version', { simple: true }) as number;
+    const tables = (db.prepare(`SELECT name FROM sqlite_schema WHERE type = 'table'`).all() as { name: string }[]).map((t) => t.name);
+    return { applicationId, version, tables };
+  } catch (err) {
+    throw archiveFailure(path, `reading the ${what}'s header`, err, 'it was left untouched');
+  } finally {
+    db?.close();
+  }
+}
+
+export function newerMessage(path: string, version: number): string {
+  return `archive ${path} was written by a newer Quench (schema ${version}; this version reads up to ${SCHEMA_VERSION}); it was left untouched. Update Quench to open it`;
+}
+
+export function foreignMessage(path: string, appId: number): string {
+  return `${path} is an SQLite database but not a Quench archive (application_id 0x${(appId >>> 0).toString(16).padStart(8, '0')}, expected 0x${APPLICATION_ID.toString(16)}); it was left untouched`;
+}
+
+const nowIso = () => new Date().toISOString();
+
+/** Runs the schema migrations from `from` to SCHEMA_VERSION in one transaction. */
+export function migrate(db: Db, from: number, appVersion: string): void {
+  const tx = db.transaction(() => {
+    for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
+    db.pragma(`application_id = ${APPLICATION_ID}`);
+    db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    const put = db.prepare(`INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`);
+    if (from === 0) {
+      put.run('created_by', `quench ${appVersion}`);
+      put.run('created_at', nowIso());
+    } else {
+      put.run(`migrated_from_${from}`, `${nowIso()} by quench ${appVersion}`);
+    }
+  });
+  tx.immediate();
+}
+
+interface RunDbRow {
+  run_id: number;
+  uid: string;
+  run_index: number;
+  run_key: string;
+  condition: string;
+  family: string;
+  cv: number;
+  n: number;
+  tau_mean: number;
+  train_length: number;
+  manipulation: string;
+  model: string;
+  seed_index: number;
+  root_seed: number;
+  network_seed: number;
+  input_seed: number;
+  backend: string;
+  app_version: string;
+  simulate_ms: number;
+  readout_ms: number;
+  total_ms: number;
+  tau_realised_mean: number;
+  tau_realised_cv: number;
+  tau_realised_skewness: number;
+  tau_realised_min: number;
+  tau_realised_max: number;
+  tau_bounded: number;
+  rho_w: number | null;
+  rho_eff: number | null;
+  density: number;
+  mean_rate_hz: number | null;
+  tasks: number;
+  mean_capacity: number;
+  total_capacity: number;
+  mean_r2: number;
+}
+
+export class Archive {
+  private identities = new Map<string, string>();
+
+  private constructor(
+    readonly path: string,
+    readonly db: Db,
+    readonly appVersion: string,
+    readonly readonly: boolean,
+  ) {}
+
+  /**
+   * Opens (or makes) the archive at `path`. A file that is not SQLite, a foreign SQLite file and a
+   * file of a newer schema are refused before anything is written to them; an older schema is
+   * migrated in one transaction.
+   */
+  static open(path: string, opts: ArchiveOptions = {}): Archive {
+    const abs = resolve(path);
+    const appVersion = opts.appVersion ?? 'unknown';
+    const readonly = opts.readonly ?? false;
+    const present = existsSync(abs) && statSync(abs).isFile() && statSync(abs).size > 0;
+    if (existsSync(abs) && !statSync(abs).isFile()) throw new ArchiveError('input', `archive ${abs} is not a file`);
+    let version = 0;
+    if (present) {
+      if (!isSqliteFile(abs)) throw new ArchiveError('input', `${abs} is not a Quench archive (not an SQLite database); it was left untouched`);
+      const info = inspectFile(abs);
+      if (info.applicationId !== APPLICATION_ID && !(info.applicationId === 0 && info.version === 0 && info.tables.length === 0)) {
+        throw new ArchiveError('input', foreignMessage(abs, info.applicationId));
+      }
+      if (info.version > SCHEMA_VERSION) throw new ArchiveError('input', newerMessage(abs, info.version));
+      version = info.version;
+      if (readonly && version < SCHEMA_VERSION) {
+        throw new ArchiveError('input', `archive ${abs} has schema ${version} and must be upgraded to ${SCHEMA_VERSION} before it can be read; open it once with a command that writes (e.g. \`quench experiments\` without read-only access)`);
+      }
+    } else {
+      if (opts.create === false || readonly) {
+        throw new ArchiveError('not-found', `no archive at ${abs} yet: \`quench run\` makes one (or name another with --archive PATH or QUENCH_ARCHIVE)`);
+      }
+      try {
+        mkdirSync(dirname(abs), { recursive: true });
+      } catch (err) {
+        throw new ArchiveError('input', `cannot make the folder of archive ${abs}: ${(err as Error).message}`);
+      }
+    }
+    let db: Db;
+    try {
+      db = new Database(abs, { readonly, fileMustExist: readonly });
+    } catch (err) {
+      throw archiveFailure(abs, 'opening it', err, 'it was left untouched');
+    }
+    try {
+      db.pragma('busy_timeout = 10000');
+      if (!readonly) {
+        db.pragma('journal_mode = WAL');
+        // FULL: a committed run survives a power cut too, not only a crash of the process
+        db.pragma('synchronous = FULL');
+      }
+      db.pragma('foreign_keys = ON');
+      if (!readonly && version < SCHEMA_VERSION) migrate(db, version, appVersion);
+    } catch (err) {
+      db.close();
+      throw archiveFailure(abs, version === 0 ? 'setting up a new archive' : `upgrading it from schema ${version} to ${SCHEMA_VERSION}`, err, 'it was left as it was');
+    }
+    return new Archive(abs, db, appVersion, readonly);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  /** Runs `fn` in one (immediate) transaction; any failure rolls it back and is said in words. */
+  write<T>(doing: string, fn: () => T, keeps?: string): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (err) {
+      throw archiveFailure(this.path, doing, err, keeps);
+    }
+  }
+
+  read<T>(doing: string, fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      throw archiveFailure(this.path, doing, err, 'nothing was changed');
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Experiments
+
+  experimentIdentityOf(id: string): string {
+    let identity = this.identities.get(id);
+    if (!identity) {
+      const row = this.db.prepare(`SELECT spec_hash, nonce FROM experiments WHERE id = ?`).get(id) as { spec_hash: string; nonce: string } | undefined;
+      if (!row) throw new QuenchError('not-found', `no experiment ${id} in archive ${this.path}`);
+      identity = experimentIdentity(row.spec_hash, row.nonce);
+      this.identities.set(id, identity);
+    }
+    return identity;
+  }
+
+  /** The experiment made from this exact spec (first one, nonce ''), if any. */
+  findExperimentBySpec(spec: ExperimentSpec): ExperimentRow | null {
+    return this.read('looking up the experiment', () => {
+      const row = this.db.prepare(`SELECT * FROM experiments WHERE spec_hash = ? AND nonce = ''`).get(specHash(spec)) as ExperimentRow | undefined;
+      return row ?? null;
+    });
+  }
+
+  getExperiment(id: string): ExperimentRow {
+    const row = this.read('reading an experiment', () => this.db.prepare(`SELECT * FROM experiments WHERE id = ?`).get(id) as ExperimentRow | undefined);
+    if (!row) throw new QuenchError('not-found', `no experiment ${id} in archive ${this.path}`);
+    return row;
+  }
+
+  /** An experiment by id, unique id prefix or name. */
+  findExperiment(ref: string): ExperimentRow {
+    const rows = this.read('looking up the experiment', () =>
+      this.db
+        .prepare(`SELECT * FROM experiments WHERE id = @ref OR (length(@ref) >= 4 AND id GLOB @ref || '*') OR name = @ref COLLATE NOCASE ORDER BY (id = @ref) DESC, created_at`)
+        .all({ ref }) as ExperimentRow[],
+    );
+    if (rows.length === 0) {
+      const some = this.db.prepare(`SELECT id, name FROM experiments ORDER BY created_at DESC LIMIT 8`).all() as { id: string; name: string }[];
+      throw new QuenchError(
+        'not-found',
+        `no experiment "${ref}" in archive ${this.path}` + (some.length ? `; experiments there: ${some.map((e) => `${e.id} "${e.name}"`).join(', ')}` : ' (it holds no experiments)'),
+      );
+    }
+    if (rows.length > 1 && rows[0].id !== ref) {
+      throw new QuenchError('input', `"${ref}" names ${rows.length} experiments in archive ${this.path}: ${rows.map((e) => `${e.id} "${e.name}" (${e.created_at})`).join(', ')}; give the id`);
+    }
+    return rows[0];
+  }
+
+  /** Stores the spec, the experiment, its task list and every planned run (status pending). */
+  createExperiment(spec: ExperimentSpec, runs: readonly RunSpec[], tasks: readonly TaskDef[], nonce = ''): ExperimentRow {
+    if (runs.length === 0) throw new QuenchError('spec', 'the experiment plans no runs');
+    const sh = specHash(spec);
+    const identity = experimentIdentity(sh, nonce);
+    const id = experimentId(identity);
+    return this.write(`storing experiment "${spec.name}"`, () => {
+      const putSpec = this.db.prepare(`INSERT OR IGNORE INTO specs (hash, kind, json) VALUES (?, ?, ?)`);
+      putSpec.run(sh, 'experiment', canonicalJson(spec));
+      const networkHash = specHash(spec.network);
+      putSpec.run(networkHash, 'network', canonicalJson(spec.network));
+      const suiteHash = specHash(runs[0].suite);
+      putSpec.run(suiteHash, 'suite', canonicalJson(runs[0].suite));
+      this.db
+        .prepare(
+          `INSERT INTO experiments (id, spec_hash, network_hash, suite_hash, nonce, name, analysis, claim, root_seed, sweep_json, planned_runs, task_count, app_version, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .run(id, sh, networkHash, suiteHash, nonce, spec.name, spec.analysis, spec.claim, spec.rootSeed, canonicalJson(spec.sweep), runs.length, tasks.length, this.appVersion, nowIso());
+      const putTask = this.db.prepare(
+        `INSERT INTO tasks (experiment_id, task_index, id, family, channels, memory_depth, nonlinearity, parity, classification) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      tasks.forEach((t, i) => putTask.run(id, i, t.id, t.family, JSON.stringify(t.channels), t.memoryDepth, t.nonlinearity, t.parity, t.classification ? 1 : 0));
+      this.identities.set(id, identity);
+      this.insertPlanned(id, runs);
+      return this.getExperiment(id);
+    });
+  }
+
+  private insertPlanned(id: string, runs: readonly RunSpec[]): number {
+    const identity = this.experimentIdentityOf(id);
+    const put = this.db.prepare(
+      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, spec_json, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    const at = nowIso();
+    let added = 0;
+    for (const r of runs) {
+      const f = r.factors;
+      added += put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, canonicalJson(r), at).changes;
+    }
+    return added;
+  }
+
+  /**
+   * Makes sure every planned run of the experiment has a row (an archive that received only some of
+   * an experiment's runs by import lacks the others) and returns the runs that are not done yet.
+   */
+  remainingRuns(id: string, runs: readonly RunSpec[]): RunSpec[] {
+    const exp = this.getExperiment(id);
+    if (runs.length !== exp.planned_runs) {
+      throw new QuenchError('internal', `experiment ${id} planned ${exp.planned_runs} runs when it was made; this Quench plans ${runs.length} from its spec, so it cannot resume it`);
+    }
+    const identity = this.experimentIdentityOf(id);
+    this.write('recording the planned runs', () => this.insertPlanned(id, runs));
+    const done = new Set(
+      (this.db.prepare(`SELECT uid FROM runs WHERE experiment_id = ? AND status = 'done'`).all(id) as { uid: string }[]).map((r) => r.uid),
+    );
+    return runs.filter((r) => !done.has(runUid(identity, r.key)));
+  }
+
+  progress(id: string): { done: number; planned: number } {
+    return this.read('counting runs', () => {
+      const row = this.db.prepare(`SELECT count(*) FILTER (WHERE status = 'done') AS done FROM runs WHERE experiment_id = ?`).get(id) as { done: number };
+      return { done: row.done, planned: this.getExperiment(id).planned_runs };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Runs
+
+  private commitOne(id: string, r: RunResult): boolean {
+    const uid = runUid(this.experimentIdentityOf(id), r.key);
+    const row = this.db.prepare(`SELECT run_id, status FROM runs WHERE uid = ?`).get(uid) as { run_id: number; status: string } | undefined;
+    if (!row) throw new QuenchError('internal', `run ${r.index} (${r.key}) is not a planned run of experiment ${id}`);
+    if (row.status === 'done') return false;
+    const k = r.scores.capacity.length;
+    const taskCount = (this.db.prepare(`SELECT task_count FROM experiments WHERE id = ?`).get(id) as { task_count: number }).task_count;
+    if (k !== taskCount) throw new QuenchError('internal', `run ${r.index} has ${k} task scores; experiment ${id} has ${taskCount} tasks`);
+    const t = r.network.tau;
+    this.db
+      .prepare(
+        `UPDATE runs SET status = 'done', backend = ?, app_version = ?, simulate_ms = ?, readout_ms = ?, total_ms = ?,
+           tau_realised_mean = ?, tau_realised_cv = ?, tau_realised_skewness = ?, tau_realised_min = ?, tau_realised_max = ?, tau_bounded = ?,
+           rho_w = ?, rho_eff = ?, density = ?, mean_rate_hz = ?, tasks = ?, mean_capacity = ?, total_capacity = ?, mean_r2 = ?, finished_at = ?
+         WHERE run_id = ?`,
+      )
+      .run(
+        r.backend,
+        this.appVersion,
+        r.timings.simulateMs,
+        r.timings.readoutMs,
+        r.timings.totalMs,
+        t.mean,
+        t.cv,
+        t.skewness,
+        t.min,
+        t.max,
+        t.bounded,
+        r.network.rhoW,
+        r.network.rhoEff,
+        r.network.density,
+        r.network.meanRateHz,
+        r.summary.tasks,
+        r.summary.meanCapacity,
+        r.summary.totalCapacity,
+        r.summary.meanR2,
+        nowIso(),
+        row.run_id,
+      );
+    const put = this.db.prepare(`INSERT INTO scores (run_id, task_index, r2, capacity, nrmse, accuracy, ridge) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const s = r.scores;
+    for (let i = 0; i < k; i++) put.run(row.run_id, i, s.r2[i], s.capacity[i], s.nrmse[i], s.accuracy[i], s.ridge[i]);
+    this.db
+      .prepare(
+        `INSERT INTO run_family (run_id, family, tasks, mean_capacity, mean_r2)
+         SELECT s.run_id, t.family, count(*), avg(s.capacity), avg(s.r2)
+         FROM scores s JOIN tasks t ON t.experiment_id = ? AND t.task_index = s.task_index
+         WHERE s.run_id = ? GROUP BY t.family`,
+      )
+      .run(id, row.run_id);
+    return true;
+  }
+
+  /** Stores a finished run (its summary, per-task and per-family scores) in one transaction. */
+  commitRun(id: string, r: RunResult): boolean {
+    return this.write(`storing run ${r.index} (${r.key})`, () => this.commitOne(id, r), 'that run was not stored; the runs stored before it are kept');
+  }
+
+  /** Several finished runs in one transaction (imports and benchmarks). */
+  commitRuns(id: string, rs: readonly RunResult[]): number {
+    return this.write(`storing ${rs.length} runs`, () => rs.reduce((n, r) => n + (this.commitOne(id, r) ? 1 : 0), 0), 'none of them was stored; the runs stored before them are kept');
+  }
+
+  /** The finished runs of an experiment as the engine returned them (in run order). */
+  loadResults(id: string): RunResult[] {
+    return this.read('reading runs', () => {
+      const rows = this.db.prepare(`SELECT * FROM runs WHERE experiment_id = ? AND status = 'done' ORDER BY run_index`).all(id) as RunDbRow[];
+      const families = (this.db.prepare(`SELECT family FROM tasks WHERE experiment_id = ? GROUP BY family ORDER BY min(task_index)`).all(id) as { family: string }[]).map((f) => f.family);
+      const byRun = new Map<number, RunResult>();
+      const out = rows.map((row) => {
+        const factors: RunFactors = {
+          family: row.family as RunFactors['family'],
+          cv: row.cv,
+          n: row.n,
+          tauMean: row.tau_mean,
+          trainLength: row.train_length,
+          manipulation: row.manipulation,
+          model: row.model as RunFactors['model'],
+          seedIndex: row.seed_index,
+        };
+        const perFamily: Record<string, number> = {};
+        for (const f of families) perFamily[f] = NaN;
+        const result: RunResult = {
+          index: row.run_index,
+          key: row.run_key,
+          condition: row.condition,
+          factors,
+          seeds: { root: row.root_seed, network: row.network_seed, input: row.input_seed },
+          backend: row.backend,
+          summary: { tasks: row.tasks, meanCapacity: row.mean_capacity, totalCapacity: row.total_capacity, meanR2: row.mean_r2, perFamily },
+          scores: { r2: [], capacity: [], nrmse: [], accuracy: [], ridge: [] },
+          network: {
+            tau: { mean: row.tau_realised_mean, cv: row.tau_realised_cv, skewness: row.tau_realised_skewness, min: row.tau_realised_min, max: row.tau_realised_max, bounded: row.tau_bounded },
+            rhoW: row.rho_w,
+            rhoEff: row.rho_eff,
+            density: row.density,
+            meanRateHz: row.mean_rate_hz,
+          },
+          timings: { simulateMs: row.simulate_ms, readoutMs: row.readout_ms, totalMs: row.total_ms },
+        };
+        byRun.set(row.run_id, result);
+        return result;
+      });
+      const scores = this.db
+        .prepare(
+          `SELECT s.run_id, s.r2, s.capacity, s.nrmse, s.accuracy, s.ridge FROM runs r JOIN scores s ON s.run_id = r.run_id
+           WHERE r.experiment_id = ? AND r.status = 'done' ORDER BY s.run_id, s.task_index`,
+        )
+        .raw()
+        .iterate(id) as IterableIterator<[number, number, number, number | null, number | null, number]>;
+      for (const [runId, r2, capacity, nrmse, accuracy, ridge] of scores) {
+        const s = byRun.get(runId)!.scores;
+        s.r2.push(r2);
+        s.capacity.push(capacity);
+        s.nrmse.push(nrmse);
+        s.accuracy.push(accuracy);
+        s.ridge.push(ridge);
+      }
+      const fam = this.db
+        .prepare(`SELECT f.run_id, f.family, f.mean_capacity FROM runs r JOIN run_family f ON f.run_id = r.run_id WHERE r.experiment_id = ? AND r.status = 'done'`)
+        .all(id) as { run_id: number; family: string; mean_capacity: number }[];
+      for (const f of fam) byRun.get(f.run_id)!.summary.perFamily[f.family] = f.mean_capacity;
+      return out;
+    });
+  }
+
+  listExperiments(): ExperimentSummary[] {
+    return this.read('listing experiments', () => {
+      const rows = this.db
+        .prepare(
+          `SELECT e.*,
+             (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.status = 'done') AS done,
+             (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.status = 'pending') AS pending,
+             (SELECT count(*) FROM runs r WHERE r.experiment_id = e.id AND r.status = 'failed') AS failed,
+             (SELECT max(finished_at) FROM runs r WHERE r.experiment_id = e.id) AS last_finished_at,
+             (SELECT json_group_array(tag) FROM (SELECT tag FROM tags WHERE kind = 'experiment' AND target = e.id ORDER BY tag)) AS tags_json,
+             (SELECT count(*) FROM notes WHERE kind = 'experiment' AND target = e.id) AS notes
+           FROM experiments e ORDER BY e.created_at, e.id`,
+        )
+        .all() as (ExperimentRow & { done: number; pending: number; failed: number; last_finished_at: string | null; tags_json: string; notes: number })[];
+      return rows.map(({ tags_json, ...r }) => ({ ...r, tags: JSON.parse(tags_json) as string[] }));
+    });
+  }
+
+  /** Runs matching a selection, in experiment and run order. */
+  listRuns(filter: RunFilter, limit = 0): { rows: RunRow[]; total: number } {
+    return this.read('listing runs', () => {
+      const w = filterSql(filter, 'r');
+      const total = (this.db.prepare(`SELECT count(*) AS c FROM runs r WHERE ${w.sql}`).get(...w.params) as { c: number }).c;
+      const rows = this.db
+        .prepare(
+          `SELECT r.uid, r.experiment_id, e.name AS experiment_name, r.run_index, r.status, r.family, r.cv, r.n, r.tau_mean, r.train_length, r.manipulation, r.model,
+             r.seed_index, r.root_seed, r.backend, r.app_version, r.mean_capacity, r.mean_r2, r.tau_realised_cv, r.tau_realised_skewness, r.rho_eff, r.mean_rate_hz,
+             r.total_ms, r.config_hash, r.created_at, r.finished_at,
+             (SELECT json_group_array(tag) FROM tags t WHERE (t.kind = 'run' AND t.target = r.uid) OR (t.kind = 'experiment' AND t.target = r.experiment_id)) AS tags_json
+           FROM runs r JOIN experiments e ON e.id = r.experiment_id
+           WHERE ${w.sql}
+           ORDER BY e.created_at, r.experiment_id, r.run_index
+           ${limit > 0 ? 'LIMIT ?' : ''}`,
+        )
+        .all(...w.params, ...(limit > 0 ? [limit] : [])) as (Omit<RunRow, 'tags'> & { tags_json: string })[];
+      return { rows: rows.map(({ tags_json, ...r }) => ({ ...r, tags: [...new Set(JSON.parse(tags_json) as string[])].sort() })), total };
+    });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tags, notes, comparison sets
+
+  /** An experiment (id, id prefix or name) or a run (uid prefix of at least 6 hex digits). */
+  resolveTarget(ref: string): Target {
+    const found: Target[] = [];
+    this.read('looking up the target', () => {
+      const exps = this.db
+        .prepare(`SELECT id, name FROM experiments WHERE id = @ref OR (length(@ref) >= 4 AND id GLOB @ref || '*') OR name = @ref COLLATE NOCASE`)
+        .all({ ref }) as { id: string; name: string }[];
+      for (const e of exps) found.push({ kind: 'experiment', id: e.id, label: `experiment ${e.id} "${e.name}"` });
+      if (/^[0-9a-f]{6,64}$/.test(ref)) {
+        const runs = this.db.prepare(`SELECT uid, run_key FROM runs WHERE uid GLOB ? || '*' LIMIT 10`).all(ref) as { uid: string; run_key: string }[];
+        for (const r of runs) found.push({ kind: 'run', id: r.uid, label: `run ${r.uid.slice(0, 12)} (${r.run_key})` });
+      }
+    });
+    if (found.length === 0) throw new QuenchError('not-found', `no experiment or run "${ref}" in archive ${this.path} (see \`quench experiments\` and \`quench runs\`)`);
+    if (found.length > 1) throw new QuenchError('input', `"${ref}" names more than one thing in archive ${this.path}: ${found.map((f) => f.label).join('; ')}; give more of the id`);
+    return found[0];
+  }
+
+  tag(target: Target, tags: readonly string[], remove = false): number {
+    return this.write(`${remove ? 'removing' : 'adding'} tags`, () => {
+      const stmt = remove
+        ? this.db.prepare(`DELETE FROM tags WHERE kind = ? AND target = ? AND tag = ?`)
+        : this.db.prepare(`INSERT OR IGNORE INTO tags (kind, target, tag, created_at) VALUES (?, ?, ?, ?)`);
+      let changed = 0;
+      for (const t of tags) changed += (remove ? stmt.run(target.kind, target.id, t) : stmt.run(target.kind, target.id, t, nowIso())).changes;
+      return changed;
+    });
+  }
+
+  tagsOf(target: Target): string[] {
+    return this.read('reading tags', () =>
+      (this.db.prepare(`SELECT tag FROM tags WHERE kind = ? AND target = ? ORDER BY tag`).all(target.kind, target.id) as { tag: string }[]).map((t) => t.tag),
+    );
+  }
+
+  addNote(target: Target, text: string): void {
+    this.write('adding a note', () => {
+      this.db.prepare(`INSERT INTO notes (kind, target, text, created_at) VALUES (?, ?, ?, ?)`).run(target.kind, target.id, text, nowIso());
+    });
+  }
+
+  notesOf(target: Target): NoteRow[] {
+    return this.read('reading notes', () => {
+      if (target.kind === 'experiment') {
+        // an experiment's notes, and its runs' notes
+        return this.db
+          .prepare(
+            `SELECT kind, target, text, created_at FROM notes WHERE (kind = 'experiment' AND target = @ref)
+               OR (kind = 'run' AND target IN (SELECT uid FROM runs WHERE experiment_id = @ref)) ORDER BY created_at, note_id`,
+          )
+          .all({ ref: target.id }) as NoteRow[];
+      }
+      return this.db.prepare(`SELECT kind, target, text, created_at FROM notes WHERE kind = 'run' AND target = ? ORDER BY created_at, note_id`).all({ ref: target.id }) as NoteRow[];
+    });
+  }
+
+  saveComparisonSet(name: string, definition: unknown, runUids: readonly string[], replace = false): void {
+    this.write(`saving comparison set "${name}"`, () => {
+      const exists = this.db.prepare(`SELECT 1 FROM comparison_sets WHERE name = ?`).get(name);
+      if (exists && !replace) throw new QuenchError('input', `a comparison set named "${name}" already exists in archive ${this.path}; pick another name`);
+      this.db.prepare(`DELETE FROM comparison_sets WHERE name = ?`).run(name);
+      this.db.prepare(`INSERT INTO comparison_sets (name, definition, created_at) VALUES (?, ?, ?)`).run(name, JSON.stringify(definition), nowIso());
+      const put = this.db.prepare(`INSERT OR IGNORE INTO comparison_set_runs (set_name, run_uid) VALUES (?, ?)`);
+      for (const u of runUids) put.run(name, u);
+    });
+  }
+
+  getComparisonSet(name: string): { name: string; definition: unknown; runUids: string[]; created_at: string } {
+    return this.read(`reading comparison set "${name}"`, () => {
+      const row = this.db.prepare(`SELECT name, definition, created_at FROM comparison_sets WHERE name = ?`).get(name) as { name: string; definition: string; created_at: string } | undefined;
+      if (!row) {
+        const names = (this.db.prepare(`SELECT name FROM comparison_sets ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
+        throw new QuenchError('not-found', `no comparison set "${name}" in archive ${this.path}` + (names.length ? `; sets: ${names.join(', ')}` : ''));
+      }
+      const runUids = (this.db.prepare(`SELECT run_uid FROM comparison_set_runs WHERE set_name = ? ORDER BY run_uid`).all(name) as { run_uid: string }[]).map((r) => r.run_uid);
+      return { name: row.name, definition: JSON.parse(row.definition) as unknown, runUids, created_at: row.created_at };
+    });
+  }
+
+  listComparisonSets(): { name: string; runs: number; created_at: string; definition: unknown }[] {
+    return this.read('listing comparison sets', () =>
+      (
+        this.db
+          .prepare(`SELECT s.name, s.created_at, s.definition, (SELECT count(*) FROM comparison_set_runs c WHERE c.set_name = s.name) AS runs FROM comparison_sets s ORDER BY s.name`)
+          .all() as { name: string; runs: number; created_at: string; definition: string }[]
+      ).map((r) => ({ ...r, definition: JSON.parse(r.definition) as unknown })),
+    );
+  }
+
+  /** Row counts of the main tables (for reports and tests). */
+  counts(): Record<string, number> {
+    return this.read('counting rows', () => {
+      const out: Record<string, number> = {};
+      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'tasks', 'tags', 'notes', 'comparison_sets']) {
+        out[t] = (this.db.prepare(`SELECT count(*) AS c FROM ${t}`).get() as { c: number }).c;
+      }
+      return out;
+    });
+  }
+}

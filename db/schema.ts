@@ -1,0 +1,194 @@
+// The archive's schema and its migrations. The file says what it is and which layout it has:
+//   PRAGMA application_id = APPLICATION_ID   (a foreign SQLite file is told apart from an archive)
+//   PRAGMA user_version   = schema version   (a newer file than this app reads is left untouched)
+// A new archive is made by running every migration from version 0, so the path an old archive
+// takes is the path every archive takes.
+//
+// Layout (version 2):
+//   meta(key, value)                         who made the file, and whether it is an export
+//   specs(hash, kind, json)                  experiment, network and suite specs by content hash
+//   experiments(id, spec_hash, nonce, ...)   one per experiment; id = hash of (spec hash, nonce)
+//   tasks(experiment_id, task_index, ...)    the task list of an experiment's suite
+//   runs(run_id, uid, experiment_id, ...)    one row per planned run: status pending | done | failed;
+//                                            factors, seeds, backend, app version, timings, realised
+//                                            heterogeneity, summary scores and the full RunSpec JSON.
+//                                            uid = sha256(experiment identity, run key): the same run
+//                                            made on two machines has the same uid (merge dedupes)
+//   scores(run_id, task_index, ...)          per-task scores, WITHOUT ROWID on (run_id, task_index)
+//   run_family(run_id, family, ...)          per-run per-task-family means, written with the run (v2)
+//   tags, notes                              on experiments and runs, by their stable ids (v2)
+//   comparison_sets, comparison_set_runs     named comparisons with the runs they were made on (v2)
+
+/** "QNCH" */
+export const APPLICATION_ID = 0x514e4348;
+export const SCHEMA_VERSION = 2;
+
+/** Version 1: specs, experiments, tasks, runs and scores. */
+export const V1_DDL = `
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE specs (
+  hash TEXT PRIMARY KEY,
+  kind TEXT NOT NULL CHECK (kind IN ('experiment', 'network', 'suite')),
+  json TEXT NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE experiments (
+  id           TEXT PRIMARY KEY,
+  spec_hash    TEXT NOT NULL REFERENCES specs(hash),
+  network_hash TEXT NOT NULL REFERENCES specs(hash),
+  suite_hash   TEXT NOT NULL REFERENCES specs(hash),
+  nonce        TEXT NOT NULL DEFAULT '',
+  name         TEXT NOT NULL,
+  analysis     TEXT NOT NULL,
+  claim        TEXT NOT NULL,
+  root_seed    INTEGER NOT NULL,
+  sweep_json   TEXT NOT NULL,
+  planned_runs INTEGER NOT NULL,
+  task_count   INTEGER NOT NULL,
+  app_version  TEXT NOT NULL,
+  created_at   TEXT NOT NULL,
+  UNIQUE (spec_hash, nonce)
+) WITHOUT ROWID;
+
+CREATE TABLE tasks (
+  experiment_id  TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  task_index     INTEGER NOT NULL,
+  id             TEXT NOT NULL,
+  family         TEXT NOT NULL,
+  channels       TEXT NOT NULL,
+  memory_depth   INTEGER NOT NULL,
+  nonlinearity   INTEGER NOT NULL,
+  parity         TEXT NOT NULL,
+  classification INTEGER NOT NULL,
+  PRIMARY KEY (experiment_id, task_index)
+) WITHOUT ROWID;
+
+CREATE TABLE runs (
+  run_id         INTEGER PRIMARY KEY,
+  uid            TEXT NOT NULL UNIQUE,
+  experiment_id  TEXT NOT NULL REFERENCES experiments(id) ON DELETE CASCADE,
+  run_index      INTEGER NOT NULL,
+  run_key        TEXT NOT NULL,
+  condition      TEXT NOT NULL,
+  config_hash    TEXT NOT NULL,
+  status         TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+  family         TEXT NOT NULL,
+  cv             REAL NOT NULL,
+  n              INTEGER NOT NULL,
+  tau_mean       REAL NOT NULL,
+  train_length   INTEGER NOT NULL,
+  manipulation   TEXT NOT NULL,
+  model          TEXT NOT NULL,
+  seed_index     INTEGER NOT NULL,
+  root_seed      INTEGER NOT NULL,
+  network_seed   INTEGER NOT NULL,
+  input_seed     INTEGER NOT NULL,
+  backend        TEXT,
+  app_version    TEXT,
+  simulate_ms    REAL,
+  readout_ms     REAL,
+  total_ms       REAL,
+  tau_realised_mean     REAL,
+  tau_realised_cv       REAL,
+  tau_realised_skewness REAL,
+  tau_realised_min      REAL,
+  tau_realised_max      REAL,
+  tau_bounded           INTEGER,
+  rho_w          REAL,
+  rho_eff        REAL,
+  density        REAL,
+  mean_rate_hz   REAL,
+  tasks          INTEGER,
+  mean_capacity  REAL,
+  total_capacity REAL,
+  mean_r2        REAL,
+  spec_json      TEXT NOT NULL,
+  created_at     TEXT NOT NULL,
+  finished_at    TEXT,
+  UNIQUE (experiment_id, run_key)
+);
+CREATE INDEX runs_config ON runs (config_hash, status);
+
+CREATE TABLE scores (
+  run_id     INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  task_index INTEGER NOT NULL,
+  r2         REAL NOT NULL,
+  capacity   REAL NOT NULL,
+  nrmse      REAL,
+  accuracy   REAL,
+  ridge      REAL NOT NULL,
+  PRIMARY KEY (run_id, task_index)
+) WITHOUT ROWID;
+`;
+
+/** Version 1 -> 2: per-family means kept per run (backfilled from the scores), tags, notes, comparison sets. */
+export const V2_DDL = `
+CREATE TABLE run_family (
+  run_id        INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
+  family        TEXT NOT NULL,
+  tasks         INTEGER NOT NULL,
+  mean_capacity REAL NOT NULL,
+  mean_r2       REAL NOT NULL,
+  PRIMARY KEY (run_id, family)
+) WITHOUT ROWID;
+INSERT INTO run_family (run_id, family, tasks, mean_capacity, mean_r2)
+  SELECT s.run_id, t.family, count(*), avg(s.capacity), avg(s.r2)
+  FROM scores s
+  JOIN runs r ON r.run_id = s.run_id
+  JOIN tasks t ON t.experiment_id = r.experiment_id AND t.task_index = s.task_index
+  GROUP BY s.run_id, t.family;
+
+CREATE TABLE tags (
+  kind       TEXT NOT NULL CHECK (kind IN ('experiment', 'run')),
+  target     TEXT NOT NULL,
+  tag        TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (kind, target, tag)
+) WITHOUT ROWID;
+CREATE INDEX tags_tag ON tags (tag);
+
+CREATE TABLE notes (
+  note_id    INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('experiment', 'run')),
+  target     TEXT NOT NULL,
+  text       TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (kind, target, created_at, text)
+);
+
+CREATE TABLE comparison_sets (
+  name       TEXT PRIMARY KEY,
+  definition TEXT NOT NULL,
+  created_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE comparison_set_runs (
+  set_name TEXT NOT NULL REFERENCES comparison_sets(name) ON DELETE CASCADE,
+  run_uid  TEXT NOT NULL,
+  PRIMARY KEY (set_name, run_uid)
+) WITHOUT ROWID;
+
+CREATE INDEX runs_experiment ON runs (experiment_id, status);
+CREATE INDEX runs_finished ON runs (finished_at);
+`;
+
+/** MIGRATIONS[v] takes a file from version v to v + 1. */
+export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL];
+
+/** Tables every archive of the current version has (checked on import). */
+export const REQUIRED_TABLES = [
+  'meta',
+  'specs',
+  'experiments',
+  'tasks',
+  'runs',
+  'scores',
+  'run_family',
+  'tags',
+  'notes',
+  'comparison_sets',
+  'comparison_set_runs',
+] as const;
