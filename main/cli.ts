@@ -1,10 +1,12 @@
-// The `quench` command line: run an experiment spec or a preset, list presets, validate a spec.
+// The `quench` command line: run an experiment spec or a preset into the archive, resume it, list
+// presets, validate a spec; the archive's own commands (runs, compare, export, ...) are in archive-cli.ts.
 // Progress goes to stderr, results to stdout (or a file), errors in words with distinct exit codes.
+import { randomUUID } from 'node:crypto';
 import { writeFileSync, renameSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
-import type { RunResult } from '../common/results.js';
+import type { RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { analyse, conditionLabel, type Findings } from './analysis.js';
 import { planRuns } from './plan.js';
@@ -14,6 +16,11 @@ import { parseTauCsv } from '../worker/heterogeneity.js';
 import { readFileSync } from 'node:fs';
 import { runTasks } from '../worker/run.js';
 import { appVersion } from './version.js';
+import { parseExperiment } from '../common/validate.js';
+import type { Archive, ExperimentRow } from '../db/archive.js';
+import type { TaskDef } from '../worker/types.js';
+import { openArchive, registerArchiveCommands } from './archive-cli.js';
+import { archiveArg, archiveLocation, type ArchiveLocation } from './archive-format.js';
 
 interface RunOptions {
   out?: string;
@@ -21,6 +28,10 @@ interface RunOptions {
   quiet?: boolean;
   seeds?: number;
   tauCsv?: string;
+  /** a path, or false for --no-archive */
+  archive?: string | false;
+  new?: boolean;
+  resume?: boolean;
 }
 
 function intArg(min: number) {
@@ -60,17 +71,13 @@ export function formatFindings(spec: ExperimentSpec, findings: Findings): string
   return out.join('\n');
 }
 
-async function runCommand(target: string, opts: RunOptions): Promise<number> {
-  let { spec, source } = loadSpec(target);
-  if (opts.seeds !== undefined) spec = { ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } };
-  if (opts.tauCsv) {
-    const values = parseTauCsv(readFileSync(opts.tauCsv, 'utf8'));
-    spec = { ...spec, network: { ...spec.network, heterogeneity: { ...spec.network.heterogeneity, values } } };
-  }
-  const runs = planRuns(spec);
-  const tasks = runTasks(runs[0]);
-  process.stderr.write(`${spec.name} (${source}): ${runs.length} runs × ${tasks.length} tasks on ${opts.threads} thread(s)\n`);
+interface Execution {
+  results: RunResult[];
+  seconds: number;
+}
 
+/** Runs `runs` on the pool with a progress bar (or lines) on stderr; Ctrl-C cancels. */
+async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quiet'>, onResult?: (r: RunResult) => void): Promise<Execution> {
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -91,20 +98,20 @@ async function runCommand(target: string, opts: RunOptions): Promise<number> {
       process.stderr.write(`  ${p.done}/${p.total} runs, ${p.runsPerSecond.toFixed(1)} runs/s, ETA ${formatEta(p.etaSeconds)}\n`);
     }
   };
-
-  let results: RunResult[];
   const started = performance.now();
   try {
-    results = await runAll(runs, { threads: opts.threads, signal: controller.signal, onProgress });
+    const results = runs.length === 0 ? [] : await runAll(runs, { threads: opts.threads, signal: controller.signal, onProgress, onResult });
+    return { results, seconds: (performance.now() - started) / 1000 };
   } finally {
     bar?.stop();
     process.off('SIGINT', onSigint);
   }
-  const seconds = (performance.now() - started) / 1000;
-  const findings = analyse(spec, results);
-  process.stdout.write(`\n${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s\n\n${formatFindings(spec, findings)}\n`);
+}
 
-  if (opts.out) {
+function report(spec: ExperimentSpec, tasks: TaskDef[], results: RunResult[], headline: string, out?: string): void {
+  const findings = analyse(spec, results);
+  process.stdout.write(`\n${headline}\n\n${formatFindings(spec, findings)}\n`);
+  if (out) {
     const doc = {
       kind: 'quench.results',
       version: 1,
@@ -117,12 +124,103 @@ async function runCommand(target: string, opts: RunOptions): Promise<number> {
       findings,
     };
     // write beside, then rename: an interrupted write never leaves half a file under the real name
-    const tmp = `${opts.out}.partial`;
+    const tmp = `${out}.partial`;
     writeFileSync(tmp, JSON.stringify(doc));
-    renameSync(tmp, opts.out);
-    process.stderr.write(`results written to ${opts.out}\n`);
+    renameSync(tmp, out);
+    process.stderr.write(`results written to ${out}\n`);
   }
+}
+
+function resumeCommandFor(exp: ExperimentRow, where: ArchiveLocation): string {
+  return `quench resume ${exp.id}${archiveArg(where)}`;
+}
+
+/**
+ * Runs what is left of an archived experiment, committing each run as it finishes, then reports on
+ * all its runs as stored. A failure or a cancel leaves the finished runs stored and says how to resume.
+ */
+async function runArchived(archive: Archive, where: ArchiveLocation, exp: ExperimentRow, spec: ExperimentSpec, source: string, opts: RunOptions): Promise<number> {
+  const runs = planRuns(spec);
+  const tasks = runTasks(runs[0]);
+  const remaining = archive.remainingRuns(exp.id, runs);
+  const stored = runs.length - remaining.length;
+  process.stderr.write(`archive: ${archive.path}\n`);
+  process.stderr.write(
+    `experiment ${exp.id} "${spec.name}" (${source}): ${runs.length} runs × ${tasks.length} tasks` +
+      (stored > 0 ? `; ${stored} already stored, ${remaining.length} to run` : '') +
+      (remaining.length > 0 ? ` on ${opts.threads} thread(s)\n` : '\n'),
+  );
+  let seconds = 0;
+  try {
+    seconds = (await execute(remaining, opts, (r) => archive.commitRun(exp.id, r))).seconds;
+  } catch (err) {
+    const { done } = archive.progress(exp.id);
+    const hint = `${done} of ${runs.length} runs of experiment ${exp.id} are stored in ${archive.path}; finish with: ${resumeCommandFor(exp, where)}`;
+    if (err instanceof QuenchError) throw new QuenchError(err.kind, `${err.message}\n${hint}`);
+    throw new QuenchError('internal', `${(err as Error).message}\n${hint}`);
+  }
+  const results = archive.loadResults(exp.id);
+  const headline =
+    remaining.length === 0
+      ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${exp.id})`
+      : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${stored > 0 ? ` (${stored} resumed from the archive)` : ''}, experiment ${exp.id}`;
+  report(spec, tasks, results, headline, opts.out);
   return EXIT.ok;
+}
+
+async function runCommand(target: string, opts: RunOptions): Promise<number> {
+  let { spec, source } = loadSpec(target);
+  if (opts.seeds !== undefined) spec = { ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } };
+  if (opts.tauCsv) {
+    const values = parseTauCsv(readFileSync(opts.tauCsv, 'utf8'));
+    spec = { ...spec, network: { ...spec.network, heterogeneity: { ...spec.network.heterogeneity, values } } };
+  }
+  if (opts.new && opts.resume) throw new QuenchError('input', '--new and --resume exclude each other: --new starts a fresh experiment, --resume finishes the stored one');
+  const runs = planRuns(spec);
+  const tasks = runTasks(runs[0]);
+
+  if (opts.archive === false) {
+    process.stderr.write(`${spec.name} (${source}): ${runs.length} runs × ${tasks.length} tasks on ${opts.threads} thread(s); not archived\n`);
+    const { results, seconds } = await execute(runs, opts);
+    report(spec, tasks, results, `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s`, opts.out);
+    return EXIT.ok;
+  }
+
+  const where = archiveLocation(opts.archive);
+  const archive = openArchive(where, true);
+  try {
+    let exp = archive.findExperimentBySpec(spec);
+    if (exp && !opts.resume && !opts.new) {
+      const { done, planned } = archive.progress(exp.id);
+      const state = done >= planned ? `complete (${done} of ${planned} runs)` : `${done} of ${planned} runs done`;
+      throw new QuenchError(
+        'input',
+        `this spec is already experiment ${exp.id} "${exp.name}" in archive ${archive.path}, ${state}.\n` +
+          (done >= planned
+            ? `  see its results: quench compare --experiment ${exp.id}${archiveArg(where)}   (or run it with --resume to print its findings)\n`
+            : `  finish it with: ${resumeCommandFor(exp, where)}   (or add --resume to this command)\n`) +
+          `  or run it again as a separate experiment: add --new`,
+      );
+    }
+    if (!exp || opts.new) exp = archive.createExperiment(spec, runs, tasks, exp ? randomUUID() : '');
+    return await runArchived(archive, where, exp, spec, source, opts);
+  } finally {
+    archive.close();
+  }
+}
+
+async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
+  const where = archiveLocation(opts.archive === false ? undefined : opts.archive);
+  const archive = openArchive(where, false);
+  try {
+    const exp = archive.findExperiment(ref);
+    const stored = archive.db.prepare(`SELECT json FROM specs WHERE hash = ?`).pluck().get(exp.spec_hash) as string | undefined;
+    if (stored === undefined) throw new QuenchError('internal', `experiment ${exp.id} has no stored spec in ${archive.path}`);
+    const spec = parseExperiment(JSON.parse(stored), `the stored spec of experiment ${exp.id}`);
+    return await runArchived(archive, where, exp, spec, 'resumed', opts);
+  } finally {
+    archive.close();
+  }
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -144,9 +242,27 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
     .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
     .option('-q, --quiet', 'no progress output')
+    .option('-a, --archive <file>', 'the archive to write to (default: $QUENCH_ARCHIVE, else the data folder)')
+    .option('--no-archive', 'do not archive (nothing can be resumed or compared later)')
+    .option('--resume', 'if this spec is already in the archive, finish it (or just report it when complete)')
+    .option('--new', 'if this spec is already in the archive, run it again as a separate experiment with its own id')
     .action(async (target: string, opts: RunOptions) => {
       code = await runCommand(target, opts);
     });
+
+  program
+    .command('resume')
+    .description('finish an archived experiment: run the runs it lacks (after a crash, a kill or Ctrl-C), then report')
+    .argument('<experiment>', 'experiment id, id prefix or name (see `quench experiments`)')
+    .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
+    .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
+    .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('-q, --quiet', 'no progress output')
+    .action(async (ref: string, opts: RunOptions) => {
+      code = await resumeCommand(ref, opts);
+    });
+
+  registerArchiveCommands(program);
 
   program
     .command('presets')

@@ -5,8 +5,12 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+let archives = 0;
 function quench(...args: string[]) {
-  const r = spawnSync(process.execPath, ['bin/quench.js', ...args], { encoding: 'utf8', timeout: 120_000 });
+  // every invocation gets an archive of its own: these tests run one spec several times (the
+  // archive's behaviour is tested in test/archive-cli.test.ts), and nothing goes to the home folder
+  const env = { ...process.env, QUENCH_ARCHIVE: join(dir, `archive-${archives++}.sqlite`) };
+  const r = spawnSync(process.execPath, ['bin/quench.js', ...args], { encoding: 'utf8', timeout: 120_000, env });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

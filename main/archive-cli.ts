@@ -1,0 +1,445 @@
+// The archive's commands: experiments, runs, compare, sets, export, import, merge, tag, note.
+// Results go to stdout (a table, --json or --csv), what was written where to stderr.
+import type { Command } from 'commander';
+import { QuenchError } from '../common/errors.js';
+import { Archive } from '../db/archive.js';
+import { compare, type Comparison } from '../db/compare.js';
+import { parseInstant, type RunFilter } from '../db/filters.js';
+import { exportRuns, importArchives, type ImportReport } from '../db/transfer.js';
+import {
+  archiveLocation,
+  fmt,
+  fmtP,
+  formatBytes,
+  outputFormat,
+  pct,
+  renderCsv,
+  renderTable,
+  signed,
+  type ArchiveLocation,
+} from './archive-format.js';
+import { appVersion } from './version.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export interface SelectionOptions {
+  archive?: string;
+  experiment?: string[];
+  where?: string[];
+  tag?: string[];
+  since?: string;
+  until?: string;
+  status?: string[];
+}
+
+/** The selection options shared by runs, compare and export. */
+export function addSelectionOptions(cmd: Command, withStatus = false): Command {
+  cmd
+    .option('-e, --experiment <id|name>', 'only runs of this experiment (repeatable)', collect)
+    .option('-w, --where <FIELD=VALUE>', 'only runs where a field (family, cv, n, tau, L, manipulation, seed, backend, capacity, ...) or a spec path (network.p) compares so; = != < <= > >= ~ (glob), a|b for either (repeatable)', collect)
+    .option('--tag <tag>', 'only runs with this tag, on the run or its experiment (repeatable)', collect)
+    .option('--since <date>', 'only runs finished at or after (2024-05-01, 2024-05-01T12:00, 7d, 12h)')
+    .option('--until <date>', 'only runs finished before');
+  if (withStatus) cmd.option('--status <status>', 'only runs with this status: done, pending, failed (repeatable)', collect);
+  return addArchiveOption(cmd);
+}
+
+export function addArchiveOption(cmd: Command): Command {
+  return cmd.option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder; see `quench archive`)');
+}
+
+export function openArchive(where: ArchiveLocation, create = false): Archive {
+  return Archive.open(where.path, { create, appVersion: appVersion() });
+}
+
+export function selection(archive: Archive, o: SelectionOptions): RunFilter {
+  const statuses = (o.status ?? []).flatMap((s) => s.split(','));
+  for (const s of statuses) if (!['done', 'pending', 'failed'].includes(s)) throw new QuenchError('input', `--status ${s}: choose done, pending or failed`);
+  return {
+    where: o.where,
+    tags: o.tag,
+    since: o.since ? parseInstant(o.since, '--since') : undefined,
+    until: o.until ? parseInstant(o.until, '--until') : undefined,
+    status: statuses.length ? statuses : undefined,
+    experiments: o.experiment?.map((ref) => archive.findExperiment(ref).id),
+  };
+}
+
+function withArchive<T>(where: ArchiveLocation, create: boolean, fn: (a: Archive) => T): T {
+  const archive = openArchive(where, create);
+  try {
+    return fn(archive);
+  } finally {
+    archive.close();
+  }
+}
+
+const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
+const note = (s: string) => process.stderr.write(s + '\n');
+
+// ---------------------------------------------------------------------------------------------
+// compare output
+
+function hetLabel(f: { family: string; cv: number }): string {
+  return f.family === 'none' || (f.cv === 0 && f.family !== 'empirical') ? 'homogeneous' : `${f.family} c=${f.cv}`;
+}
+
+export function formatComparison(c: Comparison): string {
+  const parts: string[] = [];
+  parts.push('Configurations (seeds aggregated: mean capacity over the suite with its 95 % interval across seeds; per-family means)');
+  parts.push(
+    renderTable(
+      ['configuration', 'seeds', 'mean capacity', '95 % CI', ...c.families],
+      c.groups.map((g) => [
+        g.label,
+        String(g.runs),
+        fmt(g.meanCapacity.mean),
+        g.runs > 1 ? `[${fmt(g.meanCapacity.lo)}, ${fmt(g.meanCapacity.hi)}]` : '(1 seed)',
+        ...c.families.map((f) => fmt(g.perFamily[f]?.mean)),
+      ]),
+    ),
+  );
+  if (c.pairs.length > 0) {
+    parts.push('', 'Paired per task (capacities averaged over the shared seeds; Δ = first named − second; won = tasks where the first is higher, ties half)');
+    parts.push(
+      renderTable(
+        ['comparison', 'seeds', 'Δ mean capacity', '95 % CI', 'tasks', 'won', 'Wilcoxon p'],
+        c.pairs.map((p) => [
+          p.label,
+          String(p.seeds),
+          signed(p.meanDiff.mean),
+          p.seeds > 1 ? `[${fmt(p.meanDiff.lo)}, ${fmt(p.meanDiff.hi)}]` : '(1 seed)',
+          String(p.tasks),
+          pct(p.fractionWon),
+          fmtP(p.wilcoxon.pValue),
+        ]),
+      ),
+    );
+    parts.push('', 'Δ mean capacity per task family (tasks won in brackets)');
+    parts.push(
+      renderTable(
+        ['comparison', ...c.families],
+        c.pairs.map((p) => [p.label, ...c.families.map((f) => (p.perFamily[f] ? `${signed(p.perFamily[f].meanDiff)} (${pct(p.perFamily[f].fractionWon)})` : ''))]),
+      ),
+    );
+  } else if (c.groups.some((g) => g.condition > 0)) {
+    parts.push('', 'No pairs: no configuration of the first condition differs from the others only in the fields the conditions name.');
+  }
+  if (c.unpaired.length > 0) parts.push('', `Unpaired: ${c.unpaired.join('; ')}`);
+  if (c.curve) {
+    parts.push('', `Curve: mean capacity (± 95 % half-width) against ${c.curve.x}, one column per series`);
+    parts.push(
+      renderTable(
+        [c.curve.x, ...c.curve.series.map((s) => s.label)],
+        c.curve.xs.map((x, i) => [String(x), ...c.curve!.series.map((s) => (s.points[i] ? `${fmt(s.points[i]!.meanCapacity.mean)}${s.points[i]!.runs > 1 ? ` ± ${fmt(s.points[i]!.meanCapacity.halfWidth)}` : ''}` : ''))]),
+      ),
+    );
+  }
+  if (c.diff.length > 0) {
+    const labels = new Map(c.groups.map((g) => [g.key, g.label]));
+    const keys = c.groups.map((g) => g.key);
+    const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+    parts.push('', 'Configuration diff (the spec fields that differ between the configurations)');
+    if (keys.length <= 6) {
+      parts.push(renderTable(['field', ...keys.map((k) => labels.get(k)!)], c.diff.map((d) => [d.path, ...keys.map((k) => show(d.values[k]))])));
+    } else {
+      parts.push(renderTable(['field', 'values'], c.diff.map((d) => [d.path, [...new Set(keys.map((k) => show(d.values[k])))].join(' | ')])));
+    }
+  }
+  return parts.join('\n');
+}
+
+const SECTIONS = ['configurations', 'pairs', 'families', 'curve', 'diff'] as const;
+
+export function comparisonCsv(c: Comparison, section: string): string {
+  switch (section) {
+    case 'configurations':
+      return renderCsv(
+        ['configuration', 'config', 'condition', 'family', 'cv', 'n', 'tau_mean', 'train_length', 'manipulation', 'model', 'seeds', 'mean_capacity', 'ci_lo', 'ci_hi', ...c.families],
+        c.groups.map((g) => [
+          g.label,
+          g.config,
+          g.conditionText,
+          g.factors.family,
+          g.factors.cv,
+          g.factors.n,
+          g.factors.tauMean,
+          g.factors.trainLength,
+          g.factors.manipulation,
+          g.factors.model,
+          g.runs,
+          g.meanCapacity.mean,
+          g.runs > 1 ? g.meanCapacity.lo : null,
+          g.runs > 1 ? g.meanCapacity.hi : null,
+          ...c.families.map((f) => g.perFamily[f]?.mean ?? null),
+        ]),
+      );
+    case 'pairs':
+      return renderCsv(
+        ['comparison', 'first', 'second', 'seeds', 'mean_diff', 'ci_lo', 'ci_hi', 'tasks', 'mean_task_diff', 'fraction_won', 'wins', 'losses', 'ties', 'wilcoxon_p', 'wilcoxon_method'],
+        c.pairs.map((p) => [
+          p.label,
+          p.otherLabel,
+          p.baselineLabel,
+          p.seeds,
+          p.meanDiff.mean,
+          p.seeds > 1 ? p.meanDiff.lo : null,
+          p.seeds > 1 ? p.meanDiff.hi : null,
+          p.tasks,
+          p.meanTaskDiff,
+          p.fractionWon,
+          p.wins,
+          p.losses,
+          p.ties,
+          p.wilcoxon.pValue,
+          p.wilcoxon.method,
+        ]),
+      );
+    case 'families':
+      return renderCsv(
+        ['comparison', 'family', 'tasks', 'mean_diff', 'fraction_won', 'wilcoxon_p'],
+        c.pairs.flatMap((p) => Object.entries(p.perFamily).map(([f, v]) => [p.label, f, v.tasks, v.meanDiff, v.fractionWon, v.wilcoxonP])),
+      );
+    case 'curve':
+      if (!c.curve) throw new QuenchError('input', 'this comparison has no curve (nothing varies along --curve)');
+      return renderCsv(
+        [c.curve.x, 'series', 'seeds', 'mean_capacity', 'ci_lo', 'ci_hi'],
+        c.curve.series.flatMap((s) => s.points.filter((p) => p !== null).map((p) => [p!.x, s.label, p!.runs, p!.meanCapacity.mean, p!.runs > 1 ? p!.meanCapacity.lo : null, p!.runs > 1 ? p!.meanCapacity.hi : null])),
+      );
+    case 'diff': {
+      const keys = c.groups.map((g) => g.key);
+      return renderCsv(['field', ...c.groups.map((g) => g.label)], c.diff.map((d) => [d.path, ...keys.map((k) => d.values[k])]));
+    }
+    default:
+      throw new QuenchError('input', `--section ${section}: choose one of ${SECTIONS.join(', ')}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// import output
+
+function describeImport(r: ImportReport): string {
+  const bits = [`${r.added} run(s) added`];
+  if (r.completed) bits.push(`${r.completed} pending run(s) completed`);
+  bits.push(`${r.skipped} already present`);
+  if (r.differing) bits.push(`${r.differing} of those with different scores (this archive's copy kept)`);
+  bits.push(`${r.experiments} new experiment(s)`, `${r.scores} task scores`);
+  if (r.tags) bits.push(`${r.tags} tag(s)`);
+  if (r.notes) bits.push(`${r.notes} note(s)`);
+  if (r.sets) bits.push(`${r.sets} comparison set(s)`);
+  return `${r.file}: ${bits.join(', ')}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// registration
+
+interface FormatOptions {
+  json?: boolean;
+  csv?: boolean;
+}
+
+export function registerArchiveCommands(program: Command): void {
+  addArchiveOption(
+    program
+      .command('archive')
+      .description('say where the archive is and what it holds')
+      .option('--json', 'JSON output'),
+  ).action((o: { archive?: string; json?: boolean }) => {
+    const where = archiveLocation(o.archive);
+    withArchive(where, false, (a) => {
+      const counts = a.counts();
+      if (o.json) out(JSON.stringify({ path: a.path, counts }, null, 2));
+      else out(`${a.path}\n${Object.entries(counts).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`);
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('experiments')
+      .description('list the experiments in the archive, with how many of their runs are done')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+  ).action((o: FormatOptions & { archive?: string }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const rows = a.listExperiments();
+      const fmtOut = outputFormat(o);
+      if (fmtOut === 'json') return out(JSON.stringify(rows.map(({ sweep_json, ...r }) => ({ ...r, sweep: JSON.parse(sweep_json) as unknown })), null, 2));
+      const head = ['id', 'name', 'done', 'planned', 'status', 'created', 'tags', 'notes'];
+      const cells = rows.map((e) => [
+        e.id,
+        e.name,
+        String(e.done),
+        String(e.planned_runs),
+        e.done >= e.planned_runs ? 'complete' : e.pending + e.failed > 0 || e.done < e.planned_runs ? 'incomplete' : '',
+        e.created_at.slice(0, 19).replace('T', ' '),
+        e.tags.join(' '),
+        e.notes ? String(e.notes) : '',
+      ]);
+      if (fmtOut === 'csv') return out(renderCsv(head, cells));
+      out(rows.length ? renderTable(head, cells) : `no experiments in ${a.path} yet`);
+    });
+  });
+
+  addSelectionOptions(
+    program
+      .command('runs')
+      .description('list runs, filtered by any spec field, tag, date, status or experiment')
+      .option('-n, --limit <n>', 'at most this many rows (default 100 in a table, all with --json/--csv; 0: all)')
+      .option('--json', 'JSON output')
+      .option('--csv', 'CSV output'),
+    true,
+  ).action((o: SelectionOptions & FormatOptions & { limit?: string }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const fmtOut = outputFormat(o);
+      const limit = o.limit !== undefined ? Number(o.limit) : fmtOut === 'table' ? 100 : 0;
+      if (!Number.isInteger(limit) || limit < 0) throw new QuenchError('input', `--limit: expected a whole number ≥ 0, got "${o.limit}"`);
+      const { rows, total } = a.listRuns(selection(a, o), limit);
+      if (fmtOut === 'json') return out(JSON.stringify(rows, null, 2));
+      const head = ['run', 'experiment', 'status', 'heterogeneity', 'N', 'tau', 'L', 'manipulation', 'seed', 'capacity', 'finished', 'tags'];
+      const cells = rows.map((r) => [
+        r.uid.slice(0, 12),
+        r.experiment_id,
+        r.status,
+        hetLabel(r),
+        String(r.n),
+        String(r.tau_mean),
+        String(r.train_length),
+        r.manipulation,
+        String(r.seed_index),
+        fmt(r.mean_capacity),
+        r.finished_at ? r.finished_at.slice(0, 19).replace('T', ' ') : '',
+        r.tags.join(' '),
+      ]);
+      if (fmtOut === 'csv') {
+        const keys = rows.length ? (Object.keys(rows[0]) as (keyof (typeof rows)[number])[]) : [];
+        return out(renderCsv(keys, rows.map((r) => keys.map((k) => (k === 'tags' ? r.tags.join(' ') : r[k])))));
+      }
+      out(total === 0 ? 'no runs match' : renderTable(head, cells) + (rows.length < total ? `\n(${rows.length} of ${total} runs shown; --limit 0 for all)` : `\n${total} run(s)`));
+    });
+  });
+
+  addSelectionOptions(
+    program
+      .command('compare')
+      .description('compare conditions: configurations with seeds aggregated, paired per-task contrasts, per family, curves and a configuration diff')
+      .argument('[conditions...]', 'two or more conditions, each FIELD=VALUE[,FIELD=VALUE...] (the first is the baseline); none: homogeneous against each heterogeneous level')
+      .option('--curve [factor]', 'score against a factor (manipulation, n, tau_mean, train_length, cv), one series per other setting; default: manipulation when it varies')
+      .option('--save <name>', 'save this comparison (its conditions and the runs it was made on) as a named set')
+      .option('--set <name>', 'repeat a saved comparison on the runs it was saved with')
+      .option('--section <name>', `with --csv: which table (${SECTIONS.join(', ')}; default pairs, or configurations when there are none)`)
+      .option('--json', 'JSON output (everything)')
+      .option('--csv', 'CSV output (one table: see --section)'),
+  ).action((conditions: string[], o: SelectionOptions & FormatOptions & { curve?: string | true; save?: string; set?: string; section?: string }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      let filter = selection(a, o);
+      let conds = conditions;
+      let curve: string | null = typeof o.curve === 'string' ? o.curve : o.curve === true ? 'manipulation' : null;
+      if (o.set) {
+        const set = a.getComparisonSet(o.set);
+        const def = set.definition as { conditions?: string[]; curve?: string | null };
+        filter = { ...filter, runUids: set.runUids };
+        if (conds.length === 0) conds = def.conditions ?? [];
+        if (curve === null) curve = def.curve ?? null;
+      }
+      const c = compare(a, { filter, conditions: conds, curve });
+      if (o.save) {
+        const uids = a.listRuns({ ...filter, status: ['done'] }).rows.map((r) => r.uid);
+        a.saveComparisonSet(o.save, { conditions: conds, curve, filter: { ...filter, runUids: undefined } }, uids);
+        note(`saved comparison set "${o.save}" (${uids.length} runs) in ${a.path}`);
+      }
+      const fmtOut = outputFormat(o);
+      if (fmtOut === 'json') return out(JSON.stringify(c, null, 2));
+      if (fmtOut === 'csv') return out(comparisonCsv(c, o.section ?? (c.pairs.length ? 'pairs' : 'configurations')));
+      out(formatComparison(c));
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('sets')
+      .description('list the saved comparison sets')
+      .option('--json', 'JSON output'),
+  ).action((o: { archive?: string; json?: boolean }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const sets = a.listComparisonSets();
+      if (o.json) return out(JSON.stringify(sets, null, 2));
+      out(sets.length ? renderTable(['name', 'runs', 'saved', 'conditions'], sets.map((s) => [s.name, String(s.runs), s.created_at.slice(0, 19).replace('T', ' '), ((s.definition as { conditions?: string[] }).conditions ?? []).join('  ') || '(homogeneous vs heterogeneous)'])) : 'no comparison sets');
+    });
+  });
+
+  addSelectionOptions(
+    program
+      .command('export')
+      .description('write a selection of finished runs (or whole experiments) to one file another archive can import')
+      .argument('<file>', 'the file to write (an archive-format SQLite file)'),
+  ).action((file: string, o: SelectionOptions) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const r = exportRuns(a, file, selection(a, o));
+      note(`archive: ${a.path}`);
+      out(`exported ${r.runs} run(s) of ${r.experiments} experiment(s), ${r.scores} task scores, to ${r.file} (${formatBytes(r.bytes)})`);
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('import')
+      .description('import an export or another archive into this archive (runs already present are skipped)')
+      .argument('<file>', 'an export or archive file'),
+  ).action((file: string, o: { archive?: string }) => {
+    const where = archiveLocation(o.archive);
+    withArchive(where, true, (a) => {
+      note(`archive: ${a.path}`);
+      for (const r of importArchives(a, [file])) out(describeImport(r));
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('merge')
+      .description('merge archives or exports from several machines into this archive, each run kept once')
+      .argument('<files...>', 'archive or export files'),
+  ).action((files: string[], o: { archive?: string }) => {
+    withArchive(archiveLocation(o.archive), true, (a) => {
+      note(`archive: ${a.path}`);
+      for (const r of importArchives(a, files)) out(describeImport(r));
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('tag')
+      .description('tag an experiment or a run (ids, id prefixes or experiment names)')
+      .argument('<target>', 'experiment id, id prefix or name, or a run id prefix (from `quench runs`)')
+      .argument('<tags...>', 'one or more tags')
+      .option('--remove', 'remove these tags instead'),
+  ).action((target: string, tags: string[], o: { archive?: string; remove?: boolean }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const t = a.resolveTarget(target);
+      const n = a.tag(t, tags, o.remove);
+      note(`archive: ${a.path}`);
+      out(`${t.label}: ${o.remove ? `${n} tag(s) removed` : `${n} tag(s) added`}; tags now: ${a.tagsOf(t).join(' ') || '(none)'}`);
+    });
+  });
+
+  addArchiveOption(
+    program
+      .command('note')
+      .description('add a note to an experiment or a run, or (without text) show its notes')
+      .argument('<target>', 'experiment id, id prefix or name, or a run id prefix')
+      .argument('[text...]', 'the note')
+      .option('--json', 'JSON output (listing)'),
+  ).action((target: string, words: string[], o: { archive?: string; json?: boolean }) => {
+    withArchive(archiveLocation(o.archive), false, (a) => {
+      const t = a.resolveTarget(target);
+      if (words.length > 0) {
+        a.addNote(t, words.join(' '));
+        note(`archive: ${a.path}`);
+        out(`note added to ${t.label}`);
+        return;
+      }
+      const notes = a.notesOf(t);
+      if (o.json) return out(JSON.stringify(notes, null, 2));
+      out(notes.length ? notes.map((n) => `${n.created_at.slice(0, 19).replace('T', ' ')}  ${n.kind === 'run' ? `run ${n.target.slice(0, 12)}: ` : ''}${n.text}`).join('\n') : `no notes on ${t.label}`);
+    });
+  });
+}
