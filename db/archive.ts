@@ -142,6 +142,17 @@ export function foreignMessage(path: string, appId: number): string {
 
 const nowIso = () => new Date().toISOString();
 
+/**
+ * The ON CONFLICT clause that adds a partial (runs, sum_capacity, sum_comp) to a config_tasks row
+ * with Neumaier's compensated summation, so the stored sum hardly depends on the order runs came in.
+ */
+export const CONFIG_TASKS_ADD = `ON CONFLICT (config_hash, task_index) DO UPDATE SET
+    runs = runs + excluded.runs,
+    sum_capacity = sum_capacity + excluded.sum_capacity,
+    sum_comp = sum_comp + excluded.sum_comp + CASE WHEN abs(sum_capacity) >= abs(excluded.sum_capacity)
+      THEN (sum_capacity - (sum_capacity + excluded.sum_capacity)) + excluded.sum_capacity
+      ELSE (excluded.sum_capacity - (sum_capacity + excluded.sum_capacity)) + sum_capacity END`;
+
 /** Runs the schema migrations from `from` to SCHEMA_VERSION in one transaction. */
 export function migrate(db: Db, from: number, appVersion: string): void {
   const tx = db.transaction(() => {
@@ -363,14 +374,19 @@ export class Archive {
   private insertPlanned(id: string, runs: readonly RunSpec[]): number {
     const identity = this.experimentIdentityOf(id);
     const put = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, spec_json, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    const putSpec = this.db.prepare(`INSERT INTO run_specs (run_id, spec_json) VALUES (?, ?)`);
     const at = nowIso();
     let added = 0;
     for (const r of runs) {
       const f = r.factors;
-      added += put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, canonicalJson(r), at).changes;
+      const res = put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, at);
+      if (res.changes > 0) {
+        putSpec.run(res.lastInsertRowid, canonicalJson(r));
+        added++;
+      }
     }
     return added;
   }
@@ -452,6 +468,13 @@ export class Archive {
          WHERE s.run_id = ? GROUP BY t.family`,
       )
       .run(id, row.run_id);
+    this.db
+      .prepare(
+        `INSERT INTO config_tasks (config_hash, task_index, runs, sum_capacity, sum_comp)
+         SELECT r.config_hash, s.task_index, 1, s.capacity, 0 FROM runs r JOIN scores s ON s.run_id = r.run_id WHERE r.run_id = ?
+         ${CONFIG_TASKS_ADD}`,
+      )
+      .run(row.run_id);
     return true;
   }
 
@@ -663,7 +686,7 @@ export class Archive {
   counts(): Record<string, number> {
     return this.read('counting rows', () => {
       const out: Record<string, number> = {};
-      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'tasks', 'tags', 'notes', 'comparison_sets']) {
+      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'config_tasks', 'tasks', 'tags', 'notes', 'comparison_sets']) {
         out[t] = (this.db.prepare(`SELECT count(*) AS c FROM ${t}`).get() as { c: number }).c;
       }
       return out;

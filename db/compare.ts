@@ -59,7 +59,6 @@ export interface FamilyContrast {
   tasks: number;
   meanDiff: number;
   fractionWon: number;
-  wilcoxonP: number;
 }
 
 export interface PairSummary {
@@ -182,6 +181,11 @@ function factorLabels(f: GroupFactors): Record<keyof GroupFactors, string> {
   };
 }
 
+/** A JSON array of numbers, sorted: sums over it then do not depend on the order SQL grouped the rows in. */
+function sortedNumbers(json: string): number[] {
+  return (JSON.parse(json) as number[]).sort((a, b) => a - b);
+}
+
 function familyOrder(names: Iterable<string>): string[] {
   const known = TASK_FAMILIES as readonly string[];
   return [...new Set(names)].sort((a, b) => (known.indexOf(a) + 1 || 99) - (known.indexOf(b) + 1 || 99) || a.localeCompare(b));
@@ -228,7 +232,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   // 1. groups: configuration x condition, seeds aggregated by SQL (one pass over the runs' summaries)
   const groupRows = db
     .prepare(
-      `SELECT config, cond, count(*) AS runs, min(run_id) AS rep, min(run_index) AS ord, json_group_array(mean_capacity ORDER BY root_seed, seed_index, run_id) AS caps,
+      `SELECT config, cond, count(*) AS runs, min(run_id) AS rep, min(run_index) AS ord, json_group_array(mean_capacity) AS caps,
          group_concat(DISTINCT experiment_id) AS exps, min(family) AS family, min(cv) AS cv, min(n) AS n, min(tau_mean) AS tau_mean,
          min(train_length) AS train_length, min(manipulation) AS manipulation, min(model) AS model,
          avg(tau_realised_cv) AS realised_cv, avg(tau_realised_skewness) AS realised_skew, avg(rho_eff) AS rho_eff, avg(mean_rate_hz) AS rate
@@ -245,7 +249,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   // 2. per family, per group: the per-run family means kept at commit time, seeds aggregated by SQL
   const famRows = db
     .prepare(
-      `SELECT r.config_hash AS config, ${caseSql} AS cond, f.family, json_group_array(f.mean_capacity ORDER BY r.root_seed, r.seed_index, r.run_id) AS caps
+      `SELECT r.config_hash AS config, ${caseSql} AS cond, f.family, json_group_array(f.mean_capacity) AS caps
        FROM runs r JOIN run_family f ON f.run_id = r.run_id
        WHERE ${sel.sql} AND cond IS NOT NULL
        GROUP BY config, cond, f.family`,
@@ -257,7 +261,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   for (const r of famRows) {
     const k = keyOf(r.config, r.cond);
     const m = famBy.get(k) ?? {};
-    m[r.family] = interval95(JSON.parse(r.caps) as number[]);
+    m[r.family] = interval95(sortedNumbers(r.caps));
     famBy.set(k, m);
   }
 
@@ -280,7 +284,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     const fl = factorLabels(f);
     const parts = varying.map((k) => fl[k]);
     if (namesOtherFields || parts.length === 0) parts.unshift(conditionTexts[g.cond]);
-    const caps = JSON.parse(g.caps) as number[];
+    const caps = sortedNumbers(g.caps);
     return {
       key: keyOf(g.config, g.cond),
       config: g.config,
@@ -303,7 +307,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   const byKey = new Map(groups.map((g) => [g.key, g]));
 
   // 3. pairs: each later group with the first condition's group that differs only in the named fields
-  const repSpec = db.prepare(`SELECT spec_json FROM runs WHERE run_id = ?`).pluck();
+  const repSpec = db.prepare(`SELECT spec_json FROM run_specs WHERE run_id = ?`).pluck();
   const rest = new Map(groupRows.map((g) => [keyOf(g.config, g.cond), restHash(repSpec.get(g.rep) as string, constrained)]));
   const baselines = groupRows.filter((g) => g.cond === 0);
   const perCondition = conditionTexts.map((_, i) => groupRows.filter((g) => g.cond === i).length);
@@ -317,26 +321,35 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     else unpaired.push(byKey.get(keyOf(g.config, g.cond))!.label);
   }
 
-  const condOf = (i: number) => condSql[i];
-  const seedRuns = (config: string, cond: number) => {
-    const c = condOf(cond);
-    return {
-      sql: `SELECT r.root_seed, r.seed_index, min(r.run_id) AS run_id, min(r.mean_capacity) AS cap FROM runs r
-            WHERE r.config_hash = ? AND ${sel.sql} AND (${c.sql}) GROUP BY r.root_seed, r.seed_index`,
-      params: [config, ...sel.params, ...c.params],
-    };
-  };
+  // the runs of every group by seed (root seed, seed index; one run per seed): pairs match seeds on these
+  const seedRows = db
+    .prepare(
+      `SELECT config, cond, root_seed, seed_index, min(run_id) AS run_id, mean_capacity AS cap
+       FROM (SELECT r.config_hash AS config, ${caseSql} AS cond, r.root_seed, r.seed_index, r.run_id, r.mean_capacity FROM runs r WHERE ${sel.sql})
+       WHERE cond IS NOT NULL
+       GROUP BY config, cond, root_seed, seed_index
+       ORDER BY root_seed, seed_index`,
+    )
+    .all(...caseParams, ...sel.params) as { config: string; cond: number; root_seed: number; seed_index: number; run_id: number; cap: number }[];
+  const seedsOf = new Map<string, Map<string, { run_id: number; cap: number }>>();
+  for (const r of seedRows) {
+    const k = keyOf(r.config, r.cond);
+    let m = seedsOf.get(k);
+    if (!m) seedsOf.set(k, (m = new Map()));
+    m.set(`${r.root_seed}/${r.seed_index}`, { run_id: r.run_id, cap: r.cap });
+  }
   const taskMeans = db.prepare(
     `SELECT s.task_index, avg(s.capacity) AS cap FROM scores s WHERE s.run_id IN (SELECT value FROM json_each(?)) GROUP BY s.task_index ORDER BY s.task_index`,
   );
-  const taskList = db.prepare(`SELECT t.task_index, t.id, t.family FROM runs r JOIN tasks t ON t.experiment_id = r.experiment_id WHERE r.run_id = ? ORDER BY t.task_index`);
+  const experimentOf = db.prepare(`SELECT experiment_id FROM runs WHERE run_id = ?`).pluck();
+  const taskList = db.prepare(`SELECT task_index, id, family FROM tasks WHERE experiment_id = ? ORDER BY task_index`);
   const taskCache = new Map<string, { task_index: number; id: string; family: string }[]>();
   const tasksOf = (g: GroupRow) => {
-    const k = keyOf(g.config, g.cond);
-    let t = taskCache.get(k);
+    const e = experimentOf.get(g.rep) as string;
+    let t = taskCache.get(e);
     if (!t) {
-      t = taskList.all(g.rep) as { task_index: number; id: string; family: string }[];
-      taskCache.set(k, t);
+      t = taskList.all(e) as { task_index: number; id: string; family: string }[];
+      taskCache.set(e, t);
     }
     return t;
   };
@@ -351,13 +364,43 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     return m;
   };
 
+  // A group holding every finished run of its configuration, all of them paired, reads its per-task
+  // means from the sums kept at commit time (config_tasks) instead of from the scores.
+  const coverage = db.prepare(
+    `SELECT (SELECT count(*) FROM runs WHERE config_hash = @c AND status = 'done') AS done, min(runs) AS lo, max(runs) AS hi, count(*) AS tasks
+     FROM config_tasks WHERE config_hash = @c`,
+  );
+  const kept = db.prepare(`SELECT task_index, (sum_capacity + sum_comp) / runs AS cap FROM config_tasks WHERE config_hash = ? ORDER BY task_index`);
+  const wholeCache = new Map<string, boolean>();
+  const isWhole = (g: GroupRow, paired: number) => {
+    if (paired !== g.runs) return false;
+    let w = wholeCache.get(g.config);
+    if (w === undefined) {
+      const c = coverage.get({ c: g.config }) as { done: number; lo: number; hi: number; tasks: number };
+      w = c.done === g.runs && c.lo === g.runs && c.hi === g.runs && c.tasks === tasksOf(g).length;
+      wholeCache.set(g.config, w);
+    }
+    return w;
+  };
+  const groupMeans = (g: GroupRow, runIds: number[]) => {
+    if (!isWhole(g, runIds.length)) return perTask(runIds);
+    const k = `config:${g.config}`;
+    let m = meansCache.get(k);
+    if (!m) {
+      m = new Map((kept.all(g.config) as { task_index: number; cap: number }[]).map((r) => [r.task_index, r.cap]));
+      meansCache.set(k, m);
+    }
+    return m;
+  };
+
   const pairs: PairSummary[] = [];
   for (const [a, b] of pairsToDo) {
-    const qa = seedRuns(a.config, a.cond);
-    const qb = seedRuns(b.config, b.cond);
-    const shared = db
-      .prepare(`SELECT A.run_id AS ra, B.run_id AS rb, A.cap AS ca, B.cap AS cb FROM (${qa.sql}) A JOIN (${qb.sql}) B ON B.root_seed = A.root_seed AND B.seed_index = A.seed_index ORDER BY A.root_seed, A.seed_index`)
-      .all(...qa.params, ...qb.params) as { ra: number; rb: number; ca: number; cb: number }[];
+    const sb = seedsOf.get(keyOf(b.config, b.cond))!;
+    const shared: { ra: number; rb: number; ca: number; cb: number }[] = [];
+    for (const [seed, ra] of seedsOf.get(keyOf(a.config, a.cond))!) {
+      const rb = sb.get(seed);
+      if (rb) shared.push({ ra: ra.run_id, rb: rb.run_id, ca: ra.cap, cb: rb.cap });
+    }
     const ga = byKey.get(keyOf(a.config, a.cond))!;
     const gb = byKey.get(keyOf(b.config, b.cond))!;
     const label = `${gb.label} vs ${ga.label}`;
@@ -365,8 +408,8 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
       unpaired.push(`${label} (no seed in common)`);
       continue;
     }
-    const ma = perTask(shared.map((s) => s.ra));
-    const mb = perTask(shared.map((s) => s.rb));
+    const ma = groupMeans(a, shared.map((s) => s.ra));
+    const mb = groupMeans(b, shared.map((s) => s.rb));
     // pair on task ids (the same suite gives the same ids in the same order)
     const tb = new Map(tasksOf(b).map((t) => [t.id, t.task_index]));
     const va: number[] = [];
@@ -380,14 +423,20 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
       fam.push(t.family);
     }
     const pc = pairedComparison(va, vb);
+    // per task family: the mean difference and the fraction of its tasks won
     const perFamily: Record<string, FamilyContrast> = {};
     for (const f of familyOrder(fam)) {
-      const idx = fam.flatMap((x, i) => (x === f ? [i] : []));
-      const fc = pairedComparison(
-        idx.map((i) => va[i]),
-        idx.map((i) => vb[i]),
-      );
-      perFamily[f] = { tasks: fc.n, meanDiff: fc.meanDiff, fractionWon: fc.fractionWon, wilcoxonP: fc.wilcoxon.pValue };
+      let n = 0;
+      let sum = 0;
+      let won = 0;
+      fam.forEach((x, i) => {
+        if (x !== f) return;
+        const d = vb[i] - va[i];
+        n++;
+        sum += d;
+        won += d > 0 ? 1 : d === 0 ? 0.5 : 0;
+      });
+      perFamily[f] = { tasks: n, meanDiff: sum / n, fractionWon: won / n };
     }
     pairs.push({
       label,
@@ -468,7 +517,7 @@ function configDiff(archive: Archive, reps: [string, number][]): DiffRow[] {
       `WITH reps AS (SELECT key AS g, value AS run_id FROM json_each(@reps)),
        leaves AS (
          SELECT reps.g AS g, j.fullkey AS k, j.atom AS v, j.type AS t
-         FROM reps JOIN runs r ON r.run_id = reps.run_id, json_tree(r.spec_json) j
+         FROM reps JOIN run_specs r ON r.run_id = reps.run_id, json_tree(r.spec_json) j
          WHERE j.type NOT IN ('object', 'array')
            AND j.fullkey NOT IN ('$.index', '$.key', '$.condition')
            AND j.fullkey NOT GLOB '$.seeds.*'

@@ -129,7 +129,7 @@ export function clauseSql(clause: Clause, alias = 'r'): Sql {
   let lhs: string;
   if (clause.column) lhs = `${alias}.${clause.column}`;
   else {
-    lhs = `json_extract(${alias}.spec_json, ?)`;
+    lhs = `json_extract((SELECT spec_json FROM run_specs WHERE run_id = ${alias}.run_id), ?)`;
     params.push(clause.jsonPath);
   }
   const vals = clause.values.map((v) => typedValue(v, clause));

@@ -11,11 +11,13 @@
 //   tasks(experiment_id, task_index, ...)    the task list of an experiment's suite
 //   runs(run_id, uid, experiment_id, ...)    one row per planned run: status pending | done | failed;
 //                                            factors, seeds, backend, app version, timings, realised
-//                                            heterogeneity, summary scores and the full RunSpec JSON.
+//                                            heterogeneity, summary scores (v1: and the RunSpec JSON)
 //                                            uid = sha256(experiment identity, run key): the same run
 //                                            made on two machines has the same uid (merge dedupes)
 //   scores(run_id, task_index, ...)          per-task scores, WITHOUT ROWID on (run_id, task_index)
+//   run_specs(run_id, spec_json)             the full RunSpec JSON of each run (v2; in runs in v1)
 //   run_family(run_id, family, ...)          per-run per-task-family means, written with the run (v2)
+//   config_tasks(config_hash, task_index)    per configuration and task: run count and capacity sum (v2)
 //   tags, notes                              on experiments and runs, by their stable ids (v2)
 //   comparison_sets, comparison_set_runs     named comparisons with the runs they were made on (v2)
 
@@ -125,7 +127,10 @@ CREATE TABLE scores (
 ) WITHOUT ROWID;
 `;
 
-/** Version 1 -> 2: per-family means kept per run (backfilled from the scores), tags, notes, comparison sets. */
+/**
+ * Version 1 -> 2: per-family means kept per run and per-configuration task sums (both backfilled
+ * from the scores), the run specs moved out of runs into their own table, tags, notes, comparison sets.
+ */
 export const V2_DDL = `
 CREATE TABLE run_family (
   run_id        INTEGER NOT NULL REFERENCES runs(run_id) ON DELETE CASCADE,
@@ -141,6 +146,24 @@ INSERT INTO run_family (run_id, family, tasks, mean_capacity, mean_r2)
   JOIN runs r ON r.run_id = s.run_id
   JOIN tasks t ON t.experiment_id = r.experiment_id AND t.task_index = s.task_index
   GROUP BY s.run_id, t.family;
+
+-- per configuration and task: how many finished runs, and the sum of their capacities (a
+-- compensated sum: sum_capacity + sum_comp), kept as runs are committed so that comparisons of whole
+-- configurations do not read every score; a comparison checks the run count and falls back to the
+-- scores when the rows do not cover exactly the runs it compares
+CREATE TABLE config_tasks (
+  config_hash  TEXT NOT NULL,
+  task_index   INTEGER NOT NULL,
+  runs         INTEGER NOT NULL,
+  sum_capacity REAL NOT NULL,
+  sum_comp     REAL NOT NULL DEFAULT 0,
+  PRIMARY KEY (config_hash, task_index)
+) WITHOUT ROWID;
+INSERT INTO config_tasks (config_hash, task_index, runs, sum_capacity)
+  SELECT r.config_hash, s.task_index, count(*), sum(s.capacity)
+  FROM runs r JOIN scores s ON s.run_id = r.run_id
+  WHERE r.status = 'done'
+  GROUP BY r.config_hash, s.task_index;
 
 CREATE TABLE tags (
   kind       TEXT NOT NULL CHECK (kind IN ('experiment', 'run')),
@@ -171,6 +194,14 @@ CREATE TABLE comparison_set_runs (
   PRIMARY KEY (set_name, run_uid)
 ) WITHOUT ROWID;
 
+-- the full RunSpec JSON of each run, kept beside the runs so that scans of runs stay small
+CREATE TABLE run_specs (
+  run_id    INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  spec_json TEXT NOT NULL
+);
+INSERT INTO run_specs (run_id, spec_json) SELECT run_id, spec_json FROM runs;
+ALTER TABLE runs DROP COLUMN spec_json;
+
 CREATE INDEX runs_experiment ON runs (experiment_id, status);
 CREATE INDEX runs_finished ON runs (finished_at);
 `;
@@ -186,7 +217,9 @@ export const REQUIRED_TABLES = [
   'tasks',
   'runs',
   'scores',
+  'run_specs',
   'run_family',
+  'config_tasks',
   'tags',
   'notes',
   'comparison_sets',

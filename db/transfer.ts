@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { QuenchError } from '../common/errors.js';
-import { Archive, isSqliteFile, type Db } from './archive.js';
+import { Archive, CONFIG_TASKS_ADD, isSqliteFile, type Db } from './archive.js';
 import { ArchiveError, archiveFailure } from './errors.js';
 import { filterSql, type RunFilter } from './filters.js';
 import { APPLICATION_ID, REQUIRED_TABLES, SCHEMA_VERSION } from './schema.js';
@@ -97,7 +97,14 @@ export function exportRuns(archive: Archive, file: string, filter: RunFilter): E
       copy('tasks', `experiment_id IN temp.xexp`);
       const runs = copy('runs', `run_id IN temp.xsel ORDER BY run_id`);
       const scores = copy('scores', `run_id IN temp.xsel`);
+      copy('run_specs', `run_id IN temp.xsel`);
       copy('run_family', `run_id IN temp.xsel`);
+      // the per-configuration task sums hold for the export only where it has every finished run of the configuration
+      copy(
+        'config_tasks',
+        `config_hash IN (SELECT r.config_hash FROM main.runs r WHERE r.run_id IN temp.xsel GROUP BY r.config_hash
+           HAVING count(*) = (SELECT count(*) FROM main.runs r2 WHERE r2.config_hash = r.config_hash AND r2.status = 'done'))`,
+      );
       const tagged = `(kind = 'experiment' AND target IN temp.xexp) OR (kind = 'run' AND target IN (SELECT uid FROM main.runs WHERE run_id IN temp.xsel))`;
       copy('tags', tagged);
       copy('notes', tagged);
@@ -210,11 +217,38 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
              FROM temp.imp i JOIN src.scores s ON s.run_id = i.src_run_id ORDER BY i.src_run_id, s.task_index`,
           )
           .run().changes;
+        db.exec(`INSERT INTO main.run_specs (run_id, spec_json) SELECT i.dst_run_id, s.spec_json FROM temp.imp i JOIN src.run_specs s ON s.run_id = i.src_run_id`);
         const famCols = cols('run_family', ['run_id']);
         db.prepare(
           `INSERT INTO main.run_family (run_id, ${famCols.join(', ')}) SELECT i.dst_run_id, ${famCols.map((c) => `f.${c}`).join(', ')}
            FROM temp.imp i JOIN src.run_family f ON f.run_id = i.src_run_id`,
         ).run();
+        // per-configuration task sums: add the file's own where it brought every finished run of a
+        // configuration it has sums for, else recount the configuration from the scores
+        db.exec(`DROP TABLE IF EXISTS temp.impcfg; CREATE TEMP TABLE impcfg (config TEXT PRIMARY KEY, whole INTEGER NOT NULL)`);
+        db.exec(
+          `INSERT INTO temp.impcfg
+           SELECT config, coalesce(n = src_done AND lo = n AND hi = n AND kept = tasks, 0) FROM (
+             SELECT m.config_hash AS config, count(*) AS n, max(m.tasks) AS tasks,
+               (SELECT count(*) FROM src.runs sr WHERE sr.config_hash = m.config_hash AND sr.status = 'done') AS src_done,
+               (SELECT min(runs) FROM src.config_tasks ct WHERE ct.config_hash = m.config_hash) AS lo,
+               (SELECT max(runs) FROM src.config_tasks ct WHERE ct.config_hash = m.config_hash) AS hi,
+               (SELECT count(*) FROM src.config_tasks ct WHERE ct.config_hash = m.config_hash) AS kept
+             FROM temp.imp i JOIN main.runs m ON m.run_id = i.dst_run_id WHERE m.status = 'done' GROUP BY m.config_hash)`,
+        );
+        db.exec(
+          `INSERT INTO main.config_tasks (config_hash, task_index, runs, sum_capacity, sum_comp)
+           SELECT config_hash, task_index, runs, sum_capacity, sum_comp FROM src.config_tasks WHERE config_hash IN (SELECT config FROM temp.impcfg WHERE whole)
+           ${CONFIG_TASKS_ADD}`,
+        );
+        db.exec(`DELETE FROM main.config_tasks WHERE config_hash IN (SELECT config FROM temp.impcfg WHERE NOT whole)`);
+        db.exec(
+          `INSERT INTO main.config_tasks (config_hash, task_index, runs, sum_capacity)
+           SELECT r.config_hash, s.task_index, count(*), sum(s.capacity) FROM main.runs r JOIN main.scores s ON s.run_id = r.run_id
+           WHERE r.status = 'done' AND r.config_hash IN (SELECT config FROM temp.impcfg WHERE NOT whole)
+           GROUP BY r.config_hash, s.task_index`,
+        );
+        db.exec(`DROP TABLE temp.impcfg`);
         const tags = copyIgnore('tags');
         const notes = copyIgnore('notes', ['note_id']);
         db.exec(`DROP TABLE IF EXISTS temp.impsets; CREATE TEMP TABLE impsets (name TEXT PRIMARY KEY)`);

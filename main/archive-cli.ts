@@ -197,8 +197,8 @@ export function comparisonCsv(c: Comparison, section: string): string {
       );
     case 'families':
       return renderCsv(
-        ['comparison', 'family', 'tasks', 'mean_diff', 'fraction_won', 'wilcoxon_p'],
-        c.pairs.flatMap((p) => Object.entries(p.perFamily).map(([f, v]) => [p.label, f, v.tasks, v.meanDiff, v.fractionWon, v.wilcoxonP])),
+        ['comparison', 'family', 'tasks', 'mean_diff', 'fraction_won'],
+        c.pairs.flatMap((p) => Object.entries(p.perFamily).map(([f, v]) => [p.label, f, v.tasks, v.meanDiff, v.fractionWon])),
       );
     case 'curve':
       if (!c.curve) throw new QuenchError('input', 'this comparison has no curve (nothing varies along --curve)');

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { Archive } from '../db/archive.js';
 import { SCHEMA_VERSION } from '../db/schema.js';
 import { importArchives } from '../db/transfer.js';
-import { fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
+import { configTasksProblems, fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
 
 function v1Archive(dir: string, name = 'v1.sqlite'): string {
   const path = join(dir, name);
@@ -44,6 +44,10 @@ describe('archive migrations', () => {
     expect(fam).toHaveLength(6);
     for (const f of fam) expect(f.mean_capacity).toBeCloseTo(expected.get(f.k)!, 12);
     expect(a.db.prepare(`SELECT value FROM meta WHERE key = 'migrated_from_1'`).pluck().get()).toMatch(/by quench test$/);
+    // the run specs moved to their own table, whole; the per-configuration task sums backfilled
+    expect(a.db.prepare(`SELECT count(*) FROM pragma_table_info('runs') WHERE name = 'spec_json'`).pluck().get()).toBe(0);
+    expect(a.db.prepare(`SELECT count(*) FROM run_specs WHERE json_valid(spec_json) AND json_extract(spec_json, '$.suite.name') = 'small'`).pluck().get()).toBe(6);
+    expect(configTasksProblems(path)).toEqual([]);
     const exp = a.findExperiment('Small test experiment');
     expect(a.progress(exp.id)).toEqual({ done: 2, planned: 6 });
     a.tag(a.resolveTarget(exp.id), ['migrated']);
@@ -68,6 +72,7 @@ describe('archive migrations', () => {
     await runInto(a, spec);
     expect(a.counts()).toMatchObject({ runs: 6, scores: 6 * 25, run_family: 6 * 3 });
     a.close();
+    expect(configTasksProblems(path)).toEqual([]);
     const fresh = Archive.open(join(dir, 'fresh.sqlite'));
     await runInto(fresh, spec);
     fresh.close();

@@ -8,7 +8,7 @@ import Database from 'better-sqlite3';
 import { Archive } from '../db/archive.js';
 import { APPLICATION_ID } from '../db/schema.js';
 import { exportRuns, importArchives } from '../db/transfer.js';
-import { digest, fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
+import { configTasksProblems, digest, fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
 
 const dir = tempDir('quench-transfer-');
 const A = join(dir, 'machine-a.sqlite'); // the small experiment, complete
@@ -55,6 +55,7 @@ describe('export and import', () => {
     const [imp] = withArchive(C, (c) => importArchives(c, [file]));
     expect(imp).toMatchObject({ experiments: 1, added: 6, skipped: 0, completed: 0, scores: 150, tags: 1, notes: 1 });
     expect(digest(C)).toBe(digest(A));
+    expect(configTasksProblems(C)).toEqual([]);
     withArchive(C, (c) => expect(c.loadResults(expId).map((x) => x.scores)).toEqual(withArchive(A, (a) => a.loadResults(expId).map((y) => y.scores))));
   });
 
@@ -69,6 +70,7 @@ describe('export and import', () => {
       // the rest of the experiment can still be run there: its spec came along
       expect(d.progress(expId)).toEqual({ done: 2, planned: 6 });
     });
+    expect(configTasksProblems(D)).toEqual([]);
   });
 
   it('is idempotent: importing the same file again changes nothing', () => {
@@ -97,6 +99,8 @@ describe('merge', () => {
     });
     withArchive(M2, (m) => importArchives(m, [B, A]));
     expect(digest(M2)).toBe(digest(M1));
+    expect(configTasksProblems(M1)).toEqual([]);
+    expect(configTasksProblems(M2)).toEqual([]);
     const before = digest(M1);
     const again = withArchive(M1, (m) => importArchives(m, [A, B]));
     expect(again.every((r) => r.added === 0 && r.completed === 0)).toBe(true);
@@ -118,6 +122,7 @@ describe('merge', () => {
     expect(r).toMatchObject({ added: 0, completed: 4, skipped: 2 });
     withArchive(Pc, (p) => expect(p.progress(expId)).toEqual({ done: 6, planned: 6 }));
     expect(scoresByUid(Pc)).toEqual(scoresByUid(A));
+    expect(configTasksProblems(Pc)).toEqual([]);
     // the other way round: A keeps its finished runs
     const Ac = join(dir, 'a-copy.sqlite');
     withArchive(Ac, (a) => importArchives(a, [A]));

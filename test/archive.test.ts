@@ -12,7 +12,7 @@ import { APPLICATION_ID, SCHEMA_VERSION } from '../db/schema.js';
 import { planRuns } from '../main/plan.js';
 import { runAll } from '../main/scheduler.js';
 import { runTasks } from '../worker/run.js';
-import { fileHash, makeSynthetic, runInto, smallSpec, synthCapacities, synthResult, synthSpec, tempDir } from './fixtures/archive-helpers.js';
+import { configTasksProblems, fileHash, makeSynthetic, runInto, smallSpec, synthCapacities, synthResult, synthSpec, tempDir } from './fixtures/archive-helpers.js';
 
 const T975_2 = 4.3026527; // t_{0.975, 2}, as in worker/stats.ts
 
@@ -210,6 +210,24 @@ describe('compare', () => {
     // the configuration diff shows only the fields that differ
     expect(c.diff.map((d) => d.path)).toEqual(['network.heterogeneity.cv', 'network.heterogeneity.family']);
     expect(Object.values(c.diff[1].values)).toEqual(['none', 'lognormal']);
+    a.close();
+  });
+
+  it('reads whole configurations from the sums kept at commit time, and the scores where those do not cover the runs', () => {
+    const path = join(tempDir(), 'kept.sqlite');
+    const { archive: a } = makeSynthetic(path);
+    expect(configTasksProblems(path)).toEqual([]);
+    const kept = compare(a, { filter: {} });
+    // without the kept sums (or with stale ones) the same numbers come from the scores
+    a.db.exec(`UPDATE config_tasks SET runs = runs + 1`);
+    const fromScores = compare(a, { filter: {} });
+    a.db.exec(`DELETE FROM config_tasks`);
+    const none = compare(a, { filter: {} });
+    for (const c of [fromScores, none]) {
+      expect(c.pairs[0].meanTaskDiff).toBeCloseTo(kept.pairs[0].meanTaskDiff, 14);
+      expect(c.pairs[0].wilcoxon.pValue).toBe(kept.pairs[0].wilcoxon.pValue);
+      expect(c.pairs[0].fractionWon).toBe(kept.pairs[0].fractionWon);
+    }
     a.close();
   });
 
