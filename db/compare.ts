@@ -106,12 +106,12 @@ export interface Comparison {
   diff: DiffRow[];
 }
 
-const HOMOGENEOUS_SQL = `(r.family = 'none' OR (r.cv = 0 AND r.family <> 'empirical'))`;
 
 /** Spec paths each factor column stands for (deleted before matching configurations). */
 const FACTOR_PATHS: Record<string, string[][]> = {
   family: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv']],
   cv: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv']],
+  homogeneous: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv']],
   n: [['network', 'n']],
   tau_mean: [['network', 'model', 'tauMeanSteps'], ['network', 'model', 'tauMeanMs']],
   train_length: [['factors', 'trainLength']],
@@ -221,9 +221,10 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   const explicit = (req.conditions ?? []).length > 0;
   if (explicit && req.conditions!.length < 2) throw new QuenchError('input', 'compare needs two or more conditions (or none, for homogeneous against each heterogeneous level)');
   const conditionClauses: Clause[][] = explicit ? req.conditions!.map(parseCondition) : [];
-  const condSql: Sql[] = explicit ? conditionClauses.map((cs) => andSql(cs, 'r')) : [{ sql: HOMOGENEOUS_SQL, params: [] }, { sql: `NOT ${HOMOGENEOUS_SQL}`, params: [] }];
-  const conditionTexts = explicit ? req.conditions! : ['homogeneous', 'heterogeneous'];
-  const constrained: Clause[] = explicit ? conditionClauses.flat() : parseCondition('family=none');
+  const conditionTexts = explicit ? req.conditions! : ['homogeneous=true', 'homogeneous=false'];
+  const clauses: Clause[][] = explicit ? conditionClauses : conditionTexts.map(parseCondition);
+  const condSql: Sql[] = clauses.map((cs) => andSql(cs, 'r'));
+  const constrained: Clause[] = clauses.flat();
 
   const sel = filterSql({ ...req.filter, status: ['done'] }, 'r');
   const caseSql = `CASE ${condSql.map((c, i) => `WHEN ${c.sql} THEN ${i}`).join(' ')} END`;

@@ -24,7 +24,7 @@ export interface Sql {
   params: unknown[];
 }
 
-type FieldType = 'text' | 'number';
+type FieldType = 'text' | 'number' | 'boolean';
 
 /** Columns of `runs` a clause may name, with the aliases people type. */
 const FIELDS: Record<string, { col: string; type: FieldType }> = {};
@@ -32,6 +32,8 @@ function field(col: string, type: FieldType, ...aliases: string[]) {
   for (const a of [col, ...aliases]) FIELDS[a.toLowerCase()] = { col, type };
 }
 field('family', 'text', 'heterogeneity');
+/** not a column: family none, or level 0 of a family other than empirical */
+field('homogeneous', 'boolean', 'homo');
 field('cv', 'number', 'level');
 field('n', 'number', 'size');
 field('tau_mean', 'number', 'tauMean', 'tau');
@@ -78,6 +80,8 @@ export interface Clause {
   source: string;
 }
 
+const BOOLEAN: Record<string, number> = { true: 1, false: 0, yes: 1, no: 0, '1': 1, '0': 0 };
+
 const CLAUSE = /^\s*([^=!<>~\s]+)\s*(!=|>=|<=|=|<|>|~)\s*(.*?)\s*$/;
 const JSON_PATH = /^\$?(\.?[A-Za-z_][A-Za-z0-9_]*|\[\d+\])+$/;
 
@@ -98,6 +102,12 @@ export function parseClause(text: string): Clause {
     jsonPath = key.startsWith('$') ? key : `$.${key}`;
   }
   const values = op === '=' || op === '!=' ? value.split('|') : [value];
+  if (f?.type === 'boolean') {
+    for (const v of values) {
+      if (!Object.hasOwn(BOOLEAN, v)) throw new QuenchError('input', `"${text}": ${key} is true or false, got "${v}"`);
+    }
+    if (op !== '=' && op !== '!=') throw new QuenchError('input', `"${text}": ${key} takes = or !=`);
+  }
   if (f?.type === 'number') {
     for (const v of values) {
       if (v === '' || !Number.isFinite(Number(v))) throw new QuenchError('input', `"${text}": ${key} is a number, got "${v}"`);
@@ -114,6 +124,7 @@ export function parseCondition(text: string): Clause[] {
 }
 
 function typedValue(v: string, clause: Clause): unknown {
+  if (clause.column === 'homogeneous') return BOOLEAN[v];
   const numeric = clause.column ? FIELDS[clause.column]?.type === 'number' : false;
   if (numeric) return Number(v);
   if (clause.jsonPath) {
@@ -127,7 +138,8 @@ function typedValue(v: string, clause: Clause): unknown {
 export function clauseSql(clause: Clause, alias = 'r'): Sql {
   const params: unknown[] = [];
   let lhs: string;
-  if (clause.column) lhs = `${alias}.${clause.column}`;
+  if (clause.column === 'homogeneous') lhs = `(${alias}.family = 'none' OR (${alias}.cv = 0 AND ${alias}.family <> 'empirical'))`;
+  else if (clause.column) lhs = `${alias}.${clause.column}`;
   else {
     lhs = `json_extract((SELECT spec_json FROM run_specs WHERE run_id = ${alias}.run_id), ?)`;
     params.push(clause.jsonPath);

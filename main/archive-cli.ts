@@ -100,7 +100,7 @@ export function formatComparison(c: Comparison): string {
     ),
   );
   if (c.pairs.length > 0) {
-    parts.push('', 'Paired per task (capacities averaged over the shared seeds; Δ = first named − second; won = tasks where the first is higher, ties half)');
+    parts.push('', 'Paired per task ("A vs B": Δ = A − B; per task, capacities averaged over the seeds both have; won = tasks where A is higher, ties half)');
     parts.push(
       renderTable(
         ['comparison', 'seeds', 'Δ mean capacity', '95 % CI', 'tasks', 'won', 'Wilcoxon p'],
@@ -270,7 +270,7 @@ export function registerArchiveCommands(program: Command): void {
         e.name,
         String(e.done),
         String(e.planned_runs),
-        e.done >= e.planned_runs ? 'complete' : e.pending + e.failed > 0 || e.done < e.planned_runs ? 'incomplete' : '',
+        e.done >= e.planned_runs ? 'complete' : 'incomplete',
         e.created_at.slice(0, 19).replace('T', ' '),
         e.tags.join(' '),
         e.notes ? String(e.notes) : '',

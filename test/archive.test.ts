@@ -152,6 +152,9 @@ describe('filters', () => {
   it('selects runs by factor, spec path, tag, status and date', () => {
     const { archive: a, id } = makeSynthetic(join(tempDir(), 'f.sqlite'));
     expect(a.listRuns({ where: ['family=lognormal'] }).total).toBe(3);
+    expect(a.listRuns({ where: ['homogeneous=true'] }).total).toBe(3);
+    expect(a.listRuns({ where: ['homogeneous!=yes', 'cv=1'] }).total).toBe(3);
+    expect(() => a.listRuns({ where: ['homogeneous=maybe'] })).toThrow(/homogeneous is true or false/);
     expect(a.listRuns({ where: ['network.heterogeneity.cv>0.5', 'seed<=1'] }).total).toBe(2);
     expect(a.listRuns({ where: ['capacity>0.4'] }).total).toBe(3); // lognormal 0.43 0.45 0.47; homogeneous 0.35 0.36 0.37
     const firstRun = a.listRuns({ where: ['seed=0', 'family=none'] }).rows[0];
