@@ -322,6 +322,13 @@ export class Archive {
     return row;
   }
 
+  /** The experiment's spec as stored (the validated spec it was made from), parsed JSON. */
+  storedSpec(exp: ExperimentRow): unknown {
+    const json = this.read('reading the experiment spec', () => this.db.prepare(`SELECT json FROM specs WHERE hash = ?`).pluck().get(exp.spec_hash) as string | undefined);
+    if (json === undefined) throw new QuenchError('internal', `experiment ${exp.id} has no stored spec in archive ${this.path}`);
+    return JSON.parse(json) as unknown;
+  }
+
   /** An experiment by id, unique id prefix or name. */
   findExperiment(ref: string): ExperimentRow {
     const rows = this.read('looking up the experiment', () =>

@@ -214,9 +214,7 @@ async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
   const archive = openArchive(where, false);
   try {
     const exp = archive.findExperiment(ref);
-    const stored = archive.db.prepare(`SELECT json FROM specs WHERE hash = ?`).pluck().get(exp.spec_hash) as string | undefined;
-    if (stored === undefined) throw new QuenchError('internal', `experiment ${exp.id} has no stored spec in ${archive.path}`);
-    const spec = parseExperiment(JSON.parse(stored), `the stored spec of experiment ${exp.id}`);
+    const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
     return await runArchived(archive, where, exp, spec, 'resumed', opts);
   } finally {
     archive.close();
