@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
+    // backend calibrations made by tests (and the CLIs they start) stay out of the user's cache
+    env: { QUENCH_CALIBRATION: join(tmpdir(), 'quench-test-calibration.json') },
   },
 });

@@ -43,7 +43,7 @@ export const EXIT = { ok: 0, failure: 1, badInput: 2, cancelled: 130 } as const;
 export function exitCodeFor(err: unknown): number {
   if (err instanceof QuenchError) {
     if (err.kind === 'cancelled') return EXIT.cancelled;
-    if (err.kind === 'spec' || err.kind === 'input' || err.kind === 'not-found') return EXIT.badInput;
+    if (err.kind === 'spec' || err.kind === 'input' || err.kind === 'not-found' || err.kind === 'unsupported') return EXIT.badInput;
   }
   return EXIT.failure;
 }

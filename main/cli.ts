@@ -10,6 +10,8 @@ import type { RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { analyse, conditionLabel, type Findings } from './analysis.js';
 import { planRuns } from './plan.js';
+import { chooseBackends, describeCalibration } from './backend-choice.js';
+import { backendByName } from '../worker/backends/registry.js';
 import { defaultThreads, runAll, type Progress } from './scheduler.js';
 import { listPresets, loadSpec } from './specs.js';
 import { parseTauCsv } from '../worker/heterogeneity.js';
@@ -25,6 +27,8 @@ import { archiveArg, archiveLocation, type ArchiveLocation } from './archive-for
 interface RunOptions {
   out?: string;
   threads: number;
+  /** a backend name, or 'auto' for the calibrated choice */
+  backend: string;
   quiet?: boolean;
   seeds?: number;
   tauCsv?: string;
@@ -77,7 +81,12 @@ interface Execution {
 }
 
 /** Runs `runs` on the pool with a progress bar (or lines) on stderr; Ctrl-C cancels. */
-async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quiet'>, onResult?: (r: RunResult) => void): Promise<Execution> {
+async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quiet' | 'backend'>, onResult?: (r: RunResult) => void): Promise<Execution> {
+  const plan = chooseBackends(runs, opts.backend);
+  if (!opts.quiet) {
+    for (const c of plan.calibrations) process.stderr.write(`backend ${describeCalibration(c)}\n`);
+    if (plan.calibrations.length === 0 && runs.length > 0) process.stderr.write(`backend ${opts.backend} (as asked)\n`);
+  }
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
@@ -100,7 +109,7 @@ async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quie
   };
   const started = performance.now();
   try {
-    const results = runs.length === 0 ? [] : await runAll(runs, { threads: opts.threads, signal: controller.signal, onProgress, onResult });
+    const results = runs.length === 0 ? [] : await runAll(runs, { threads: opts.threads, backendByRun: plan.byRun, signal: controller.signal, onProgress, onResult });
     return { results, seconds: (performance.now() - started) / 1000 };
   } finally {
     bar?.stop();
@@ -168,7 +177,13 @@ async function runArchived(archive: Archive, where: ArchiveLocation, exp: Experi
   return EXIT.ok;
 }
 
+/** An unknown backend is bad input: say so before anything is planned or archived. */
+function checkBackend(name: string): void {
+  if (name !== 'auto') backendByName(name);
+}
+
 async function runCommand(target: string, opts: RunOptions): Promise<number> {
+  checkBackend(opts.backend);
   let { spec, source } = loadSpec(target);
   if (opts.seeds !== undefined) spec = { ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } };
   if (opts.tauCsv) {
@@ -210,6 +225,7 @@ async function runCommand(target: string, opts: RunOptions): Promise<number> {
 }
 
 async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
+  checkBackend(opts.backend);
   const where = archiveLocation(opts.archive === false ? undefined : opts.archive);
   const archive = openArchive(where, false);
   try {
@@ -237,6 +253,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, or auto: a short calibration picks the fastest float64 backend per network size (cached)', 'auto')
     .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
     .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
     .option('-q, --quiet', 'no progress output')
@@ -255,6 +272,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, or auto: a short calibration picks the fastest float64 backend per network size (cached)', 'auto')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);

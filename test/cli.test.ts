@@ -84,4 +84,17 @@ describe('quench CLI', () => {
     const scores = (f: string) => JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).runs.map((r: { scores: unknown }) => r.scores));
     expect(scores(a)).toBe(scores(b));
   });
+
+  it('runs on the backend it is given, records it per run, and refuses an unknown one in words', () => {
+    const out = join(dir, 'cpu.json');
+    const r = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'cpu', '--out', out, '--threads', '1');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain('backend cpu (as asked)');
+    expect(JSON.parse(readFileSync(out, 'utf8')).runs.every((x: { backend: string }) => x.backend === 'cpu')).toBe(true);
+    const auto = quench('run', 'test/fixtures/small-experiment.json', '--out', join(dir, 'auto.json'), '--threads', '1');
+    expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|cpu) \(probe run: /);
+    const bad = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'quantum');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toContain('backend "quantum" is not available here; available: cpu, wasm, wasm-f32');
+  });
 });
