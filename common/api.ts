@@ -1,0 +1,200 @@
+// The one contract between the renderer and the main process. The Electron preload exposes exactly
+// this interface through contextBridge, `quench serve` exposes the same methods over HTTP (POST
+// /api/<method>, JSON `{ "args": [...] }`, bearer token) with events over server-sent events, and
+// the renderer talks to nothing else. Payloads are plain JSON: no paths the renderer did not ask
+// for, no Node objects.
+import type { Comparison, CompareRequest } from '../db/compare.js';
+import type { ExperimentSummary, RunRow, NoteRow } from '../db/archive.js';
+import type { RunFilter } from '../db/filters.js';
+import type { SpecIssue } from './errors.js';
+import type { RealisedHeterogeneity } from './results.js';
+import type { ExperimentSpec, SuiteSpec } from './spec.js';
+import type { TaskDef } from '../worker/types.js';
+
+export type { Comparison, CompareRequest, ExperimentSummary, RunRow, NoteRow, RunFilter, SpecIssue, TaskDef };
+
+export interface AppInfo {
+  version: string;
+  /** where runs are archived (the user chose it, or the default data folder) */
+  archivePath: string;
+  backends: string[];
+  threads: number;
+}
+
+export interface PresetSummary {
+  name: string;
+  title: string;
+  claim: string;
+  description: string;
+  runs: number;
+  tasks: number;
+  spec: ExperimentSpec;
+}
+
+export type Validation =
+  | { ok: true; spec: ExperimentSpec; runs: number; tasks: number; /** from a probe run, for all runs on all threads */ estimatedSeconds: number }
+  | { ok: false; issues: SpecIssue[] };
+
+export interface Histogram {
+  /** bin edges, length bins + 1 */
+  edges: number[];
+  counts: number[];
+}
+
+export interface TauPreview {
+  tau: number[];
+  stats: RealisedHeterogeneity;
+  histogram: Histogram;
+  tauMin: number;
+  tauMax: number;
+  /** 'steps' for rate models, 'ms' for LIF */
+  unit: string;
+}
+
+export interface NetworkPreview {
+  tau: TauPreview;
+  /** eigenvalues of W and of the leak-aware linearised update (rate models) */
+  eigW: { re: number[]; im: number[] } | null;
+  eigEff: { re: number[]; im: number[] } | null;
+  rhoW: number | null;
+  rhoEff: number | null;
+  density: number;
+}
+
+export interface SuitePreview {
+  tasks: TaskDef[];
+  counts: Record<string, number>;
+}
+
+export interface TaskSignals {
+  taskId: string;
+  /** input channels, one array per channel */
+  input: number[][];
+  target: number[];
+}
+
+export interface SavedSuite {
+  name: string;
+  version: number;
+  tasks: number;
+  savedAt: string;
+  suite: SuiteSpec;
+}
+
+export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
+
+export interface JobStatus {
+  id: string;
+  experimentId: string;
+  name: string;
+  state: JobState;
+  done: number;
+  total: number;
+  runsPerSecond: number;
+  etaSeconds: number | null;
+  error: string | null;
+  startedAt: string;
+}
+
+export interface StartExperiment {
+  /** an experiment spec as the user wrote it (validated by the main process) */
+  spec: unknown;
+  threads?: number;
+  backend?: string;
+  /** when this spec is already archived: resume it (default) or start a separate experiment */
+  ifArchived?: 'resume' | 'new';
+}
+
+export interface RunQuery extends RunFilter {
+  limit?: number;
+  offset?: number;
+  /** a column of RunRow */
+  sort?: string;
+  descending?: boolean;
+}
+
+export interface TaskDiff {
+  pair: string;
+  id: string;
+  family: string;
+  memoryDepth: number;
+  nonlinearity: number;
+  /** capacity of the later condition minus the baseline, averaged over shared seeds */
+  diff: number;
+}
+
+export interface Report {
+  /** a self-contained HTML document: charts as inline SVG, tables, specs, seeds, version, claim, finding */
+  html: string;
+  /** the exact plotted data, one CSV per chart or table */
+  csv: Record<string, string>;
+  /** suggested file name without extension */
+  fileBase: string;
+}
+
+export interface QuenchApi {
+  info(): Promise<AppInfo>;
+  listPresets(): Promise<PresetSummary[]>;
+  validateExperiment(spec: unknown): Promise<Validation>;
+  previewNetwork(network: unknown, seed: number): Promise<NetworkPreview>;
+  previewSuite(suite: unknown, channels: unknown): Promise<SuitePreview>;
+  previewTask(suite: unknown, channels: unknown, taskId: string, seed: number, steps: number): Promise<TaskSignals>;
+  listSuites(): Promise<SavedSuite[]>;
+  saveSuite(suite: unknown): Promise<SavedSuite>;
+  startExperiment(req: StartExperiment): Promise<JobStatus>;
+  resumeExperiment(experimentId: string, threads?: number): Promise<JobStatus>;
+  cancelJob(jobId: string): Promise<JobStatus>;
+  listJobs(): Promise<JobStatus[]>;
+  listExperiments(): Promise<ExperimentSummary[]>;
+  listRuns(query: RunQuery): Promise<{ rows: RunRow[]; total: number }>;
+  tagRuns(runIds: string[], tags: string[], remove?: boolean): Promise<number>;
+  addNote(runId: string, text: string): Promise<void>;
+  notes(runId: string): Promise<NoteRow[]>;
+  compare(req: CompareRequest): Promise<Comparison>;
+  taskDiffs(req: CompareRequest): Promise<TaskDiff[]>;
+  saveComparisonSet(name: string, req: CompareRequest): Promise<void>;
+  listComparisonSets(): Promise<{ name: string; runs: number; created_at: string; definition: unknown }[]>;
+  report(req: CompareRequest, title: string): Promise<Report>;
+}
+
+export type ApiMethod = keyof QuenchApi;
+
+/** Every method, in one place: the preload, the IPC handlers and the HTTP server iterate this list. */
+export const API_METHODS: readonly ApiMethod[] = [
+  'info',
+  'listPresets',
+  'validateExperiment',
+  'previewNetwork',
+  'previewSuite',
+  'previewTask',
+  'listSuites',
+  'saveSuite',
+  'startExperiment',
+  'resumeExperiment',
+  'cancelJob',
+  'listJobs',
+  'listExperiments',
+  'listRuns',
+  'tagRuns',
+  'addNote',
+  'notes',
+  'compare',
+  'taskDiffs',
+  'saveComparisonSet',
+  'listComparisonSets',
+  'report',
+] as const;
+
+/** Events from the main process. */
+export type QuenchEvent = { type: 'job'; job: JobStatus };
+
+/** IPC channel of a method, and of the event stream. */
+export const channelOf = (m: ApiMethod) => `quench:${m}`;
+export const EVENT_CHANNEL = 'quench:event';
+
+/** What the renderer sees of an error: the message in words, and its kind. */
+export interface ApiError {
+  kind: string;
+  message: string;
+  issues?: SpecIssue[];
+}
