@@ -47,7 +47,7 @@ describe('automatic backend choice', () => {
     const f64 = slowed('f64', 5);
     expect(new Set(chooseBackends(runs, 'auto', [f32, f64]).byRun.values())).toEqual(new Set(['f64']));
     expect(new Set(chooseBackends(runs, 'cpu').byRun.values())).toEqual(new Set(['cpu']));
-    expect(() => chooseBackends(runs, 'quantum')).toThrow(/backend "quantum" is not available here; available: cpu/);
+    expect(() => chooseBackends(runs, 'quantum')).toThrow(/there is no backend "quantum"; backends: cpu, wasm/);
   });
 
   it('keys runs by model form, size class and storage', () => {

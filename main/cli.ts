@@ -11,7 +11,7 @@ import type { ExperimentSpec } from '../common/spec.js';
 import { analyse, conditionLabel, type Findings } from './analysis.js';
 import { planRuns } from './plan.js';
 import { chooseBackends, describeCalibration } from './backend-choice.js';
-import { backendByName } from '../worker/backends/registry.js';
+import { backendByName, backendReport } from '../worker/backends/registry.js';
 import { defaultThreads, runAll, type Progress } from './scheduler.js';
 import { listPresets, loadSpec } from './specs.js';
 import { parseTauCsv } from '../worker/heterogeneity.js';
@@ -279,6 +279,15 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerArchiveCommands(program);
+
+  program
+    .command('backends')
+    .description('list the compute backends, whether each runs here and, if not, why')
+    .action(() => {
+      for (const b of backendReport()) {
+        process.stdout.write(`${b.name.padEnd(10)} ${b.precision.padEnd(8)} ${b.available ? 'available' : `unavailable: ${b.reason}`}\n`);
+      }
+    });
 
   program
     .command('presets')

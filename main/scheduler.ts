@@ -63,8 +63,9 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
   const fallback = opts.backend ?? defaultBackendName();
   const backendOf = (r: RunSpec) => opts.backendByRun?.get(r.index) ?? fallback;
   // fail early, in words, if a backend does not exist here
-  for (const name of new Set(runs.map(backendOf))) backendByName(name);
-  const threads = Math.min(opts.threads ?? defaultThreads(), runs.length);
+  const used = [...new Set(runs.map(backendOf))].map(backendByName);
+  // a backend that loads in one thread only (headless GL, probed here already) runs in this thread
+  const threads = used.some((b) => b.oneThread) ? 0 : Math.min(opts.threads ?? defaultThreads(), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
   return threads <= 0 ? runInline(runs, backendOf, opts) : runPool(runs, backendOf, threads, opts);
 }

@@ -14,6 +14,8 @@ export interface Backend {
   readonly name: string;
   /** arithmetic precision of the kernels; the conformance tolerance follows from it */
   readonly precision: 'float64' | 'float32';
+  /** true when it can load in one thread of a process only (headless GL): its runs then run in the main thread */
+  readonly oneThread?: boolean;
   /** rate network features r(t), T x N time-major */
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */

@@ -10,6 +10,10 @@ import { referenceDotRows, referenceLif, referenceRate } from './reference.js';
 
 const tolerance = { float64: 1e-12, float32: 1e-4 } as const;
 
+// QUENCH_BACKENDS=a,b restricts the suite (gl.test.ts runs it for headless GL under Xvfb)
+const only = process.env.QUENCH_BACKENDS?.split(',');
+const backends = availableBackends().filter((b) => !only || only.includes(b.name));
+
 function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   expect(a.length).toBe(b.length);
   let scale = 0;
@@ -19,7 +23,7 @@ function maxRelDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m / Math.max(scale, 1e-300);
 }
 
-describe.each(availableBackends())('backend $name', (backend) => {
+describe.each(backends)('backend $name', (backend) => {
   const tol = tolerance[backend.precision];
 
   for (const form of ['li', 'esn'] as const) {
@@ -62,6 +66,15 @@ describe.each(availableBackends())('backend $name', (backend) => {
     });
   }
 
+  it.runIf(backend.name.startsWith('gpujs'))('the gpu.js Gram kernel matches the reference in float32', async () => {
+    const { gpuDotRows } = await import('./gpujs.js');
+    const rng = new Rng(5);
+    const a = Float64Array.from({ length: 7 * 60 }, () => rng.normal());
+    const b = Float64Array.from({ length: 5 * 60 }, () => rng.normal());
+    const mode = backend.name === 'gpujs' ? 'headlessgl' : 'cpu';
+    expect(maxRelDiff(gpuDotRows(mode, a, 7, 60, b, 5, 60, 2, 58), referenceDotRows(a, 7, 60, b, 5, 60, 2, 58))).toBeLessThan(1e-5);
+  });
+
   it('is deterministic: the same call twice gives identical bits', () => {
     const spec = NetworkSchema.parse({ n: 30, heterogeneity: { family: 'lognormal', cv: 1 } });
     const net = buildNetwork(spec, 3, 1);
@@ -71,7 +84,7 @@ describe.each(availableBackends())('backend $name', (backend) => {
   });
 });
 
-describe.each(availableBackends())('backend $name: symmetric eigen-decomposition', (backend) => {
+describe.each(backends)('backend $name: symmetric eigen-decomposition', (backend) => {
   it('matches the TypeScript reference and reconstructs the matrix', async () => {
     const { symmetricEigen } = await import('../linalg.js');
     const rng = new Rng(31);
