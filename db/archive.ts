@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { QuenchError } from '../common/errors.js';
 import type { RunFactors, RunResult, RunSpec } from '../common/results.js';
-import type { ExperimentSpec } from '../common/spec.js';
+import type { ExperimentSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../worker/types.js';
 import { ArchiveError, archiveFailure } from './errors.js';
 import { filterSql, type RunFilter } from './filters.js';
@@ -77,6 +77,35 @@ export interface RunRow {
   created_at: string;
   finished_at: string | null;
   tags: string[];
+}
+
+/** Paging and order of `listRuns`. */
+export interface RunPage {
+  offset?: number;
+  /** a column of RunRow (not tags) */
+  sort?: string;
+  descending?: boolean;
+}
+
+/** RunRow columns runs can be sorted by, and their SQL (nulls always last). */
+const RUN_SORT_COLUMNS: Record<string, string> = Object.fromEntries(
+  [
+    'uid', 'experiment_id', 'run_index', 'status', 'family', 'cv', 'n', 'tau_mean', 'train_length', 'manipulation', 'model', 'seed_index',
+    'root_seed', 'backend', 'app_version', 'mean_capacity', 'mean_r2', 'tau_realised_cv', 'tau_realised_skewness', 'rho_eff', 'mean_rate_hz',
+    'total_ms', 'config_hash', 'created_at', 'finished_at',
+  ]
+    .map((c) => [c, `r.${c}`])
+    .concat([['experiment_name', 'e.name']]),
+);
+
+/** A named, versioned task suite saved in the archive. */
+export interface SuiteRow {
+  name: string;
+  version: number;
+  /** tasks it makes with the default input (3 white-noise channels) */
+  tasks: number;
+  saved_at: string;
+  suite: SuiteSpec;
 }
 
 export interface NoteRow {
@@ -576,8 +605,19 @@ export class Archive {
     });
   }
 
-  /** Runs matching a selection, in experiment and run order. */
-  listRuns(filter: RunFilter, limit = 0): { rows: RunRow[]; total: number } {
+  /**
+   * Runs matching a selection, in experiment and run order (or sorted by a column of RunRow, then in
+   * that order); `limit` 0 means all, `offset` skips rows (paging).
+   */
+  listRuns(filter: RunFilter, limit = 0, page: RunPage = {}): { rows: RunRow[]; total: number } {
+    const offset = page.offset ?? 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new QuenchError('input', `offset: expected a whole number ≥ 0, got ${offset}`);
+    let order = 'e.created_at, r.experiment_id, r.run_index';
+    if (page.sort !== undefined) {
+      const col = RUN_SORT_COLUMNS[page.sort];
+      if (!col) throw new QuenchError('input', `cannot sort runs by "${page.sort}": choose one of ${Object.keys(RUN_SORT_COLUMNS).join(', ')}`);
+      order = `${col} IS NULL, ${col} ${page.descending ? 'DESC' : 'ASC'}, ${order}`;
+    }
     return this.read('listing runs', () => {
       const w = filterSql(filter, 'r');
       const total = (this.db.prepare(`SELECT count(*) AS c FROM runs r WHERE ${w.sql}`).get(...w.params) as { c: number }).c;
@@ -589,10 +629,10 @@ export class Archive {
              (SELECT json_group_array(tag) FROM tags t WHERE (t.kind = 'run' AND t.target = r.uid) OR (t.kind = 'experiment' AND t.target = r.experiment_id)) AS tags_json
            FROM runs r JOIN experiments e ON e.id = r.experiment_id
            WHERE ${w.sql}
-           ORDER BY e.created_at, r.experiment_id, r.run_index
-           ${limit > 0 ? 'LIMIT ?' : ''}`,
+           ORDER BY ${order}
+           ${limit > 0 || offset > 0 ? 'LIMIT ? OFFSET ?' : ''}`,
         )
-        .all(...w.params, ...(limit > 0 ? [limit] : [])) as (Omit<RunRow, 'tags'> & { tags_json: string })[];
+        .all(...w.params, ...(limit > 0 || offset > 0 ? [limit > 0 ? limit : -1, offset] : [])) as (Omit<RunRow, 'tags'> & { tags_json: string })[];
       return { rows: rows.map(({ tags_json, ...r }) => ({ ...r, tags: [...new Set(JSON.parse(tags_json) as string[])].sort() })), total };
     });
   }
@@ -652,7 +692,7 @@ export class Archive {
           )
           .all({ ref: target.id }) as NoteRow[];
       }
-      return this.db.prepare(`SELECT kind, target, text, created_at FROM notes WHERE kind = 'run' AND target = ? ORDER BY created_at, note_id`).all({ ref: target.id }) as NoteRow[];
+      return this.db.prepare(`SELECT kind, target, text, created_at FROM notes WHERE kind = 'run' AND target = ? ORDER BY created_at, note_id`).all(target.id) as NoteRow[];
     });
   }
 
@@ -689,11 +729,52 @@ export class Archive {
     );
   }
 
+  // -------------------------------------------------------------------------------------------
+  // Saved task suites
+
+  /**
+   * Saves a suite under its name. Its content (everything but the version) is compared with the
+   * latest saved version of that name: the same content returns that version unchanged, other
+   * content is stored as the next version (the given version number is not used: the archive
+   * numbers versions 1, 2, 3 ...).
+   */
+  saveSuite(suite: SuiteSpec, tasks: number): SuiteRow {
+    return this.write(`saving suite "${suite.name}"`, () => {
+      const latest = this.db
+        .prepare(`SELECT s.version, s.tasks, s.saved_at, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash WHERE s.name = ? ORDER BY s.version DESC LIMIT 1`)
+        .get(suite.name) as { version: number; tasks: number; saved_at: string; json: string } | undefined;
+      if (latest) {
+        const stored = JSON.parse(latest.json) as SuiteSpec;
+        if (canonicalJson({ ...stored, version: 0 }) === canonicalJson({ ...suite, version: 0 })) {
+          return { name: suite.name, version: latest.version, tasks: latest.tasks, saved_at: latest.saved_at, suite: stored };
+        }
+      }
+      const version = (latest?.version ?? 0) + 1;
+      const versioned: SuiteSpec = { ...suite, version };
+      const hash = specHash(versioned);
+      const at = nowIso();
+      this.db.prepare(`INSERT OR IGNORE INTO specs (hash, kind, json) VALUES (?, 'suite', ?)`).run(hash, canonicalJson(versioned));
+      this.db.prepare(`INSERT INTO suites (name, version, spec_hash, tasks, saved_at) VALUES (?, ?, ?, ?, ?)`).run(suite.name, version, hash, tasks, at);
+      return { name: suite.name, version, tasks, saved_at: at, suite: versioned };
+    });
+  }
+
+  /** Every saved version of every suite, by name, newest version first. */
+  listSuites(): SuiteRow[] {
+    return this.read('listing suites', () =>
+      (
+        this.db
+          .prepare(`SELECT s.name, s.version, s.tasks, s.saved_at, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash ORDER BY s.name, s.version DESC`)
+          .all() as { name: string; version: number; tasks: number; saved_at: string; json: string }[]
+      ).map(({ json, ...r }) => ({ ...r, suite: JSON.parse(json) as SuiteSpec })),
+    );
+  }
+
   /** Row counts of the main tables (for reports and tests). */
   counts(): Record<string, number> {
     return this.read('counting rows', () => {
       const out: Record<string, number> = {};
-      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'config_tasks', 'tasks', 'tags', 'notes', 'comparison_sets']) {
+      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'config_tasks', 'tasks', 'tags', 'notes', 'comparison_sets', 'suites']) {
         out[t] = (this.db.prepare(`SELECT count(*) AS c FROM ${t}`).get() as { c: number }).c;
       }
       return out;

@@ -25,6 +25,17 @@ export interface CompareRequest {
   conditions?: string[];
   /** factor for the resilience curve: manipulation, n, tau_mean, train_length or cv; default manipulation when it varies */
   curve?: string | null;
+  /** also give each pair's per-task differences (PairSummary.perTask) */
+  perTask?: boolean;
+}
+
+/** One task of a pair: the seed-averaged capacity of the later condition minus the baseline's. */
+export interface PairTaskDiff {
+  id: string;
+  family: string;
+  memoryDepth: number;
+  nonlinearity: number;
+  diff: number;
 }
 
 export interface GroupFactors {
@@ -80,6 +91,8 @@ export interface PairSummary {
   ties: number;
   wilcoxon: { pValue: number; statistic: number; n: number; method: string };
   perFamily: Record<string, FamilyContrast>;
+  /** with CompareRequest.perTask: every paired task, in the baseline's task order */
+  perTask?: PairTaskDiff[];
 }
 
 export interface Curve {
@@ -343,13 +356,14 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     `SELECT s.task_index, avg(s.capacity) AS cap FROM scores s WHERE s.run_id IN (SELECT value FROM json_each(?)) GROUP BY s.task_index ORDER BY s.task_index`,
   );
   const experimentOf = db.prepare(`SELECT experiment_id FROM runs WHERE run_id = ?`).pluck();
-  const taskList = db.prepare(`SELECT task_index, id, family FROM tasks WHERE experiment_id = ? ORDER BY task_index`);
-  const taskCache = new Map<string, { task_index: number; id: string; family: string }[]>();
+  type TaskRow = { task_index: number; id: string; family: string; memory_depth: number; nonlinearity: number };
+  const taskList = db.prepare(`SELECT task_index, id, family, memory_depth, nonlinearity FROM tasks WHERE experiment_id = ? ORDER BY task_index`);
+  const taskCache = new Map<string, TaskRow[]>();
   const tasksOf = (g: GroupRow) => {
     const e = experimentOf.get(g.rep) as string;
     let t = taskCache.get(e);
     if (!t) {
-      t = taskList.all(e) as { task_index: number; id: string; family: string }[];
+      t = taskList.all(e) as TaskRow[];
       taskCache.set(e, t);
     }
     return t;
@@ -416,12 +430,14 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     const va: number[] = [];
     const vb: number[] = [];
     const fam: string[] = [];
+    const paired: TaskRow[] = [];
     for (const t of tasksOf(a)) {
       const ib = tb.get(t.id);
       if (ib === undefined || !ma.has(t.task_index) || !mb.has(ib)) continue;
       va.push(ma.get(t.task_index)!);
       vb.push(mb.get(ib)!);
       fam.push(t.family);
+      paired.push(t);
     }
     const pc = pairedComparison(va, vb);
     // per task family: the mean difference and the fraction of its tasks won
@@ -455,6 +471,9 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
       ties: pc.ties,
       wilcoxon: { pValue: pc.wilcoxon.pValue, statistic: pc.wilcoxon.statistic, n: pc.wilcoxon.n, method: pc.wilcoxon.method },
       perFamily,
+      ...(req.perTask
+        ? { perTask: paired.map((t, i) => ({ id: t.id, family: t.family, memoryDepth: t.memory_depth, nonlinearity: t.nonlinearity, diff: vb[i] - va[i] })) }
+        : {}),
     });
   }
 

@@ -4,7 +4,7 @@
 // A new archive is made by running every migration from version 0, so the path an old archive
 // takes is the path every archive takes.
 //
-// Layout (version 2):
+// Layout (version 3):
 //   meta(key, value)                         who made the file, and whether it is an export
 //   specs(hash, kind, json)                  experiment, network and suite specs by content hash
 //   experiments(id, spec_hash, nonce, ...)   one per experiment; id = hash of (spec hash, nonce)
@@ -20,10 +20,12 @@
 //   config_tasks(config_hash, task_index)    per configuration and task: run count and capacity sum (v2)
 //   tags, notes                              on experiments and runs, by their stable ids (v2)
 //   comparison_sets, comparison_set_runs     named comparisons with the runs they were made on (v2)
+//   suites(name, version, spec_hash, ...)    named task suites saved from the app, each version's spec
+//                                            in specs by content hash (v3)
 
 /** "QNCH" */
 export const APPLICATION_ID = 0x514e4348;
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /** Version 1: specs, experiments, tasks, runs and scores. */
 export const V1_DDL = `
@@ -206,8 +208,23 @@ CREATE INDEX runs_experiment ON runs (experiment_id, status);
 CREATE INDEX runs_finished ON runs (finished_at);
 `;
 
+/**
+ * Version 2 -> 3: named, versioned task suites saved from the app (\`saveSuite\`). A new version is
+ * made only when the content changes; the suite spec of each version is kept in specs.
+ */
+export const V3_DDL = `
+CREATE TABLE suites (
+  name      TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  spec_hash TEXT NOT NULL REFERENCES specs(hash),
+  tasks     INTEGER NOT NULL,
+  saved_at  TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+`;
+
 /** MIGRATIONS[v] takes a file from version v to v + 1. */
-export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL];
+export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL];
 
 /** Tables every archive of the current version has (checked on import). */
 export const REQUIRED_TABLES = [
@@ -224,4 +241,5 @@ export const REQUIRED_TABLES = [
   'notes',
   'comparison_sets',
   'comparison_set_runs',
+  'suites',
 ] as const;

@@ -5,7 +5,8 @@
 // foreign (application_id), newer schema, missing tables -> rejected with the reason, the target
 // untouched. Then each file is copied in one transaction through ATTACH; runs are deduplicated by
 // uid (sha256 of experiment identity and run key), so importing twice changes nothing and the same
-// run made on two machines is kept once. A finished run replaces a pending one.
+// run made on two machines is kept once. A finished run replaces a pending one. Saved suites come
+// along with an import (an export holds none: it is a selection of runs).
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -256,6 +257,8 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
         const sets = db.prepare(`INSERT INTO main.comparison_sets (name, definition, created_at) SELECT name, definition, created_at FROM src.comparison_sets WHERE name IN temp.impsets`).run().changes;
         db.exec(`INSERT OR IGNORE INTO main.comparison_set_runs (set_name, run_uid) SELECT set_name, run_uid FROM src.comparison_set_runs WHERE set_name IN temp.impsets`);
         db.exec(`DROP TABLE temp.imp; DROP TABLE temp.impsets`);
+        // saved suites (schema 3): a name and version the target already has keeps the target's
+        copyIgnore('suites');
         return {
           file: src.file,
           experiments,

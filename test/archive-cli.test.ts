@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { APPLICATION_ID } from '../db/schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION } from '../db/schema.js';
 import { digest, scoresByUid, tempDir } from './fixtures/archive-helpers.js';
 
 const dir = tempDir('quench-archive-cli-');
@@ -267,6 +267,6 @@ describe('export and import through the CLI', () => {
     db.close();
     const r = quench(['experiments', '--archive', newer]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`archive ${newer} was written by a newer Quench (schema 7; this version reads up to 2); it was left untouched`);
+    expect(r.err).toContain(`archive ${newer} was written by a newer Quench (schema 7; this version reads up to ${SCHEMA_VERSION}); it was left untouched`);
   });
 });

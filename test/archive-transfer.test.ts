@@ -6,7 +6,7 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Archive } from '../db/archive.js';
-import { APPLICATION_ID } from '../db/schema.js';
+import { APPLICATION_ID, SCHEMA_VERSION } from '../db/schema.js';
 import { exportRuns, importArchives } from '../db/transfer.js';
 import { configTasksProblems, digest, fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
 
@@ -175,11 +175,11 @@ describe('bad files are refused and the target left untouched', () => {
         const f = join(dir, 'newer.sqlite');
         copyFileSync(good, f);
         const db = new Database(f);
-        db.pragma('user_version = 3');
+        db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
         db.close();
         return f;
       },
-      /written by a newer Quench \(schema 3; this version reads up to 2\)/,
+      new RegExp(`written by a newer Quench \\(schema ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}\\)`),
     ],
     ['the target itself', () => join(dir, 'target.sqlite'), /it is the target archive itself/],
   ];

@@ -33,10 +33,10 @@ describe('archive file', () => {
   it('leaves a file of a newer schema untouched and says so', () => {
     const path = join(tempDir(), 'newer.sqlite');
     const db = new Database(path);
-    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 3; CREATE TABLE future (x)`);
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION + 1}; CREATE TABLE future (x)`);
     db.close();
     const before = fileHash(path);
-    expect(() => Archive.open(path)).toThrow(`archive ${path} was written by a newer Quench (schema 3; this version reads up to 2); it was left untouched`);
+    expect(() => Archive.open(path)).toThrow(`archive ${path} was written by a newer Quench (schema ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}); it was left untouched`);
     expect(fileHash(path)).toBe(before);
     expect(existsSync(`${path}-wal`)).toBe(false);
   });
