@@ -1,0 +1,547 @@
+// A comparison as a report a lab member can keep: one self-contained HTML document (no scripts, no
+// external resources: the charts are inline SVG made here) with the claim tested and what was found
+// in words, whichever way it came out; the charts (mean capacity per configuration with 95 %
+// intervals, mean capacity per task family, the paired comparison, the curve when there is one); the
+// tables; the specs, seeds, runs and app version — and one CSV per chart and per table holding the
+// exact numbers drawn or printed.
+import type { Report } from '../../common/api.js';
+import type { Comparison, CompareRequest, GroupSummary, PairSummary } from '../../db/compare.js';
+import type { Interval95 } from '../../worker/stats.js';
+import { comparisonCsv } from '../archive-cli.js';
+import { fmt, fmtP, pct, renderCsv, signed } from '../archive-format.js';
+
+export interface ReportExperiment {
+  id: string;
+  name: string;
+  claim: string;
+  analysis: string;
+  rootSeed: number;
+  createdAt: string;
+  appVersion: string;
+  /** the validated spec as stored */
+  spec: unknown;
+}
+
+export interface ReportRun {
+  uid: string;
+  experimentId: string;
+  /** label of the configuration (group) it belongs to */
+  configuration: string;
+  seedIndex: number;
+  rootSeed: number;
+  networkSeed: number;
+  inputSeed: number;
+  backend: string | null;
+  appVersion: string | null;
+  meanCapacity: number | null;
+  finishedAt: string | null;
+}
+
+export interface ReportContext {
+  title: string;
+  appVersion: string;
+  generatedAt: string;
+  request: CompareRequest;
+  experiments: ReportExperiment[];
+  runs: ReportRun[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// text
+
+const esc = (s: unknown) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+
+const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
+const hasInterval = (i: Interval95) => i.n > 1 && finite(i.lo) && finite(i.hi);
+const ciText = (i: Interval95) => (hasInterval(i) ? `[${fmt(i.lo)}, ${fmt(i.hi)}]` : '(1 seed: no interval)');
+
+function slug(s: string): string {
+  return (
+    s
+      .toLowerCase()
+      .normalize('NFKD')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 60) || 'comparison'
+  );
+}
+
+/** What a pair says, in words, whichever way it came out. */
+export function pairFinding(p: PairSummary): string {
+  const d = p.meanDiff;
+  const interval = hasInterval(d) ? ` (95 % interval across seeds [${fmt(d.lo)}, ${fmt(d.hi)}])` : ' (one seed: no interval)';
+  let verdict: string;
+  if (hasInterval(d) && d.lo > 0) verdict = `${p.otherLabel} scores higher than ${p.baselineLabel}: the interval lies above 0.`;
+  else if (hasInterval(d) && d.hi < 0) verdict = `${p.baselineLabel} scores higher than ${p.otherLabel}: the interval lies below 0.`;
+  else if (hasInterval(d)) verdict = `No clear difference: the interval includes 0 (${d.mean > 0 ? `${p.otherLabel}` : d.mean < 0 ? `${p.baselineLabel}` : 'neither'} ahead on average).`;
+  else verdict = `With one seed there is no interval: ${d.mean > 0 ? `${p.otherLabel} is ahead` : d.mean < 0 ? `${p.baselineLabel} is ahead` : 'they are equal'} on this seed only.`;
+  const fams = Object.entries(p.perFamily).sort((a, b) => b[1].meanDiff - a[1].meanDiff);
+  let byFamily = '';
+  if (fams.length > 1) {
+    const [bestF, best] = fams[0];
+    const [worstF, worst] = fams[fams.length - 1];
+    byFamily = ` By task family, the largest difference is in ${bestF} (${signed(best.meanDiff)}, ${pct(best.fractionWon)} of its ${best.tasks} tasks won) and the smallest in ${worstF} (${signed(worst.meanDiff)}, ${pct(worst.fractionWon)} won).`;
+  }
+  return (
+    `${p.otherLabel} vs ${p.baselineLabel}: Δ mean capacity ${signed(d.mean)}${interval} over ${p.seeds} seed(s); ` +
+    `${p.otherLabel} is higher on ${pct(p.fractionWon)} of ${p.tasks} tasks (Wilcoxon signed-rank p = ${fmtP(p.wilcoxon.pValue)}). ${verdict}${byFamily}`
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// charts: inline SVG
+
+const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
+const colour = (i: number) => (i < OKABE_ITO.length ? OKABE_ITO[i] : `hsl(${Math.round((i * 137.5) % 360)}, 55%, 42%)`);
+const num = (x: number) => (Math.round(x * 100) / 100).toString();
+
+/** About `count` round tick values covering [lo, hi]. */
+export function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo];
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  return out;
+}
+
+const tickLabel = (v: number) => String(Number(v.toPrecision(6)));
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+interface IntervalRow {
+  label: string;
+  mean: number;
+  lo: number | null;
+  hi: number | null;
+}
+
+/**
+ * Horizontal: one row per item, a bar from 0 to the mean (or, for `forest`, a dot) and the 95 %
+ * interval as a whisker; the value written at the right.
+ */
+function intervalChart(rows: IntervalRow[], opts: { title: string; xLabel: string; forest: boolean }): string {
+  const labelChars = Math.min(48, Math.max(8, ...rows.map((r) => r.label.length)));
+  const labelW = Math.round(labelChars * 6.4) + 12;
+  const valueW = 64;
+  const width = 760;
+  const plotW = width - labelW - valueW - 16;
+  const rowH = 24;
+  const top = 12;
+  const height = top + rows.length * rowH + 44;
+  const vals = rows.flatMap((r) => [r.mean, r.lo, r.hi]).filter(finite);
+  let lo = Math.min(0, ...vals);
+  let hi = Math.max(0, ...vals);
+  if (!opts.forest) hi = Math.max(hi, lo + 1e-9);
+  const pad = (hi - lo) * 0.05 || 0.05;
+  if (opts.forest || lo < 0) lo -= pad;
+  hi += pad;
+  const x = (v: number) => labelW + ((v - lo) / (hi - lo)) * plotW;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(opts.title)}">`);
+  parts.push(`<title>${esc(opts.title)}</title>`);
+  const axisY = top + rows.length * rowH + 4;
+  for (const t of niceTicks(lo, hi)) {
+    parts.push(`<line x1="${num(x(t))}" y1="${top}" x2="${num(x(t))}" y2="${axisY}" class="grid"/>`);
+    parts.push(`<text x="${num(x(t))}" y="${axisY + 14}" class="tick" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+  }
+  parts.push(`<line x1="${num(x(0))}" y1="${top - 4}" x2="${num(x(0))}" y2="${axisY}" class="zero"/>`);
+  rows.forEach((r, i) => {
+    const cy = top + i * rowH + rowH / 2;
+    const c = opts.forest ? '#333333' : colour(i);
+    parts.push(`<g><title>${esc(`${r.label}: ${fmt(r.mean)}${finite(r.lo) && finite(r.hi) ? ` [${fmt(r.lo)}, ${fmt(r.hi)}]` : ''}`)}</title>`);
+    parts.push(`<text x="${labelW - 8}" y="${num(cy + 4)}" class="label" text-anchor="end">${esc(truncate(r.label, labelChars))}</text>`);
+    if (finite(r.mean)) {
+      if (opts.forest) parts.push(`<circle cx="${num(x(r.mean))}" cy="${num(cy)}" r="4.5" fill="${c}"/>`);
+      else parts.push(`<rect x="${num(Math.min(x(0), x(r.mean)))}" y="${num(cy - 7)}" width="${num(Math.abs(x(r.mean) - x(0)))}" height="14" fill="${c}" opacity="0.85"/>`);
+      if (finite(r.lo) && finite(r.hi)) {
+        parts.push(`<line x1="${num(x(r.lo))}" y1="${num(cy)}" x2="${num(x(r.hi))}" y2="${num(cy)}" class="whisker"/>`);
+        for (const v of [r.lo, r.hi]) parts.push(`<line x1="${num(x(v))}" y1="${num(cy - 5)}" x2="${num(x(v))}" y2="${num(cy + 5)}" class="whisker"/>`);
+      }
+      parts.push(`<text x="${width - 8}" y="${num(cy + 4)}" class="value" text-anchor="end">${esc(opts.forest ? signed(r.mean) : fmt(r.mean))}</text>`);
+    }
+    parts.push('</g>');
+  });
+  parts.push(`<text x="${num(labelW + plotW / 2)}" y="${height - 6}" class="axis" text-anchor="middle">${esc(opts.xLabel)}</text>`);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+function legend(labels: string[], width: number, y: number): { svg: string; height: number } {
+  const parts: string[] = [];
+  let cx = 12;
+  let cy = y;
+  labels.forEach((l, i) => {
+    const text = truncate(l, 60);
+    const w = 22 + text.length * 6.4 + 18;
+    if (cx + w > width && cx > 12) {
+      cx = 12;
+      cy += 18;
+    }
+    parts.push(`<rect x="${num(cx)}" y="${num(cy - 9)}" width="12" height="12" fill="${colour(i)}"/>`);
+    parts.push(`<text x="${num(cx + 18)}" y="${num(cy + 1)}" class="label">${esc(text)}</text>`);
+    cx += w;
+  });
+  return { svg: parts.join('\n'), height: cy - y + 18 };
+}
+
+/** Vertical bars grouped by task family, one colour per configuration, with 95 % whiskers. */
+function familyChart(families: string[], series: { label: string; values: (Interval95 | undefined)[] }[], title: string): string {
+  const barW = Math.max(4, Math.min(18, Math.floor(600 / Math.max(1, families.length * series.length))));
+  const groupW = series.length * barW + 18;
+  const left = 48;
+  const width = Math.max(760, left + families.length * groupW + 16);
+  const plotH = 220;
+  const top = 12;
+  const vals = series.flatMap((s) => s.values.flatMap((v) => (v ? [v.mean, hasInterval(v) ? v.hi : v.mean] : []))).filter(finite);
+  const lo = Math.min(0, ...vals);
+  const hi = Math.max(lo + 1e-9, ...vals) * 1.05;
+  const y = (v: number) => top + plotH - ((v - lo) / (hi - lo)) * plotH;
+  const leg = legend(
+    series.map((s) => s.label),
+    width,
+    top + plotH + 48,
+  );
+  const height = top + plotH + 48 + leg.height + 8;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`);
+  parts.push(`<title>${esc(title)}</title>`);
+  for (const t of niceTicks(lo, hi)) {
+    parts.push(`<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`);
+    parts.push(`<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`);
+  }
+  parts.push(`<line x1="${left}" y1="${num(y(0))}" x2="${width - 8}" y2="${num(y(0))}" class="zero"/>`);
+  families.forEach((f, fi) => {
+    const gx = left + 10 + fi * groupW;
+    series.forEach((s, si) => {
+      const v = s.values[fi];
+      if (!v || !finite(v.mean)) return;
+      const bx = gx + si * barW;
+      parts.push(`<g><title>${esc(`${s.label}, ${f}: ${fmt(v.mean)}${hasInterval(v) ? ` [${fmt(v.lo)}, ${fmt(v.hi)}]` : ''}`)}</title>`);
+      parts.push(`<rect x="${num(bx)}" y="${num(Math.min(y(v.mean), y(0)))}" width="${num(barW - 1)}" height="${num(Math.abs(y(0) - y(v.mean)))}" fill="${colour(si)}" opacity="0.85"/>`);
+      if (hasInterval(v)) {
+        const cx = bx + (barW - 1) / 2;
+        parts.push(`<line x1="${num(cx)}" y1="${num(y(v.lo))}" x2="${num(cx)}" y2="${num(y(v.hi))}" class="whisker"/>`);
+      }
+      parts.push('</g>');
+    });
+    parts.push(`<text x="${num(gx + (series.length * barW) / 2)}" y="${top + plotH + 16}" class="tick" text-anchor="middle">${esc(f)}</text>`);
+  });
+  parts.push(`<text x="14" y="${num(top + plotH / 2)}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${num(top + plotH / 2)})">mean capacity</text>`);
+  parts.push(leg.svg);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** Mean capacity against the curve's factor, one line per series, 95 % whiskers. */
+function curveChart(c: NonNullable<Comparison['curve']>, title: string): string {
+  const left = 56;
+  const width = 760;
+  const plotW = width - left - 24;
+  const plotH = 240;
+  const top = 12;
+  const vals = c.series.flatMap((s) => s.points.flatMap((p) => (p ? [p.meanCapacity.mean, ...(hasInterval(p.meanCapacity) ? [p.meanCapacity.lo, p.meanCapacity.hi] : [])] : []))).filter(finite);
+  const lo = Math.min(0, ...vals);
+  const hi = Math.max(lo + 1e-9, ...vals) * 1.05;
+  const xAt = (i: number) => left + (c.xs.length === 1 ? plotW / 2 : (i / (c.xs.length - 1)) * plotW);
+  const y = (v: number) => top + plotH - ((v - lo) / (hi - lo)) * plotH;
+  const leg = legend(
+    c.series.map((s) => s.label),
+    width,
+    top + plotH + 52,
+  );
+  const height = top + plotH + 52 + leg.height + 8;
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`);
+  parts.push(`<title>${esc(title)}</title>`);
+  for (const t of niceTicks(lo, hi)) {
+    parts.push(`<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`);
+    parts.push(`<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`);
+  }
+  c.xs.forEach((xv, i) => parts.push(`<text x="${num(xAt(i))}" y="${top + plotH + 16}" class="tick" text-anchor="middle">${esc(truncate(String(xv), 18))}</text>`));
+  c.series.forEach((s, si) => {
+    const pts = s.points.map((p, i) => (p && finite(p.meanCapacity.mean) ? [xAt(i), y(p.meanCapacity.mean)] : null)).filter((p): p is number[] => p !== null);
+    if (pts.length > 1) parts.push(`<polyline fill="none" stroke="${colour(si)}" stroke-width="2" points="${pts.map(([a, b]) => `${num(a)},${num(b)}`).join(' ')}"/>`);
+    s.points.forEach((p, i) => {
+      if (!p || !finite(p.meanCapacity.mean)) return;
+      parts.push(`<g><title>${esc(`${s.label}, ${c.x} = ${p.x}: ${fmt(p.meanCapacity.mean)}${hasInterval(p.meanCapacity) ? ` [${fmt(p.meanCapacity.lo)}, ${fmt(p.meanCapacity.hi)}]` : ''}`)}</title>`);
+      if (hasInterval(p.meanCapacity)) parts.push(`<line x1="${num(xAt(i))}" y1="${num(y(p.meanCapacity.lo))}" x2="${num(xAt(i))}" y2="${num(y(p.meanCapacity.hi))}" stroke="${colour(si)}" stroke-width="1.5"/>`);
+      parts.push(`<circle cx="${num(xAt(i))}" cy="${num(y(p.meanCapacity.mean))}" r="4" fill="${colour(si)}"/></g>`);
+    });
+  });
+  parts.push(`<text x="${num(left + plotW / 2)}" y="${top + plotH + 36}" class="axis" text-anchor="middle">${esc(c.x)}</text>`);
+  parts.push(`<text x="14" y="${num(top + plotH / 2)}" class="axis" text-anchor="middle" transform="rotate(-90 14 ${num(top + plotH / 2)})">mean capacity</text>`);
+  parts.push(leg.svg);
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// tables
+
+function table(head: string[], rows: string[][], numericFrom = 1): string {
+  const th = head.map((h) => `<th>${esc(h)}</th>`).join('');
+  const body = rows.map((r) => `<tr>${r.map((c, i) => `<td${i >= numericFrom ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`).join('\n');
+  return `<table>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}
+
+const csvNote = (...names: string[]) => `<p class="data">Data: ${names.map((n) => `<code>${esc(n)}.csv</code>`).join(', ')}</p>`;
+
+const STYLE = `
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1d1d1f; margin: 2rem auto; max-width: 60rem; padding: 0 1rem; }
+h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+h3 { font-size: 1rem; margin-top: 1.4rem; }
+.meta, .data { color: #555; font-size: .9em; } .data code { font-size: .95em; }
+table { border-collapse: collapse; margin: .6rem 0; font-size: .9em; } th, td { border-bottom: 1px solid #e4e4e4; padding: .25rem .6rem; text-align: left; vertical-align: top; }
+th { background: #f5f5f7; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+pre { background: #f5f5f7; padding: .8rem; overflow-x: auto; font-size: .85em; }
+.chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; }
+.chart text { font: 11px system-ui, sans-serif; fill: #1d1d1f; } .chart .axis { font-size: 12px; fill: #444; } .chart .tick { fill: #555; }
+.chart .grid { stroke: #e6e6e6; } .chart .zero { stroke: #888; } .chart .whisker { stroke: #222; stroke-width: 1.5; }
+li { margin: .35rem 0; } .scroll { overflow-x: auto; }
+`;
+
+// ---------------------------------------------------------------------------------------------
+// the report
+
+export function buildReport(c: Comparison, ctx: ReportContext): Report {
+  const csv: Record<string, string> = {};
+  const groupRows: IntervalRow[] = c.groups.map((g) => ({
+    label: g.label,
+    mean: g.meanCapacity.mean,
+    lo: hasInterval(g.meanCapacity) ? g.meanCapacity.lo : null,
+    hi: hasInterval(g.meanCapacity) ? g.meanCapacity.hi : null,
+  }));
+  const pairRows: IntervalRow[] = c.pairs.map((p) => ({
+    label: p.label,
+    mean: p.meanDiff.mean,
+    lo: hasInterval(p.meanDiff) ? p.meanDiff.lo : null,
+    hi: hasInterval(p.meanDiff) ? p.meanDiff.hi : null,
+  }));
+  const intervalCsv = (head: string, rows: IntervalRow[], seeds: number[]) =>
+    renderCsv([head, 'seeds', 'mean', 'ci_lo', 'ci_hi'], rows.map((r, i) => [r.label, seeds[i], r.mean, r.lo, r.hi]));
+
+  csv['chart-mean-capacity'] = intervalCsv(
+    'configuration',
+    groupRows,
+    c.groups.map((g) => g.runs),
+  );
+  csv['chart-family-means'] = renderCsv(
+    ['configuration', 'family', 'seeds', 'mean', 'ci_lo', 'ci_hi'],
+    c.groups.flatMap((g) =>
+      c.families.filter((f) => g.perFamily[f]).map((f) => {
+        const v = g.perFamily[f];
+        return [g.label, f, v.n, v.mean, hasInterval(v) ? v.lo : null, hasInterval(v) ? v.hi : null];
+      }),
+    ),
+  );
+  if (c.pairs.length) csv['chart-paired'] = intervalCsv('comparison', pairRows, c.pairs.map((p) => p.seeds));
+  if (c.curve) {
+    csv['chart-curve'] = renderCsv(
+      [c.curve.x, 'series', 'seeds', 'mean', 'ci_lo', 'ci_hi'],
+      c.curve.series.flatMap((s) =>
+        s.points.filter((p) => p !== null).map((p) => [p!.x, s.label, p!.runs, p!.meanCapacity.mean, hasInterval(p!.meanCapacity) ? p!.meanCapacity.lo : null, hasInterval(p!.meanCapacity) ? p!.meanCapacity.hi : null]),
+      ),
+    );
+  }
+  csv['table-configurations'] = comparisonCsv(c, 'configurations');
+  if (c.pairs.length) {
+    csv['table-pairs'] = comparisonCsv(c, 'pairs');
+    csv['table-pair-families'] = comparisonCsv(c, 'families');
+  }
+  if (c.curve) csv['table-curve'] = comparisonCsv(c, 'curve');
+  if (c.diff.length) csv['table-diff'] = comparisonCsv(c, 'diff');
+  csv['table-experiments'] = renderCsv(
+    ['experiment', 'name', 'root_seed', 'analysis', 'claim', 'created_at', 'app_version'],
+    ctx.experiments.map((e) => [e.id, e.name, e.rootSeed, e.analysis, e.claim, e.createdAt, e.appVersion]),
+  );
+  csv['table-runs'] = renderCsv(
+    ['run', 'experiment', 'configuration', 'seed_index', 'root_seed', 'network_seed', 'input_seed', 'backend', 'app_version', 'mean_capacity', 'finished_at'],
+    ctx.runs.map((r) => [r.uid, r.experimentId, r.configuration, r.seedIndex, r.rootSeed, r.networkSeed, r.inputSeed, r.backend, r.appVersion, r.meanCapacity, r.finishedAt]),
+  );
+
+  const h: string[] = [];
+  const title = ctx.title.trim() || 'Quench comparison';
+  h.push('<!doctype html>', '<html lang="en">', '<head>', '<meta charset="utf-8">');
+  // the report loads nothing: no scripts, no fonts, no images but its own inline SVG
+  h.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
+  h.push('<meta name="viewport" content="width=device-width, initial-scale=1">', `<meta name="generator" content="Quench ${esc(ctx.appVersion)}">`);
+  h.push(`<title>${esc(title)}</title>`, `<style>${STYLE}</style>`, '</head>', '<body>');
+  const versions = [...new Set(ctx.runs.map((r) => r.appVersion).filter((v): v is string => !!v))].sort();
+  const backends = [...new Set(ctx.runs.map((r) => r.backend).filter((v): v is string => !!v))].sort();
+  h.push('<header>', `<h1>${esc(title)}</h1>`);
+  h.push(
+    `<p class="meta">Report made by Quench ${esc(ctx.appVersion)} on ${esc(ctx.generatedAt)} from ${ctx.runs.length} finished run(s) of ${ctx.experiments.length} experiment(s); ` +
+      `runs made by Quench ${esc(versions.join(', ') || 'n/a')} on backend(s) ${esc(backends.join(', ') || 'n/a')}. ` +
+      `Conditions: ${c.conditions.map((x, i) => `<code>${esc(x)}</code>${i === 0 ? ' (baseline)' : ''}`).join(' against ')}.</p>`,
+  );
+  h.push('</header>');
+
+  // claim and finding
+  h.push('<section id="claim">', '<h2>Claim tested</h2>');
+  const claims = ctx.experiments.filter((e) => e.claim.trim() !== '');
+  if (claims.length === 0) h.push('<p>None of the experiments compared states a claim.</p>');
+  else h.push('<ul>', ...claims.map((e) => `<li><strong>${esc(e.name)}</strong> (${esc(e.id)}): ${esc(e.claim)}</li>`), '</ul>');
+  h.push('</section>');
+  h.push('<section id="found">', '<h2>What was found</h2>');
+  if (c.pairs.length === 0) {
+    h.push(
+      `<p>No paired comparison could be made: no configuration of the later conditions has a partner in the baseline condition (<code>${esc(c.conditions[0])}</code>) that differs from it only in the fields the conditions name, on a seed both have. The configurations are summarised below.</p>`,
+    );
+  } else {
+    h.push('<ul>', ...c.pairs.map((p) => `<li>${esc(pairFinding(p))}</li>`), '</ul>');
+  }
+  if (c.unpaired.length) h.push(`<p>Without a partner: ${esc(c.unpaired.join('; '))}.</p>`);
+  h.push(
+    '<p class="meta">Δ is the later condition minus the baseline, per seed, with its 95 % t-interval across the shared seeds; per task, capacities are averaged over the shared seeds, a task is won when the later condition is higher (ties count half), and the Wilcoxon signed-rank test is over the per-task differences.</p>',
+  );
+  h.push('</section>');
+
+  // charts
+  h.push('<section id="chart-capacity">', '<h2>Mean capacity per configuration</h2>');
+  h.push('<p>Mean capacity over the suite, averaged across seeds, with its 95 % interval across seeds.</p>');
+  h.push(intervalChart(groupRows, { title: 'Mean capacity per configuration (95 % interval across seeds)', xLabel: 'mean capacity', forest: false }));
+  h.push(csvNote('chart-mean-capacity'), '</section>');
+
+  h.push('<section id="chart-families">', '<h2>Mean capacity per task family</h2>');
+  h.push(
+    familyChart(
+      c.families,
+      c.groups.map((g) => ({ label: g.label, values: c.families.map((f) => g.perFamily[f]) })),
+      'Mean capacity per task family and configuration (95 % interval across seeds)',
+    ),
+  );
+  h.push(csvNote('chart-family-means'), '</section>');
+
+  if (c.pairs.length) {
+    h.push('<section id="chart-paired">', '<h2>Paired comparison</h2>');
+    h.push('<p>Δ mean capacity (later condition − baseline) per comparison, with its 95 % interval across the shared seeds; the vertical line is no difference.</p>');
+    h.push(intervalChart(pairRows, { title: 'Paired difference in mean capacity (95 % interval across seeds)', xLabel: 'Δ mean capacity', forest: true }));
+    h.push(csvNote('chart-paired'), '</section>');
+  }
+  if (c.curve) {
+    h.push('<section id="chart-curve">', `<h2>Mean capacity against ${esc(c.curve.x)}</h2>`);
+    h.push(curveChart(c.curve, `Mean capacity against ${c.curve.x}`));
+    h.push(csvNote('chart-curve'), '</section>');
+  }
+
+  // tables
+  h.push('<section id="tables">', '<h2>Tables</h2>');
+  h.push('<h3>Configurations</h3>');
+  h.push(
+    '<div class="scroll">' +
+      table(
+        ['configuration', 'seeds', 'mean capacity', '95 % CI', ...c.families],
+        c.groups.map((g: GroupSummary) => [g.label, String(g.runs), fmt(g.meanCapacity.mean), ciText(g.meanCapacity), ...c.families.map((f) => fmt(g.perFamily[f]?.mean))]),
+      ) +
+      '</div>',
+  );
+  h.push(csvNote('table-configurations'));
+  if (c.pairs.length) {
+    h.push('<h3>Paired comparisons</h3>');
+    h.push(
+      '<div class="scroll">' +
+        table(
+          ['comparison', 'seeds', 'Δ mean capacity', '95 % CI', 'tasks', 'won', 'Wilcoxon p'],
+          c.pairs.map((p) => [p.label, String(p.seeds), signed(p.meanDiff.mean), ciText(p.meanDiff), String(p.tasks), pct(p.fractionWon), fmtP(p.wilcoxon.pValue)]),
+        ) +
+        '</div>',
+    );
+    h.push(csvNote('table-pairs'));
+    h.push('<h3>Δ mean capacity per task family (tasks won)</h3>');
+    h.push(
+      '<div class="scroll">' +
+        table(
+          ['comparison', ...c.families],
+          c.pairs.map((p) => [p.label, ...c.families.map((f) => (p.perFamily[f] ? `${signed(p.perFamily[f].meanDiff)} (${pct(p.perFamily[f].fractionWon)})` : ''))]),
+        ) +
+        '</div>',
+    );
+    h.push(csvNote('table-pair-families'));
+  }
+  if (c.curve) {
+    const curve = c.curve;
+    h.push(`<h3>Curve: mean capacity against ${esc(curve.x)}</h3>`);
+    h.push(
+      '<div class="scroll">' +
+        table(
+          [curve.x, ...curve.series.map((s) => s.label)],
+          curve.xs.map((x, i) => [String(x), ...curve.series.map((s) => (s.points[i] ? `${fmt(s.points[i]!.meanCapacity.mean)}${hasInterval(s.points[i]!.meanCapacity) ? ` ± ${fmt(s.points[i]!.meanCapacity.halfWidth)}` : ''}` : ''))]),
+          0,
+        ) +
+        '</div>',
+    );
+    h.push(csvNote('table-curve'));
+  }
+  if (c.diff.length) {
+    const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
+    h.push('<h3>What differs between the configurations</h3>');
+    h.push(
+      '<div class="scroll">' +
+        table(
+          ['spec field', ...c.groups.map((g) => g.label)],
+          c.diff.map((d) => [d.path, ...c.groups.map((g) => show(d.values[g.key]))]),
+          99,
+        ) +
+        '</div>',
+    );
+    h.push(csvNote('table-diff'));
+  }
+  h.push('</section>');
+
+  // specs, seeds, runs
+  h.push('<section id="specs">', '<h2>Experiments and their specs</h2>');
+  h.push(
+    table(
+      ['experiment', 'name', 'root seed', 'analysis', 'made', 'by Quench'],
+      ctx.experiments.map((e) => [e.id, e.name, String(e.rootSeed), e.analysis, e.createdAt, e.appVersion]),
+      99,
+    ),
+  );
+  h.push(csvNote('table-experiments'));
+  for (const e of ctx.experiments) {
+    h.push(`<details><summary>Spec of ${esc(e.name)} (${esc(e.id)})</summary><pre>${esc(JSON.stringify(e.spec, null, 2))}</pre></details>`);
+  }
+  h.push('</section>');
+  h.push('<section id="seeds">', '<h2>Seeds and runs</h2>');
+  h.push(
+    '<p>Every random quantity of a run derives from its experiment\'s root seed and the seed index (network seed = seed(root, "network/&lt;index&gt;"), input seed = seed(root, "input/&lt;index&gt;")); runs that differ only in heterogeneity share their network and input seeds, so the comparison is paired.</p>',
+  );
+  const seedsBy = new Map<string, Set<number>>();
+  for (const r of ctx.runs) {
+    const s = seedsBy.get(r.configuration) ?? new Set<number>();
+    s.add(r.seedIndex);
+    seedsBy.set(r.configuration, s);
+  }
+  h.push(
+    table(
+      ['configuration', 'seed indices', 'root seeds'],
+      c.groups.map((g) => [
+        g.label,
+        [...(seedsBy.get(g.label) ?? [])].sort((a, b) => a - b).join(', '),
+        [...new Set(ctx.runs.filter((r) => r.configuration === g.label).map((r) => r.rootSeed))].join(', '),
+      ]),
+      99,
+    ),
+  );
+  h.push(`<details><summary>All ${ctx.runs.length} runs</summary>`);
+  h.push(
+    '<div class="scroll">' +
+      table(
+        ['run', 'experiment', 'configuration', 'seed', 'network seed', 'input seed', 'backend', 'Quench', 'mean capacity'],
+        ctx.runs.map((r) => [r.uid.slice(0, 12), r.experimentId, r.configuration, String(r.seedIndex), String(r.networkSeed), String(r.inputSeed), r.backend ?? '', r.appVersion ?? '', fmt(r.meanCapacity)]),
+        3,
+      ) +
+      '</div>',
+  );
+  h.push('</details>', csvNote('table-runs'), '</section>');
+  h.push(`<footer><p class="meta">Quench ${esc(ctx.appVersion)}. Every chart and table above is also a CSV file of the exact numbers shown, saved with this report.</p></footer>`);
+  h.push('</body>', '</html>');
+
+  const day = ctx.generatedAt.slice(0, 10);
+  return { html: h.join('\n'), csv, fileBase: `quench-${slug(title)}-${day}` };
+}
