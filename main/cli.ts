@@ -23,6 +23,7 @@ import type { Archive, ExperimentRow } from '../db/archive.js';
 import type { TaskDef } from '../worker/types.js';
 import { openArchive, registerArchiveCommands } from './archive-cli.js';
 import { archiveArg, archiveLocation, type ArchiveLocation } from './archive-format.js';
+import { registerServeCommand } from './serve.js';
 
 interface RunOptions {
   out?: string;
@@ -279,6 +280,10 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerArchiveCommands(program);
+
+  registerServeCommand(program, (c) => {
+    code = c;
+  });
 
   program
     .command('backends')
