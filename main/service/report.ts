@@ -191,13 +191,15 @@ function legend(labels: string[], width: number, y: number): { svg: string; heig
 
 /** Vertical bars grouped by task family, one colour per configuration, with 95 % whiskers. */
 function familyChart(families: string[], series: { label: string; values: (Interval95 | undefined)[] }[], title: string): string {
-  const barW = Math.max(4, Math.min(18, Math.floor(600 / Math.max(1, families.length * series.length))));
-  const groupW = series.length * barW + 18;
   const left = 48;
+  // the groups share the width; a bar is 4 to 28 px wide, and the chart grows past 760 px only when it must
+  const barW = Math.max(4, Math.min(28, Math.floor((760 - left - 16) / Math.max(1, families.length) - 18) / Math.max(1, series.length)));
+  const groupW = series.length * barW + 18;
   const width = Math.max(760, left + families.length * groupW + 16);
+  const gap = (width - left - 16 - families.length * groupW) / Math.max(1, families.length);
   const plotH = 220;
   const top = 12;
-  const vals = series.flatMap((s) => s.values.flatMap((v) => (v ? [v.mean, hasInterval(v) ? v.hi : v.mean] : []))).filter(finite);
+  const vals = series.flatMap((s) => s.values.flatMap((v) => (v ? [v.mean, ...(hasInterval(v) ? [v.lo, v.hi] : [])] : []))).filter(finite);
   const lo = Math.min(0, ...vals);
   const hi = Math.max(lo + 1e-9, ...vals) * 1.05;
   const y = (v: number) => top + plotH - ((v - lo) / (hi - lo)) * plotH;
@@ -216,7 +218,7 @@ function familyChart(families: string[], series: { label: string; values: (Inter
   }
   parts.push(`<line x1="${left}" y1="${num(y(0))}" x2="${width - 8}" y2="${num(y(0))}" class="zero"/>`);
   families.forEach((f, fi) => {
-    const gx = left + 10 + fi * groupW;
+    const gx = left + 10 + gap / 2 + fi * (groupW + gap);
     series.forEach((s, si) => {
       const v = s.values[fi];
       if (!v || !finite(v.mean)) return;
