@@ -252,6 +252,25 @@ describe('jobs', () => {
     }
   });
 
+  it('says why a job failed, in words, with what was stored before', async () => {
+    const svc = fresh({ threads: 1, progressEveryMs: 0 });
+    try {
+      const stop = svc.onEvent((e) => {
+        // the archive goes away after the first run: the second cannot be stored
+        if (e.job.done === 1) (svc as unknown as { archiveHandle: Archive }).archiveHandle.db.close();
+      });
+      const job = await svc.startExperiment({ spec: fixture });
+      const final = await svc.waitForJob(job.id);
+      stop();
+      expect(final.state).toBe('failed');
+      expect(final.error).toMatch(/^archive .*archive-\d+\.sqlite: storing run 1 \(.*seed=1\) failed: The database connection is not open$/);
+      expect(final.done).toBe(1);
+    } finally {
+      (svc as unknown as { archiveHandle: Archive | null }).archiveHandle = null;
+      await svc.close();
+    }
+  });
+
   it('cancels running jobs when the service closes', async () => {
     const svc = fresh({ threads: 1 });
     const job = await svc.startExperiment({ spec: fixture });
