@@ -9,6 +9,8 @@ export const comparison = $state({
   tag: '',
   curve: '',
   request: null as CompareRequest | null,
+  /** what the comparison is of, in words (the default report title) */
+  title: '',
   result: null as Comparison | null,
   diffs: null as TaskDiff[] | null,
 });
