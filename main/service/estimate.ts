@@ -1,64 +1,83 @@
-// How long an experiment will take, from a probe run: for each kind of run (model, size class and
-// storage, as the backend calibration groups them) one shortened run of at most 400 neurons is timed
-// (a tenth of the segments, the whole suite), then scaled to every run of the experiment by its
-// steps and by N² (the recurrent product, the Gram matrix and the readout products all grow so),
-// and shared among the threads. A rough figure (within a factor of about two), for the designer.
+// How long an experiment will take, from probe runs. Each kind of run (model, size class and
+// storage as the backend calibration groups them, connection probability, manipulation) is timed
+// shortened twice (a tenth and a fifth of its segments, at most 100 neurons, the whole suite), which
+// splits its cost into a part that grows with the number of steps (simulation, Gram matrix, readout
+// products) and a part that does not (ridge solves, spectra). Every run is then priced by its own
+// steps, the per-step part scaled by N² and the fixed part by N³ beyond the probe's N, and the total
+// shared among the threads. A rough figure for the designer, not a promise: it does not know what
+// else the machine is doing.
 import type { RunSpec } from '../../common/results.js';
 import type { Backend } from '../../worker/backends/backend.js';
-import { executeRun, SPECTRA_MAX_N, totalSteps } from '../../worker/run.js';
+import { executeRun, totalSteps } from '../../worker/run.js';
 import { calibrationKey } from '../backend-choice.js';
 
-const PROBE_MAX_N = 400;
+/** probes are small: the spectra (O(N³), computed for N <= 400) would otherwise dominate them */
+const PROBE_MAX_N = 100;
 
-interface ProbeTime {
+interface ProbeCost {
   n: number;
-  steps: number;
-  simulateMs: number;
-  readoutMs: number;
-  /** the rest of a run (network build, spectra at N <= 400, targets) */
-  otherMs: number;
+  /** ms per step, and ms per run whatever its length */
+  perStepMs: number;
+  fixedMs: number;
 }
 
-function probeOf(run: RunSpec): RunSpec {
+function shortened(run: RunSpec, fraction: number): RunSpec {
   const s = run.input.segments;
-  const short = (x: number) => Math.max(50, Math.round(x / 10));
+  const short = (x: number) => Math.max(50, Math.round(x * fraction));
   const train = short(s.train);
+  const n = Math.min(run.network.n, PROBE_MAX_N);
   return {
     ...run,
-    network: { ...run.network, n: Math.min(run.network.n, PROBE_MAX_N) },
-    factors: { ...run.factors, n: Math.min(run.network.n, PROBE_MAX_N), trainLength: Math.min(train, short(run.factors.trainLength)) },
+    network: { ...run.network, n },
+    factors: { ...run.factors, n, trainLength: Math.min(train, short(run.factors.trainLength)) },
     input: { ...run.input, segments: { washout: short(s.washout), train, validation: short(s.validation), test: short(s.test) } },
   };
 }
 
+/** The faster of two runs: a garbage collection in one of them is not the run's cost. */
+function timed(run: RunSpec, backend: Backend): number {
+  let best = Infinity;
+  for (let i = 0; i < 2; i++) {
+    const t = performance.now();
+    executeRun(run, backend);
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
 let warmed = false;
 
-function timeProbe(run: RunSpec, backend: Backend): ProbeTime {
-  const probe = probeOf(run);
+function probeCost(run: RunSpec, backend: Backend): ProbeCost {
+  const a = shortened(run, 0.1);
+  const b = shortened(run, 0.2);
   if (!warmed) {
     // the first run of a process pays for JIT and module compilation
-    executeRun({ ...probe, network: { ...probe.network, n: Math.min(probe.network.n, 20) } }, backend);
+    executeRun(a, backend);
     warmed = true;
   }
-  const r = executeRun(probe, backend);
-  const t = r.timings;
-  return { n: probe.network.n, steps: totalSteps(probe), simulateMs: t.simulateMs, readoutMs: t.readoutMs, otherMs: Math.max(0, t.totalMs - t.simulateMs - t.readoutMs) };
+  const ta = timed(a, backend);
+  const tb = timed(b, backend);
+  const sa = totalSteps(a);
+  const sb = totalSteps(b);
+  const perStepMs = tb > ta ? (tb - ta) / (sb - sa) : tb / sb;
+  return { n: a.network.n, perStepMs, fixedMs: Math.max(0, tb - perStepMs * sb) };
 }
+
+/** Starting the worker threads and loading the engine in each. */
+const STARTUP_SECONDS = 0.3;
 
 export function estimateSeconds(runs: readonly RunSpec[], threads: number, backend: Backend): number {
   if (runs.length === 0) return 0;
-  const probes = new Map<string, ProbeTime>();
+  const probes = new Map<string, ProbeCost>();
   let totalMs = 0;
   for (const run of runs) {
-    const key = calibrationKey(run);
+    // runs of one kind: same model, size class and storage, and the same connectivity and manipulation
+    const key = `${calibrationKey(run)}|p=${run.network.p}|${run.factors.manipulation}`;
     let p = probes.get(key);
-    if (!p) probes.set(key, (p = timeProbe(run, backend)));
-    const n = run.network.n;
-    const byN = (n / p.n) ** 2;
-    const bySteps = totalSteps(run) / p.steps;
-    const other = n <= SPECTRA_MAX_N ? p.otherMs * (n / p.n) ** 3 : p.otherMs * byN;
-    totalMs += (p.simulateMs + p.readoutMs) * byN * bySteps + other;
+    if (!p) probes.set(key, (p = probeCost(run, backend)));
+    const ratio = run.network.n / p.n;
+    totalMs += p.perStepMs * totalSteps(run) * ratio ** 2 + p.fixedMs * (ratio > 1 ? ratio ** 3 : ratio);
   }
   const parallel = Math.max(1, Math.min(threads, runs.length));
-  return totalMs / 1000 / parallel;
+  return STARTUP_SECONDS + totalMs / 1000 / parallel;
 }
