@@ -133,3 +133,17 @@ describe('toApiError', () => {
     expect(toApiError('odd')).toEqual({ kind: 'internal', message: 'odd' });
   });
 });
+
+describe('arguments on every transport', () => {
+  it('are plain JSON copies (a proxy in, a plain object out; undefined fields dropped)', async () => {
+    const { withPlainArguments } = await import('../src/api/index.js');
+    const seen: unknown[][] = [];
+    const inner = Object.fromEntries(API_METHODS.map((m) => [m, async (...a: unknown[]) => void seen.push(a)])) as never;
+    const c = withPlainArguments({ ...(inner as object), onEvent: () => () => {} } as never);
+    const state = new Proxy({ filter: { where: ['n=100'], tags: undefined } }, {});
+    await c.compare(state as never);
+    expect(seen[0]).toEqual([{ filter: { where: ['n=100'] } }]);
+    expect(Object.keys((seen[0]![0] as { filter: object }).filter)).toEqual(['where']);
+    expect(seen[0]![0]).not.toBe(state);
+  });
+});

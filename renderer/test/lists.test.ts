@@ -40,7 +40,7 @@ describe('CSV of measured time constants', () => {
     const r = readCsv('cell,tau_ms\na,12.5\nb,20\nc,n/a\nd,31\n');
     expect(r.names).toEqual(['cell', 'tau_ms']);
     expect(r.columns[1]).toEqual([12.5, 20, 31]);
-    expect(r.skipped).toBe(5); // a, b, c, d and n/a
+    expect(r.skipped).toEqual([4, 1]); // a, b, c, d; n/a
   });
   it('reads bare numbers separated by newlines or whitespace', () => {
     expect(readCsv('1\n2\n3\n').columns[0]).toEqual([1, 2, 3]);

@@ -4,7 +4,8 @@
 export interface CsvColumns {
   names: string[];
   columns: number[][];
-  skipped: number;
+  /** per column, the cells that are not numbers (header row excepted) */
+  skipped: number[];
 }
 
 export function readCsv(text: string): CsvColumns {
@@ -19,14 +20,14 @@ export function readCsv(text: string): CsvColumns {
     start = 1;
   }
   const columns: number[][] = names.map(() => []);
-  let skipped = 0;
+  const skipped = names.map(() => 0);
   for (const r of rows.slice(start)) {
     for (let i = 0; i < width; i++) {
       const cell = (r[i] ?? '').trim().replace(/^"|"$/g, '');
       if (cell === '') continue;
       const v = Number(cell);
       if (Number.isFinite(v)) columns[i]!.push(v);
-      else skipped++;
+      else skipped[i]!++;
     }
   }
   return { names, columns, skipped };
