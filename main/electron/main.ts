@@ -1,4 +1,3 @@
-/// <reference path="./preload.cts" />
 // (the reference brings the preload into the build: tsconfig's include names *.ts files only, and the
 // preload must be CommonJS, main/electron/preload.cts -> dist/main/electron/preload.cjs)
 //
