@@ -1,6 +1,3 @@
-// (the reference brings the preload into the build: tsconfig's include names *.ts files only, and the
-// preload must be CommonJS, main/electron/preload.cts -> dist/main/electron/preload.cjs)
-//
 // The desktop app's main process: one window showing the built renderer from app://quench/ (a
 // privileged custom protocol serving dist/renderer, rather than file:// whose origin every local file
 // shares), the service behind IPC (ipc.ts), an application menu. Electron's security defaults, all
