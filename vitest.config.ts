@@ -4,12 +4,22 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['common/**/*.test.ts', 'worker/**/*.test.ts', 'main/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
     // the machines have 2 cores; the scheduler tests start their own worker threads
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 60_000,
-    // backend calibrations made by tests (and the CLIs they start) stay out of the user's cache
-    env: { QUENCH_CALIBRATION: join(tmpdir(), 'quench-test-calibration.json') },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'engine',
+          include: ['common/**/*.test.ts', 'worker/**/*.test.ts', 'main/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
+          // backend calibrations made by tests (and the CLIs they start) stay out of the user's cache
+          env: { QUENCH_CALIBRATION: join(tmpdir(), 'quench-test-calibration.json') },
+        },
+      },
+      // the renderer's stores and api client, compiled by the Svelte plugin
+      'renderer/vitest.config.ts',
+    ],
   },
 });
