@@ -1,0 +1,131 @@
+// The app end to end, as a lab member uses it: `quench serve` on a fresh archive, Debian's Chromium
+// driven by playwright-core. Screenshots of every view go to test-artifacts/screenshots.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { hasChromium, launch, shot, startServe, type Server } from './harness.js';
+
+// CI installs Chromium: there a missing browser fails the suite instead of skipping it
+describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against quench serve', () => {
+  let server: Server;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    server = await startServe();
+    browser = await launch();
+    context = await browser.newContext({ viewport: { width: 1400, height: 900 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    await page.goto(server.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const realisedCv = async () => {
+    const text = await page.locator('dl[aria-label="Realised heterogeneity"] dd').nth(1).innerText();
+    return Number.parseFloat(text);
+  };
+
+  it('network designer: the histogram and its realised CV follow the spread', async () => {
+    await page.goto(`${new URL(server.url).origin}/#/network`).catch(() => undefined);
+    await page.locator('dl[aria-label="Realised heterogeneity"]').waitFor();
+    const before = await realisedCv();
+    await page.getByLabel('spread c', { exact: true }).fill('1.5');
+    await expect.poll(realisedCv, { timeout: 15_000 }).toBeGreaterThan(before + 0.3);
+    await shot(page, '1-network-designer');
+  });
+
+  it('a bad value in a form shows the error in words and saves nothing', async () => {
+    const saved = () => page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    const before = await saved();
+    await page.locator('#net-n').fill('-5');
+    await expect.poll(() => page.locator('#net-n-err').isVisible()).toBe(true);
+    expect(await page.locator('#net-n-err').innerText()).toMatch(/1/);
+    await page.getByLabel('Save network').click();
+    expect(await saved()).toBe(before);
+    await shot(page, '2-network-designer-invalid');
+    await page.locator('#net-n').fill('100');
+    await expect.poll(() => page.locator('#net-n-err').count()).toBe(0);
+  });
+
+  it('task-suite designer: counts the default suite', async () => {
+    await page.getByRole('link', { name: /Task suites/ }).click();
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 15_000 }).toMatch(/397/);
+    await shot(page, '3-task-suites');
+  });
+
+  it('runs a preset to completion with the progress bar moving', async () => {
+    await page.getByRole('link', { name: /Experiments/ }).click();
+    await page.getByLabel('Run preset Heterogeneity gain').click();
+    const bar = page.getByLabel(/^Progress of Heterogeneity gain/).first();
+    await bar.waitFor({ timeout: 30_000 });
+    const seen = new Set<string>();
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      seen.add((await bar.getAttribute('value')) ?? '');
+      const label = (await bar.getAttribute('aria-label')) ?? '';
+      if (label.endsWith('25 of 25 runs')) break;
+      if (Date.now() > deadline) throw new Error(`the job did not finish: ${label}`);
+      if (seen.size === 3) await shot(page, '4-experiments-running');
+      await page.waitForTimeout(100);
+    }
+    // the bar moved through intermediate values on its way to 25
+    expect([...seen].filter((v) => v !== '' && v !== '0' && v !== '25').length).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(/\bdone\b/i);
+    await shot(page, '5-experiments-done');
+  }, 150_000);
+
+  it('runs view lists the archived runs', async () => {
+    await page.getByRole('link', { name: /Runs/ }).click();
+    await expect.poll(() => page.getByLabel(/^Select run \d+ of Heterogeneity gain/).count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    await shot(page, '6-runs');
+  });
+
+  it('compares heterogeneous and homogeneous, paired per task', async () => {
+    await page.getByRole('link', { name: /Compare/ }).click();
+    // the experiment list arrives from the archive after the view opens
+    await expect.poll(() => page.locator('#cmp-exp option').count(), { timeout: 15_000 }).toBeGreaterThan(1);
+    const options = await page.locator('#cmp-exp option').allInnerTexts();
+    const hg = options.findIndex((o) => /Heterogeneity gain/.test(o));
+    expect(hg).toBeGreaterThanOrEqual(0);
+    await page.locator('#cmp-exp').selectOption({ index: hg });
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toMatch(/lognormal c=1/);
+    const text = await page.locator('main').innerText();
+    expect(text).toMatch(/Wilcoxon/);
+    await shot(page, '7-compare');
+  }, 60_000);
+
+  it('exports a self-contained report whose contents match the comparison', async () => {
+    await page.getByRole('link', { name: /Reports/ }).click();
+    await page.getByRole('button', { name: 'Make report' }).first().click();
+    const download = page.waitForEvent('download', { timeout: 30_000 });
+    await page.getByLabel('Download HTML report').click({ timeout: 30_000 });
+    const file = await (await download).path();
+    const html = readFileSync(file!, 'utf8');
+    expect(html).toMatch(/<html/i);
+    expect(html).toMatch(/Heterogeneity gain/);
+    expect(html).toMatch(/lognormal/);
+    expect(html).toMatch(/0\.1\.0/); // the app version behind the numbers
+    expect(html).not.toMatch(/<script[^>]+src=|https?:\/\/(?!www\.w3\.org)/); // nothing loaded from anywhere
+    await shot(page, '8-reports');
+    // the same report printed to PDF, as the Print / Save as PDF button does in a browser
+    const printable = await context.newPage();
+    await printable.setContent(html);
+    mkdirSync('test-artifacts', { recursive: true });
+    const pdf = await printable.pdf({ path: 'test-artifacts/report.pdf', format: 'A4' });
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(pdf.length).toBeGreaterThan(10_000);
+    await printable.close();
+  }, 60_000);
+
+  it('no page errors along the way', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
