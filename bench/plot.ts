@@ -37,8 +37,10 @@ export function logLogSvg(series: Series[], title: string, xLabel: string, yLabe
   out.push(`<rect x="${m.left}" y="${m.top}" width="${W - m.left - m.right}" height="${H - m.top - m.bottom}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${(m.left + W - m.right) / 2}" y="${H - 18}" text-anchor="middle">${esc(xLabel)}</text>`);
   out.push(`<text transform="translate(18 ${(m.top + H - m.bottom) / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
+  // one colour per backend (the part of the name before the comma), one dash pattern per storage
+  const owners = [...new Set(series.map((s) => s.name.split(',')[0]))];
   series.forEach((s, i) => {
-    const c = COLOURS[i % COLOURS.length];
+    const c = COLOURS[owners.indexOf(s.name.split(',')[0]) % COLOURS.length];
     const dash = /dense/.test(s.name) ? ' stroke-dasharray="6 3"' : '';
     const pts = s.points.filter(([x, y]) => x > 0 && y > 0);
     out.push(`<polyline fill="none" stroke="${c}" stroke-width="2"${dash} points="${pts.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ')}"/>`);
