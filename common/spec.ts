@@ -77,7 +77,7 @@ export const LifModelSchema = z
     /** 80 % excitatory / 20 % inhibitory with balanced weights */
     dale: z.boolean().default(false),
     /** mean of the constant bias current (in units of vTh - vRest, with R = 1); the default puts the
-     *  default spiking presets at 9-30 Hz across heterogeneity levels (science.md asks for 5-30 Hz) */
+     *  default spiking presets at 9-33 Hz across heterogeneity levels (science.md asks for 5-30 Hz; lognormal c = 2 is the top) */
     biasMean: finite().default(0.5),
     noise: finite().min(0).default(0),
   })
