@@ -120,6 +120,23 @@ interface IntervalRow {
   hi: number | null;
 }
 
+
+/** The opening of every chart: a titled, accessible SVG of the given size. */
+function svgOpen(title: string, width: number, height: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`,
+    `<title>${esc(title)}</title>`,
+  ];
+}
+
+/** Horizontal grid lines with their tick labels, for charts with a vertical value axis. */
+function yGrid(lo: number, hi: number, y: (v: number) => number, left: number, width: number): string[] {
+  return niceTicks(lo, hi).flatMap((t) => [
+    `<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`,
+    `<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`,
+  ]);
+}
+
 /**
  * Horizontal: one row per item, a bar from 0 to the mean (or, for `forest`, a dot) and the 95 %
  * interval as a whisker; the value written at the right.
@@ -142,8 +159,7 @@ function intervalChart(rows: IntervalRow[], opts: { title: string; xLabel: strin
   hi += pad;
   const x = (v: number) => labelW + ((v - lo) / (hi - lo)) * plotW;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(opts.title)}">`);
-  parts.push(`<title>${esc(opts.title)}</title>`);
+  parts.push(...svgOpen(opts.title, width, height));
   const axisY = top + rows.length * rowH + 4;
   for (const t of niceTicks(lo, hi)) {
     parts.push(`<line x1="${num(x(t))}" y1="${top}" x2="${num(x(t))}" y2="${axisY}" class="grid"/>`);
@@ -210,12 +226,8 @@ function familyChart(families: string[], series: { label: string; values: (Inter
   );
   const height = top + plotH + 48 + leg.height + 8;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`);
-  parts.push(`<title>${esc(title)}</title>`);
-  for (const t of niceTicks(lo, hi)) {
-    parts.push(`<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`);
-    parts.push(`<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`);
-  }
+  parts.push(...svgOpen(title, width, height));
+  parts.push(...yGrid(lo, hi, y, left, width));
   parts.push(`<line x1="${left}" y1="${num(y(0))}" x2="${width - 8}" y2="${num(y(0))}" class="zero"/>`);
   families.forEach((f, fi) => {
     const gx = left + 10 + gap / 2 + fi * (groupW + gap);
@@ -258,12 +270,8 @@ function curveChart(c: NonNullable<Comparison['curve']>, title: string): string 
   );
   const height = top + plotH + 52 + leg.height + 8;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`);
-  parts.push(`<title>${esc(title)}</title>`);
-  for (const t of niceTicks(lo, hi)) {
-    parts.push(`<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`);
-    parts.push(`<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`);
-  }
+  parts.push(...svgOpen(title, width, height));
+  parts.push(...yGrid(lo, hi, y, left, width));
   c.xs.forEach((xv, i) => parts.push(`<text x="${num(xAt(i))}" y="${top + plotH + 16}" class="tick" text-anchor="middle">${esc(truncate(String(xv), 18))}</text>`));
   c.series.forEach((s, si) => {
     const pts = s.points.map((p, i) => (p && finite(p.meanCapacity.mean) ? [xAt(i), y(p.meanCapacity.mean)] : null)).filter((p): p is number[] => p !== null);
