@@ -120,7 +120,6 @@ interface IntervalRow {
   hi: number | null;
 }
 
-
 /** The opening of every chart: a titled, accessible SVG of the given size. */
 function svgOpen(title: string, width: number, height: number): string[] {
   return [
