@@ -1,25 +1,12 @@
-// The development client answers like the real api, and its task expansion is the engine's.
+// The development client answers like the real api (its suites and signals are the engine's own).
 import { describe, expect, it } from 'vitest';
 import { API_METHODS } from '../../common/api.js';
-import { DEFAULT_SUITE } from '../../common/spec.js';
-import { buildSuite } from '../../worker/tasks.js';
 import { createFakeClient } from '../src/api/fake.js';
-import { expandSuite } from '../src/api/fake-engine.js';
 
 describe('fake client', () => {
   it('implements every method', () => {
     const c = createFakeClient();
     for (const m of API_METHODS) expect(typeof c[m]).toBe('function');
-  });
-
-  it('expands suites exactly as the engine does', () => {
-    const white = [{ family: 'white' as const }, { family: 'white' as const }, { family: 'white' as const }];
-    const mixed = [{ family: 'coloured' as const, timescaleSteps: 5 }, { family: 'white' as const }];
-    for (const channels of [white, mixed]) {
-      expect(expandSuite(DEFAULT_SUITE as never, channels).map((t) => t.id)).toEqual(buildSuite(DEFAULT_SUITE, channels).map((t) => t.id));
-      expect(expandSuite(DEFAULT_SUITE as never, channels)).toEqual(buildSuite(DEFAULT_SUITE, channels));
-    }
-    expect(buildSuite(DEFAULT_SUITE, white)).toHaveLength(397);
   });
 
   it('pages, filters and sorts 10 000 runs', async () => {

@@ -26,31 +26,16 @@ import type {
 } from '../../../common/api.js';
 import type { GroupSummary, PairSummary, DiffRow, Curve } from '../../../db/compare.js';
 import { ApiCallError, type Client } from './types.js';
-import { drawZ, expandSuite, hashString, inputStream, moments, normal, rng, targetOf } from './fake-engine.js';
+import { DEFAULT_SUITE, expandSuite, hashString, normal, rng, taskSignals, tauDraw } from './fake-engine.js';
 
 type Interval = { mean: number; lo: number; hi: number; n: number; halfWidth: number };
 type AnySpec = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const presetFiles = import.meta.glob('../../../assets/presets/*.json', { eager: true, import: 'default' }) as Record<string, AnySpec>;
 
-export const DEFAULT_SUITE_FAMILIES = [
-  { family: 'delay', channels: 'all', delays: span(0, 40, 1) },
-  { family: 'legendre', channels: 'all', degrees: [2, 3, 4, 5], delays: [0, 2, 5, 10, 20] },
-  { family: 'product', delays: span(0, 10, 2) },
-  { family: 'window', channels: 'all', windows: span(2, 40, 2), kinds: ['mean', 'difference'] },
-  { family: 'narma', channel: 0, orders: [5, 10, 20, 30] },
-  { family: 'forecast', channels: 'all', horizons: span(1, 20, 1) },
-  { family: 'xor', delays: [0, 2, 4] },
-  { family: 'static', channels: 'all', functions: ['sin', 'abs', 'cube'] },
-];
+export const DEFAULT_SUITE_FAMILIES = DEFAULT_SUITE.families;
 const WHITE3 = [{ family: 'white' }, { family: 'white' }, { family: 'white' }];
-const DEFAULT_TASKS = expandSuite({ families: DEFAULT_SUITE_FAMILIES }, WHITE3);
-
-function span(a: number, b: number, s: number): number[] {
-  const o: number[] = [];
-  for (let v = a; v <= b; v += s) o.push(v);
-  return o;
-}
+const DEFAULT_TASKS = expandSuite(DEFAULT_SUITE, WHITE3);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const now = () => new Date().toISOString();
@@ -597,21 +582,10 @@ export function createFakeClient(): Client {
       const h = net.heterogeneity ?? { family: 'none', cv: 0 };
       const tauMin: number = h.tauMin ?? (lif ? model.dtSimMs ?? 1 : 1);
       const tauMax: number = h.tauMax ?? 100 * tauMean;
-      const r = rng(seed * 977 + 13);
-      let bounded = 0;
-      const tau: number[] = [];
-      for (let i = 0; i < n; i++) {
-        let v = tauMean * drawZ(h.family ?? 'none', h.cv ?? 0, r, h.values);
-        if (v < tauMin || v > tauMax) {
-          bounded++;
-          if (h.bound === 'redraw') {
-            for (let k = 0; k < 100 && (v < tauMin || v > tauMax); k++) v = tauMean * drawZ(h.family, h.cv, r, h.values);
-          }
-          v = Math.min(tauMax, Math.max(tauMin, v));
-        }
-        tau.push(v);
-      }
-      const m = moments(tau);
+      const draw = tauDraw(h, n, tauMean, lif ? model.dtSimMs ?? 1 : 1, seed * 977 + 13);
+      const tau = Array.from(draw.tau);
+      const m = draw.stats;
+      const bounded = m.bounded;
       const bins = Math.max(8, Math.min(40, Math.round(Math.sqrt(n) * 1.5)));
       const lo = m.min === m.max ? m.min - 0.5 : m.min;
       const hi = m.min === m.max ? m.max + 0.5 : m.max;
@@ -673,8 +647,7 @@ export function createFakeClient(): Client {
       const task = expandSuite(suite as never, chans).find((t) => t.id === taskId);
       await sleep(60);
       if (!task) throw new ApiCallError('previewTask', { kind: 'not-found', message: `the suite has no task "${taskId}"` });
-      const input = chans.map((c, k) => inputStream(c.family ?? 'white', c.timescaleSteps, steps, rng(seed * 101 + k)));
-      return { taskId, input, target: targetOf(task, input) };
+      return { taskId, ...taskSignals(task, chans, steps, seed) };
     },
     async listSuites() {
       return structuredClone(suites);
