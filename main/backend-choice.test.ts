@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend } from '../worker/backends/backend.js';
 import { cpuBackend } from '../worker/backends/cpu.js';
-import { calibrationKey, chooseBackends, describeCalibration } from './backend-choice.js';
+import { calibrationKey, chooseBackends, describeCalibration, fastestFor } from './backend-choice.js';
 import { planRuns } from './plan.js';
 import { readSpecFile } from './specs.js';
 
@@ -48,6 +48,20 @@ describe('automatic backend choice', () => {
     expect(new Set(chooseBackends(runs, 'auto', [f32, f64]).byRun.values())).toEqual(new Set(['f64']));
     expect(new Set(chooseBackends(runs, 'cpu').byRun.values())).toEqual(new Set(['cpu']));
     expect(() => chooseBackends(runs, 'quantum')).toThrow(/there is no backend "quantum"; backends: cpu, wasm/);
+  });
+
+  it('weighs a backend that splits each run across two threads by the wall time of the whole experiment', () => {
+    const one = slowed('one', 0);
+    const split: Backend = { ...slowed('split', 0), threadsPerRun: 2 };
+    const candidates = [one, split];
+    // split 1.5x faster per run: wins a single run, loses a sweep (two whole runs at once on 2 threads)
+    expect(fastestFor({ one: 30, split: 20 }, candidates, 1, 2)).toBe('split');
+    expect(fastestFor({ one: 30, split: 20 }, candidates, 10, 2)).toBe('one');
+    // more than twice as fast: wins the sweep too
+    expect(fastestFor({ one: 30, split: 12 }, candidates, 10, 2)).toBe('split');
+    // never with fewer threads than it needs
+    expect(fastestFor({ one: 30, split: 1 }, candidates, 1, 1)).toBe('one');
+    expect(fastestFor({ one: 30, split: 1 }, candidates, 1, 0)).toBe('one');
   });
 
   it('keys runs by model form, size class and storage', () => {

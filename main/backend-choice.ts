@@ -1,5 +1,5 @@
 // Automatic backend choice: a short calibration run per (model, size, density) on every float64
-// backend, the fastest kept. The choice is made once, in the process that plans the experiment, so
+// backend, the one that finishes the experiment's runs soonest kept (see fastestFor). The choice is made once, in the process that plans the experiment, so
 // every worker thread runs a run on the same backend whatever the thread count; it is cached on
 // disk (per app version) and can be overridden by naming a backend.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import type { RunSpec } from '../common/results.js';
 import type { Backend } from '../worker/backends/backend.js';
 import { availableBackends, backendByName } from '../worker/backends/registry.js';
 import { executeRun } from '../worker/run.js';
+import { defaultThreads } from './scheduler.js';
 import { appVersion } from './version.js';
 
 export interface Calibration {
@@ -52,11 +53,33 @@ export function timeProbe(run: RunSpec, backend: Backend): number {
   return best;
 }
 
-export function calibrate(run: RunSpec, candidates: Backend[]): Calibration {
+/**
+ * The backend that finishes `runs` runs soonest on `threads` threads: a backend that splits each run
+ * across k threads runs threads / k of them at once, so it must be more than k times faster per run
+ * to win a long sweep, and only needs to be faster to win a single run. Ties go to the earlier candidate.
+ */
+export function fastestFor(timings: Record<string, number>, candidates: Backend[], runs: number, threads: number): string {
+  let best = '';
+  let bestWall = Infinity;
+  for (const b of candidates) {
+    const ms = timings[b.name];
+    const perRun = b.threadsPerRun ?? 1;
+    // fewer threads than a split run needs (--threads 1, or 0 for this thread only): not asked for
+    if (ms === undefined || (perRun > 1 && threads < perRun)) continue;
+    const atOnce = Math.max(1, Math.floor(threads / perRun)); // 0 threads: one run at a time, here
+    const wall = Math.ceil(runs / atOnce) * ms;
+    if (wall < bestWall) {
+      best = b.name;
+      bestWall = wall;
+    }
+  }
+  return best;
+}
+
+export function calibrate(run: RunSpec, candidates: Backend[], runs = 1, threads = defaultThreads()): Calibration {
   const timings: Record<string, number> = {};
   for (const b of candidates) timings[b.name] = timeProbe(run, b);
-  const chosen = Object.entries(timings).sort((a, b) => a[1] - b[1])[0][0];
-  return { key: calibrationKey(run), chosen, timings, cached: false };
+  return { key: calibrationKey(run), chosen: fastestFor(timings, candidates, runs, threads), timings, cached: false };
 }
 
 function cacheFile(): string {
@@ -96,7 +119,7 @@ export interface BackendPlan {
  * `requested` is a backend name or 'auto'. Auto calibrates the float64 backends (float32 changes the
  * numbers, so it is only used when named) once per calibration key of the experiment.
  */
-export function chooseBackends(runs: readonly RunSpec[], requested: string, candidates: Backend[] = availableBackends()): BackendPlan {
+export function chooseBackends(runs: readonly RunSpec[], requested: string, candidates: Backend[] = availableBackends(), threads = defaultThreads()): BackendPlan {
   const byRun = new Map<number, string>();
   if (requested !== 'auto') {
     backendByName(requested); // fails in words if it does not exist here
@@ -108,12 +131,16 @@ export function chooseBackends(runs: readonly RunSpec[], requested: string, cand
   const file = cacheFile();
   const cache = readCache(file, names);
   const calibrations = new Map<string, Calibration>();
+  const runsPerKey = new Map<string, number>();
+  for (const r of runs) runsPerKey.set(calibrationKey(r), (runsPerKey.get(calibrationKey(r)) ?? 0) + 1);
   let changed = false;
   for (const r of runs) {
     const key = calibrationKey(r);
     let c = calibrations.get(key);
     if (!c) {
-      c = cache[key] ? { ...cache[key], cached: true } : calibrate(r, eligible);
+      const count = runsPerKey.get(key)!;
+      // the measurement is cached; the choice depends on this experiment's run count, so it is redone
+      c = cache[key] ? { ...cache[key], chosen: fastestFor(cache[key].timings, eligible, count, threads), cached: true } : calibrate(r, eligible, count, threads);
       if (!c.cached) {
         cache[key] = c;
         changed = true;

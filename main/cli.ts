@@ -83,7 +83,7 @@ interface Execution {
 
 /** Runs `runs` on the pool with a progress bar (or lines) on stderr; Ctrl-C cancels. */
 async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quiet' | 'backend'>, onResult?: (r: RunResult) => void): Promise<Execution> {
-  const plan = chooseBackends(runs, opts.backend);
+  const plan = chooseBackends(runs, opts.backend, undefined, opts.threads);
   if (!opts.quiet) {
     for (const c of plan.calibrations) process.stderr.write(`backend ${describeCalibration(c)}\n`);
     if (plan.calibrations.length === 0 && runs.length > 0) process.stderr.write(`backend ${opts.backend} (as asked)\n`);
@@ -254,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, or auto: a short calibration picks the fastest float64 backend per network size (cached)', 'auto')
+    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
     .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
     .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
     .option('-q, --quiet', 'no progress output')
@@ -273,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, or auto: a short calibration picks the fastest float64 backend per network size (cached)', 'auto')
+    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);

@@ -64,8 +64,10 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
   const backendOf = (r: RunSpec) => opts.backendByRun?.get(r.index) ?? fallback;
   // fail early, in words, if a backend does not exist here
   const used = [...new Set(runs.map(backendOf))].map(backendByName);
-  // a backend that loads in one thread only (headless GL, probed here already) runs in this thread
-  const threads = used.some((b) => b.oneThread) ? 0 : Math.min(opts.threads ?? defaultThreads(), runs.length);
+  // a backend that loads in one thread only (headless GL, probed here already) runs in this thread;
+  // one that splits each run across threads (wasm-split) leaves room for its helpers
+  const perRun = Math.max(1, ...used.map((b) => b.threadsPerRun ?? 1));
+  const threads = used.some((b) => b.oneThread) ? 0 : Math.min(Math.max(1, Math.floor((opts.threads ?? defaultThreads()) / perRun)), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
   return threads <= 0 ? runInline(runs, backendOf, opts) : runPool(runs, backendOf, threads, opts);
 }

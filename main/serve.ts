@@ -316,7 +316,7 @@ export function registerServeCommand(program: Command, setCode: (code: number) =
     .option('--host <address>', 'loopback address to listen on (127.0.0.1, ::1 or localhost)', '127.0.0.1')
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-t, --threads <n>', 'worker threads for experiments (default: one per core)', threadsArg)
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, or auto: a short calibration picks the fastest float64 backend per network size (cached)', 'auto')
+    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
     .action(async (o: ServeCommandOptions) => {
       setCode(await serveCommand(o));
     });

@@ -326,7 +326,7 @@ export class QuenchService implements QuenchApi {
     await new Promise((r) => setImmediate(r));
     try {
       if (signal.aborted) throw new CancelledError();
-      const plan = chooseBackends(remaining, backend);
+      const plan = chooseBackends(remaining, backend, undefined, threads);
       await runAll(remaining, {
         threads,
         backendByRun: plan.byRun,

@@ -95,6 +95,6 @@ describe('quench CLI', () => {
     expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|cpu) \(probe run: /);
     const bad = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'quantum');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, gpujs-cpu, gpujs');
+    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs-cpu, gpujs');
   });
 });

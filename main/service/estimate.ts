@@ -78,6 +78,7 @@ export function estimateSeconds(runs: readonly RunSpec[], threads: number, backe
     const ratio = run.network.n / p.n;
     totalMs += p.perStepMs * totalSteps(run) * ratio ** 2 + p.fixedMs * (ratio > 1 ? ratio ** 3 : ratio);
   }
-  const parallel = Math.max(1, Math.min(threads, runs.length));
+  // a split backend's run already keeps threadsPerRun threads busy (and its probe measured that)
+  const parallel = Math.max(1, Math.min(Math.floor(threads / (backend.threadsPerRun ?? 1)), runs.length));
   return STARTUP_SECONDS + totalMs / 1000 / parallel;
 }

@@ -16,6 +16,8 @@ export interface Backend {
   readonly precision: 'float64' | 'float32';
   /** true when it can load in one thread of a process only (headless GL): its runs then run in the main thread */
   readonly oneThread?: boolean;
+  /** threads one run keeps busy (the split backends: 2); the scheduler runs that many fewer runs at once */
+  readonly threadsPerRun?: number;
   /** rate network features r(t), T x N time-major */
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */

@@ -1,12 +1,13 @@
 // The backends this process can run, which one an experiment gets when it names none, and why a
 // backend is missing where it is. Availability is probed lazily, one backend at a time: a worker
 // thread asked for `wasm` never loads gpu.js or a GL context.
+import { availableParallelism } from 'node:os';
 import { QuenchError } from '../../common/errors.js';
 import { wasmAvailable } from '../wasm/kernels.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu.js';
 import { gpuJsBackend, gpuJsCpuBackend, gpuJsUnavailable } from './gpujs.js';
-import { wasmBackend, wasmF32Backend } from './wasm.js';
+import { wasmBackend, wasmF32Backend, wasmF32SplitBackend, wasmSplitBackend } from './wasm.js';
 
 interface Entry {
   backend: Backend;
@@ -15,11 +16,18 @@ interface Entry {
 }
 
 const wasmMissing = () => (wasmAvailable() ? null : 'the WebAssembly kernels are not built (run `npm run build`)');
+const splitMissing = () => {
+  if (!wasmAvailable('kernels-mt')) return 'the threaded WebAssembly kernels are not built (run `npm run build`)';
+  if (availableParallelism() < 2) return 'this machine has one core: there is nothing to split a run across';
+  return null;
+};
 
 const REGISTRY: Entry[] = [
   { backend: cpuBackend, check: () => null },
   { backend: wasmBackend, check: wasmMissing },
   { backend: wasmF32Backend, check: wasmMissing },
+  { backend: wasmSplitBackend, check: splitMissing },
+  { backend: wasmF32SplitBackend, check: splitMissing },
   { backend: gpuJsCpuBackend, check: () => gpuJsUnavailable('cpu') },
   { backend: gpuJsBackend, check: () => gpuJsUnavailable('headlessgl') },
 ];

@@ -1,16 +1,23 @@
-// The WebAssembly backend: the rate model, the readout's dot products and the dense/sparse
-// products in SIMD WebAssembly (worker/wasm/assembly/kernels.ts), float64 like the CPU backend.
-// LIF runs the CPU backend's TypeScript kernel (already event-driven; a WebAssembly LIF is future work).
+// The WebAssembly backends: the rate model, the readout's dot products and the dense/sparse
+// products in SIMD WebAssembly (worker/wasm/assembly/kernels.ts), float64 like the CPU backend, or
+// with float32 dense weights. The "-split" variants cut one run's rate simulation and large readout
+// products between this thread and a helper (worker/wasm/split.ts), with results bit-identical to
+// their one-thread twins. LIF runs the CPU backend's TypeScript kernel (already event-driven).
 import { simulateLif } from '../models/lif.js';
 import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
 import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
+import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
 import type { Backend, Workspace } from './backend.js';
 
-function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend {
+/** below this many multiply-adds a product is not worth a message to the helper thread */
+const SPLIT_DOT_ABOVE = 4e6;
+
+function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: boolean): Backend {
   return {
     name,
     precision: weights,
+    threadsPerRun: split ? SPLIT_PARTS : 1,
 
     simulateRate(model, net, input, steps, noiseSeed) {
       const { n, d } = net;
@@ -20,7 +27,8 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
       const nnz = net.wCsr.values.length;
       const noisy = model.noise > 0;
       const doubles = (dense ? n * n : nnz * 1.5 + n) + n * d + 6 * n + steps * d + steps * n * (noisy ? 2 : 1);
-      const arena = new Arena(bytesFor(doubles));
+      // the split run double-buffers the rates (two more n-vectors)
+      const arena = new Arena(bytesFor(doubles + (split ? 2 * n : 0)), split);
       let w: Float64Array | Float32Array | null = null;
       if (dense && weights === 'float32') (w = arena.f32(n * n)).set(net.w);
       else if (dense) w = arena.copyF64(net.w);
@@ -48,13 +56,22 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
       const r = arena.f64(n);
       const h = arena.f64(n);
       const out = arena.f64(steps * n);
-      arena.k.simulateRate(
+      const storage = dense ? (weights === 'float32' ? 2 : 1) : 0;
+      const common = [
         model.form === 'esn' ? 1 : 0, steps, n, d,
-        dense ? (weights === 'float32' ? 2 : 1) : 0, w ? w.byteOffset : 0, rowPtr ? rowPtr.byteOffset : 0, colIdx ? colIdx.byteOffset : 0, values ? values.byteOffset : 0,
+        storage, w ? w.byteOffset : 0, rowPtr ? rowPtr.byteOffset : 0, colIdx ? colIdx.byteOffset : 0, values ? values.byteOffset : 0,
         u.byteOffset, b.byteOffset, leak.byteOffset, inp.byteOffset, noise ? noise.byteOffset : 0,
-        x.byteOffset, r.byteOffset, h.byteOffset, out.byteOffset,
-      );
-      return out;
+      ];
+      if (!split) {
+        (arena.k.simulateRate as (...a: number[]) => void)(...common, x.byteOffset, r.byteOffset, h.byteOffset, out.byteOffset);
+        return out;
+      }
+      // second rate buffer and, for float32 weights, two float32 copies of the rates
+      const r1 = arena.f64(n);
+      const rf = storage === 2 ? [arena.f32(n).byteOffset, arena.f32(n).byteOffset] : [0, 0];
+      runSplit(arena, 'simulateRateSplit', [...common, x.byteOffset, r.byteOffset, r1.byteOffset, rf[0], rf[1], h.byteOffset, out.byteOffset]);
+      // a plain copy: a view of shared memory would be shared, not copied, by a later postMessage
+      return out.slice();
     },
 
     simulateLif,
@@ -71,14 +88,17 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
     },
 
     workspace(doubles: number, arrays = 32): Workspace {
-      const arena = new Arena(bytesFor(doubles, arrays));
+      const arena = new Arena(bytesFor(doubles, arrays), split);
       return { f64: (length: number) => arena.f64(length) };
     },
 
     dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
       const home = arenaOf(a);
       if (home && arenaOf(b) === home && out && arenaOf(out) === home) {
-        home.k.dotRows(a.byteOffset, na, lda, b.byteOffset, nb, ldb, t0, t1, out.byteOffset, symmetric ? 1 : 0);
+        const args = [a.byteOffset, na, lda, b.byteOffset, nb, ldb, t0, t1, out.byteOffset, symmetric ? 1 : 0];
+        const work = na * nb * (t1 - t0) * (symmetric ? 0.5 : 1);
+        if (home.split && work > SPLIT_DOT_ABOVE) runSplit(home, 'dotRowsSplit', args);
+        else (home.k.dotRows as (...a: number[]) => void)(...args);
         return out;
       }
       // arrays from elsewhere: copy the rows' used window into a scratch arena
@@ -100,6 +120,10 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32'): Backend 
   };
 }
 
-export const wasmBackend = makeWasmBackend('wasm', 'float64');
+export const wasmBackend = makeWasmBackend('wasm', 'float64', false);
 /** Dense recurrent products in float32 (weights and rates rounded; states, inputs and readout stay float64). */
-export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32');
+export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32', false);
+/** `wasm` with each run cut between two threads (bit-identical results) */
+export const wasmSplitBackend = makeWasmBackend('wasm-split', 'float64', true);
+/** `wasm-f32` with each run cut between two threads (bit-identical results) */
+export const wasmF32SplitBackend = makeWasmBackend('wasm-f32-split', 'float32', true);

@@ -18,26 +18,45 @@ export interface KernelExports {
   ): void;
 }
 
-let compiled: WebAssembly.Module | null = null;
+/** The split kernels of the threaded build (worker/wasm/assembly/threaded.ts); each returns 0, or 1 if the parts lost each other. */
+export interface SplitExports {
+  simulateRateSplit(
+    part: number, parts: number, bar: number,
+    esn: number, steps: number, n: number, d: number,
+    dense: number, w: number, rowPtr: number, colIdx: number, values: number,
+    u: number, b: number, leak: number, input: number, noise: number,
+    x: number, r0: number, r1: number, rf0: number, rf1: number, h: number, out: number,
+  ): number;
+  dotRowsSplit(part: number, parts: number, bar: number, a: number, na: number, lda: number, b: number, nb: number, ldb: number, t0: number, t1: number, c: number, symmetric: number): number;
+  abortBarrier(bar: number): void;
+}
 
-function wasmPath(): string {
+/** kernels.wasm: plain memory; kernels-mt.wasm: the same kernels plus the split ones, on shared memory with atomics */
+export type KernelBuild = 'kernels' | 'kernels-mt';
+const compiled = new Map<KernelBuild, WebAssembly.Module>();
+
+function wasmPath(build: KernelBuild): string {
   // next to the compiled JavaScript in dist/, or in dist/ when this file runs as TypeScript source
-  const candidates = [new URL('./kernels.wasm', import.meta.url), new URL('../../dist/worker/wasm/kernels.wasm', import.meta.url)];
+  const candidates = [new URL(`./${build}.wasm`, import.meta.url), new URL(`../../dist/worker/wasm/${build}.wasm`, import.meta.url)];
   for (const c of candidates) {
     const p = fileURLToPath(c);
     if (existsSync(p)) return p;
   }
-  throw new Error('the WebAssembly kernels are not built (dist/worker/wasm/kernels.wasm): run `npm run build`');
+  throw new Error(`the WebAssembly kernels are not built (dist/worker/wasm/${build}.wasm): run \`npm run build\``);
 }
 
-export function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(readFileSync(wasmPath()));
-  return compiled;
+export function kernelModule(build: KernelBuild = 'kernels'): WebAssembly.Module {
+  let m = compiled.get(build);
+  if (!m) {
+    m = new WebAssembly.Module(readFileSync(wasmPath(build)));
+    compiled.set(build, m);
+  }
+  return m;
 }
 
-export function wasmAvailable(): boolean {
+export function wasmAvailable(build: KernelBuild = 'kernels'): boolean {
   try {
-    kernelModule();
+    kernelModule(build);
     return true;
   } catch {
     return false;
@@ -52,14 +71,19 @@ const arenas = new WeakMap<ArrayBufferLike, Arena>();
 export class Arena {
   readonly memory: WebAssembly.Memory;
   readonly k: KernelExports;
+  /** shared arenas (threaded build) only: the split kernels, and the 16-byte barrier block they meet at */
+  readonly split: SplitExports | null;
+  readonly barrier: number;
   private next = RESERVED;
 
-  constructor(bytes: number) {
+  constructor(bytes: number, shared = false) {
     const pages = Math.ceil((bytes + RESERVED + 64 * 16) / PAGE);
     if (pages > 65536) throw new Error(`a WebAssembly arena of ${(bytes / 2 ** 30).toFixed(1)} GiB is beyond the 4 GiB of 32-bit WebAssembly`);
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+    const instance = new WebAssembly.Instance(kernelModule(shared ? 'kernels-mt' : 'kernels'), { env: { memory: this.memory } });
     this.k = instance.exports as unknown as KernelExports;
+    this.split = shared ? (instance.exports as unknown as SplitExports) : null;
+    this.barrier = RESERVED - 16;
     arenas.set(this.memory.buffer, this);
   }
 
