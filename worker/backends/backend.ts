@@ -24,7 +24,7 @@ export interface Backend {
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
   /** eigen-decomposition of a symmetric n x n matrix (values ascending, vectors as columns) */
   symmetricEigen(a: Float64Array, n: number): SymmetricEigen;
-  /** room for `doubles` float64 values in at most `arrays` arrays, where dotRows runs without copying */
+  /** room for `doubles` float64 values in at most `arrays` arrays, where dotRows runs without copying; valid until the next call (its memory may be reused) */
   workspace(doubles: number, arrays?: number): Workspace;
   /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]^T for row-major A (na x lda) and B (nb x ldb), into `out` if given */
   dotRows(a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, symmetric?: boolean, out?: Float64Array): Float64Array;

@@ -67,6 +67,7 @@ const PAGE = 65536;
 /** the kernels have no static data; the first bytes are left alone all the same */
 const RESERVED = 1024;
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
+let arenaCount = 0;
 
 export class Arena {
   readonly memory: WebAssembly.Memory;
@@ -74,6 +75,8 @@ export class Arena {
   /** shared arenas (threaded build) only: the split kernels, and the 16-byte barrier block they meet at */
   readonly split: SplitExports | null;
   readonly barrier: number;
+  /** unique in this thread: the split helper keeps its instance of the arena it saw last */
+  readonly id = ++arenaCount;
   private next = RESERVED;
 
   constructor(bytes: number, shared = false) {
@@ -85,6 +88,16 @@ export class Arena {
     this.split = shared ? (instance.exports as unknown as SplitExports) : null;
     this.barrier = RESERVED - 16;
     arenas.set(this.memory.buffer, this);
+  }
+
+  /** bytes this arena can hand out in all */
+  get capacity(): number {
+    return this.memory.buffer.byteLength - RESERVED;
+  }
+
+  /** Hands out the whole arena again: every view handed out before is reused, so none may still be in use. */
+  reset(): void {
+    this.next = RESERVED;
   }
 
   private take(bytes: number): number {

@@ -16,6 +16,8 @@ export const SPLIT_PARTS = 2;
 
 export interface HelperRequest {
   id: number;
+  /** the arena's id: the same arena again needs no new instance */
+  arena: number;
   module: WebAssembly.Module;
   memory: WebAssembly.Memory;
   fn: keyof SplitExports;
@@ -86,7 +88,7 @@ export function runSplit(arena: Arena, fn: keyof SplitExports, args: number[]): 
   // the barrier block needs no reset between calls that went well: they leave it with no arrivals
   // and no abort (its generation is only ever compared for change)
   const id = ++calls;
-  const request: HelperRequest = { id, module: kernelModule('kernels-mt'), memory: arena.memory, fn, args: [1, SPLIT_PARTS, arena.barrier, ...args] };
+  const request: HelperRequest = { id, arena: arena.id, module: kernelModule('kernels-mt'), memory: arena.memory, fn, args: [1, SPLIT_PARTS, arena.barrier, ...args] };
   h.worker.postMessage(request);
   let failure: Error | null = null;
   try {

@@ -9,67 +9,78 @@ export function dotRows(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb: i32
   if (symmetric) mirrorRows(c, nb, 0, na);
 }
 
+/**
+ * Time is cut into chunks of this many steps, the outer loop: one chunk of all of B's rows (300
+ * rows x 4 kB at N = 300) stays in L2 while every block of A's rows passes over it, instead of
+ * B's full rows streaming from L3 once per block of A (measured: see bench/, readout).
+ */
+const CHUNK = 512;
+
 // Rows i0 <= i < i1 of dotRows' C (only j >= i, give or take the block, when symmetric). i0 is a
-// multiple of 4, so every row is summed by the same block, in the same order, whichever rows a
-// call covers: C split across threads is bit-identical to C in one call.
+// multiple of 4, so every row is summed by the same block, in the same order (chunk by chunk),
+// whichever rows a call covers: C split across threads is bit-identical to C in one call.
 export function dotRowsPart(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb: i32, t0: i32, t1: i32, c: usize, symmetric: i32, i0: i32, i1: i32): void {
   const na4 = na - (na % 4);
   const nb2 = nb - (nb % 2);
-  const tv = t0 + ((t1 - t0) & ~1);
   const sa = <usize>lda << 3;
   const sb = <usize>ldb << 3;
+  const step = <usize>nb << 3;
   const iEnd = min(i1, na4);
-  for (let i = i0; i < iEnd; i += 4) {
-    const a0 = a + <usize>i * sa;
-    const a1 = a0 + sa;
-    const a2 = a1 + sa;
-    const a3 = a2 + sa;
-    const jStart = symmetric ? i - (i % 2) : 0;
-    for (let j = jStart; j < nb2; j += 2) {
-      const b0 = b + <usize>j * sb;
-      const b1 = b0 + sb;
-      let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-      let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-      let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-      let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-      for (let t = t0; t < tv; t += 2) {
-        const o = <usize>t << 3;
-        const y0 = v128.load(b0 + o);
-        const y1 = v128.load(b1 + o);
-        let x = v128.load(a0 + o);
-        c00 = f64x2.add(c00, f64x2.mul(x, y0));
-        c01 = f64x2.add(c01, f64x2.mul(x, y1));
-        x = v128.load(a1 + o);
-        c10 = f64x2.add(c10, f64x2.mul(x, y0));
-        c11 = f64x2.add(c11, f64x2.mul(x, y1));
-        x = v128.load(a2 + o);
-        c20 = f64x2.add(c20, f64x2.mul(x, y0));
-        c21 = f64x2.add(c21, f64x2.mul(x, y1));
-        x = v128.load(a3 + o);
-        c30 = f64x2.add(c30, f64x2.mul(x, y0));
-        c31 = f64x2.add(c31, f64x2.mul(x, y1));
+  for (let c0 = t0; c0 < t1; c0 += CHUNK) {
+    const c1 = min(c0 + CHUNK, t1);
+    const tv = c0 + ((c1 - c0) & ~1);
+    const first = c0 == t0;
+    for (let i = i0; i < iEnd; i += 4) {
+      const a0 = a + <usize>i * sa;
+      const a1 = a0 + sa;
+      const a2 = a1 + sa;
+      const a3 = a2 + sa;
+      const jStart = symmetric ? i - (i % 2) : 0;
+      for (let j = jStart; j < nb2; j += 2) {
+        const b0 = b + <usize>j * sb;
+        const b1 = b0 + sb;
+        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+        for (let t = c0; t < tv; t += 2) {
+          const o = <usize>t << 3;
+          const y0 = v128.load(b0 + o);
+          const y1 = v128.load(b1 + o);
+          let x = v128.load(a0 + o);
+          c00 = f64x2.add(c00, f64x2.mul(x, y0));
+          c01 = f64x2.add(c01, f64x2.mul(x, y1));
+          x = v128.load(a1 + o);
+          c10 = f64x2.add(c10, f64x2.mul(x, y0));
+          c11 = f64x2.add(c11, f64x2.mul(x, y1));
+          x = v128.load(a2 + o);
+          c20 = f64x2.add(c20, f64x2.mul(x, y0));
+          c21 = f64x2.add(c21, f64x2.mul(x, y1));
+          x = v128.load(a3 + o);
+          c30 = f64x2.add(c30, f64x2.mul(x, y0));
+          c31 = f64x2.add(c31, f64x2.mul(x, y1));
+        }
+        let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
+        let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
+        if (tv < c1) {
+          const o = <usize>tv << 3;
+          const y0 = load<f64>(b0 + o);
+          const y1 = load<f64>(b1 + o);
+          let x = load<f64>(a0 + o);
+          s00 += x * y0; s01 += x * y1;
+          x = load<f64>(a1 + o);
+          s10 += x * y0; s11 += x * y1;
+          x = load<f64>(a2 + o);
+          s20 += x * y0; s21 += x * y1;
+          x = load<f64>(a3 + o);
+          s30 += x * y0; s31 += x * y1;
+        }
+        const row = c + ((<usize>i * <usize>nb + <usize>j) << 3);
+        addTo(row, s00, first); addTo(row + 8, s01, first);
+        addTo(row + step, s10, first); addTo(row + step + 8, s11, first);
+        addTo(row + 2 * step, s20, first); addTo(row + 2 * step + 8, s21, first);
+        addTo(row + 3 * step, s30, first); addTo(row + 3 * step + 8, s31, first);
       }
-      let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
-      let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
-      if (tv < t1) {
-        const o = <usize>tv << 3;
-        const y0 = load<f64>(b0 + o);
-        const y1 = load<f64>(b1 + o);
-        let x = load<f64>(a0 + o);
-        s00 += x * y0; s01 += x * y1;
-        x = load<f64>(a1 + o);
-        s10 += x * y0; s11 += x * y1;
-        x = load<f64>(a2 + o);
-        s20 += x * y0; s21 += x * y1;
-        x = load<f64>(a3 + o);
-        s30 += x * y0; s31 += x * y1;
-      }
-      const row = c + ((<usize>i * <usize>nb + <usize>j) << 3);
-      const step = <usize>nb << 3;
-      store<f64>(row, s00); store<f64>(row + 8, s01);
-      store<f64>(row + step, s10); store<f64>(row + step + 8, s11);
-      store<f64>(row + 2 * step, s20); store<f64>(row + 2 * step + 8, s21);
-      store<f64>(row + 3 * step, s30); store<f64>(row + 3 * step + 8, s31);
     }
   }
   // ragged edges
@@ -79,6 +90,13 @@ export function dotRowsPart(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb:
       store<f64>(c + ((<usize>i * <usize>nb + <usize>j) << 3), dot(a + <usize>i * sa, b + <usize>j * sb, t0, t1));
     }
   }
+}
+
+// C's element from its first chunk, or plus a later chunk's sum
+// @ts-ignore: decorator
+@inline
+function addTo(p: usize, s: f64, first: bool): void {
+  store<f64>(p, first ? s : load<f64>(p) + s);
 }
 
 // The lower triangle of a symmetric C from its upper one, rows i0 <= i < i1 (after every row's upper part is done)

@@ -1,0 +1,42 @@
+// The networks, inputs and readout problems the benchmarks time, built the same way in the bench's
+// main thread and in its worker threads (bench/both-cores.ts).
+import { logGrid, NetworkSchema, type ChannelSpec, type RateModelSpec } from '../common/spec.js';
+import type { ReadoutProblem } from '../worker/readout.js';
+
+export const CHANNELS: ChannelSpec[] = [{ family: 'white' }, { family: 'white' }, { family: 'white' }];
+export const D = CHANNELS.length;
+export const RIDGES = logGrid(-8, 2); // the default grid: 11 values 1e-8 .. 1e2
+
+export function rateSpec(n: number, p: number) {
+  return NetworkSchema.parse({ n, p, heterogeneity: { family: 'lognormal', cv: 1 } });
+}
+
+export function rateModel(spec: ReturnType<typeof rateSpec>): RateModelSpec {
+  if (spec.model.kind !== 'rate') throw new Error('expected a rate model');
+  return spec.model;
+}
+
+/** k targets: input channel (j mod 3) delayed by floor(j / 3) steps (the cost does not depend on the values) */
+export function readoutProblem(k: number, features: Float64Array, input: Float64Array, n: number, T: number, washout: number): ReadoutProblem {
+  const targets = new Float64Array(k * T);
+  for (let j = 0; j < k; j++) {
+    const ch = j % D;
+    const delay = Math.floor(j / D);
+    for (let t = 0; t < T; t++) {
+      const src = washout + t - delay;
+      targets[j * T + t] = src >= 0 ? input[src * D + ch] : 0;
+    }
+  }
+  return {
+    features,
+    n,
+    steps: T,
+    targets,
+    k,
+    classification: new Array<boolean>(k).fill(false),
+    train: { start: 0, end: 8000 },
+    validation: { start: 8000, end: 9000 },
+    test: { start: 9000, end: 10000 },
+    ridges: RIDGES,
+  };
+}
