@@ -545,10 +545,15 @@ async function main(): Promise<void> {
     python: info.ok ? String(info.python) : 'n/a',
   };
 
-  await benchRate();
-  await benchReadout();
-  benchLif();
-  await benchPreset();
+  // `npm run bench -- readout lif` runs those sections only (the figure needs the rate section)
+  const asked = process.argv.slice(2);
+  const wanted = (section: string) => asked.length === 0 || asked.includes(section);
+  const unknown = asked.filter((a) => !['rate', 'readout', 'lif', 'preset'].includes(a));
+  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: the sections are rate, readout, lif, preset`);
+  if (wanted('rate')) await benchRate();
+  if (wanted('readout')) await benchReadout();
+  if (wanted('lif')) benchLif();
+  if (wanted('preset')) await benchPreset();
   const totalSeconds = (performance.now() - started) / 1000;
 
   const header = [
@@ -563,12 +568,14 @@ async function main(): Promise<void> {
   console.log(`bench total ${totalSeconds.toFixed(1)} s`);
 
   mkdirSync(OUT_DIR, { recursive: true });
-  const file = join(OUT_DIR, 'bench.json');
+  const file = join(OUT_DIR, asked.length ? `bench-${asked.join('-')}.json` : 'bench.json'); // a partial run leaves the full one alone
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, totalSeconds, rows, raw }, null, 2) + '\n');
   console.log(`wrote ${file}`);
-  const svg = join(OUT_DIR, 'rate-time-per-step.svg');
-  writeFileSync(svg, rateFigure());
-  console.log(`wrote ${svg}`);
+  if (raw.rate) {
+    const svg = join(OUT_DIR, 'rate-time-per-step.svg');
+    writeFileSync(svg, rateFigure());
+    console.log(`wrote ${svg}`);
+  }
 }
 
 /** log-log time per step against N, one line per backend and storage, numpy beside them */
