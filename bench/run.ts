@@ -580,7 +580,7 @@ async function main(): Promise<void> {
 
 /** log-log time per step against N, one line per backend and storage, numpy beside them */
 function rateFigure(): string {
-  const entries = raw.rate as { n: number; p: number; perBackend: Record<string, number>; numpyFloat64: PyResult; numpyFloat32?: PyResult }[];
+  const entries = raw.rate as { n: number; p: number; perBackend: Record<string, number>; runsAtOnce: { cores: number; stepsPerSecond: Record<string, number> }; numpyFloat64: PyResult; numpyFloat32?: PyResult }[];
   const series = new Map<string, [number, number][]>();
   const add = (name: string, n: number, stepsPerSecond: number | null) => {
     if (!stepsPerSecond) return;
@@ -589,6 +589,8 @@ function rateFigure(): string {
   for (const e of entries) {
     const storage = e.p < 1 ? 'sparse p=0.1' : 'dense';
     for (const [b, v] of Object.entries(e.perBackend)) add(`${b}, ${storage}`, e.n, v);
+    // whole runs on every core: wall time per step of work, all cores counted
+    for (const [b, v] of Object.entries(e.runsAtOnce.stepsPerSecond)) add(`${b} x${e.runsAtOnce.cores} runs at once, ${storage}`, e.n, v);
     add(`numpy f64, ${storage}`, e.n, pyNumber(e.numpyFloat64, 'stepsPerSecond'));
   }
   return logLogSvg(

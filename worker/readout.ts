@@ -126,11 +126,15 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   const bestRidge = new Float64Array(K);
   const ct = ws.f64(K * n);
   const m = ws.f64(K * n);
+  const inv = new Float64Array(n);
   for (const alpha of p.ridges) {
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
-      const inv = den > cut ? 1 / den : 0;
-      for (let kk = 0; kk < K; kk++) ct[kk * n + j] = zt[kk * n + j] * inv;
+      inv[j] = den > cut ? 1 / den : 0;
+    }
+    for (let kk = 0; kk < K; kk++) {
+      const o = kk * n;
+      for (let j = 0; j < n; j++) ct[o + j] = zt[o + j] * inv[j];
     }
     backend.dotRows(ct, K, n, q, n, n, 0, n, false, m); // K x N: (C Q)
     for (let kk = 0; kk < K; kk++) {
