@@ -289,8 +289,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('backends')
     .description('list the compute backends, whether each runs here and, if not, why')
     .action(() => {
-      for (const b of backendReport()) {
-        process.stdout.write(`${b.name.padEnd(10)} ${b.precision.padEnd(8)} ${b.available ? 'available' : `unavailable: ${b.reason}`}\n`);
+      const report = backendReport();
+      const width = Math.max(...report.map((b) => b.name.length));
+      for (const b of report) {
+        const threads = b.threadsPerRun > 1 ? `, ${b.threadsPerRun} threads per run` : '';
+        process.stdout.write(`${b.name.padEnd(width)}  ${b.precision.padEnd(8)} ${b.available ? `available${threads}` : `unavailable: ${b.reason}`}\n`);
       }
     });
 

@@ -2,7 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let archives = 0;
@@ -24,6 +24,18 @@ describe('quench CLI', () => {
       expect(r.out).toContain(name);
     }
     expect(r.out).toMatch(/heterogeneity-gain\s+25 runs/);
+  });
+
+  it('lists the backends, with threads per run for the split ones and a reason for any that cannot run', () => {
+    const r = quench('backends');
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n');
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'gpujs-cpu', 'gpujs']);
+    expect(lines.find((l) => l.startsWith('wasm-split '))).toMatch(
+      availableParallelism() >= 2 ? /float64\s+available, 2 threads per run$/ : /unavailable: this machine has one core/,
+    );
+    expect(lines.find((l) => l.startsWith('wasm '))).toMatch(/float64\s+available$/);
+    for (const l of lines) expect(l).toMatch(/ (available|unavailable: \S.*)/);
   });
 
   it('validates a good spec and counts its runs and tasks', () => {

@@ -42,6 +42,7 @@ function reasonOf(e: Entry): string | null {
 export interface BackendStatus {
   name: string;
   precision: string;
+  threadsPerRun: number;
   available: boolean;
   reason: string | null;
 }
@@ -50,7 +51,7 @@ export interface BackendStatus {
 export function backendReport(): BackendStatus[] {
   return REGISTRY.map((e) => {
     const reason = reasonOf(e);
-    return { name: e.backend.name, precision: e.backend.precision, available: reason === null, reason };
+    return { name: e.backend.name, precision: e.backend.precision, threadsPerRun: e.backend.threadsPerRun ?? 1, available: reason === null, reason };
   });
 }
 
