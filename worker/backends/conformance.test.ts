@@ -66,6 +66,29 @@ describe.each(backends)('backend $name', (backend) => {
     });
   }
 
+  it.runIf(backend.name.startsWith('wasm'))('LIF: the WebAssembly kernel gives the TypeScript kernel\'s spikes and features bit for bit', async () => {
+    const { simulateLif } = await import('../models/lif.js');
+    const cases = [
+      { n: 61, p: 0.2, model: { kind: 'lif' } },
+      { n: 40, p: 0.5, model: { kind: 'lif', dale: true, biasMean: 0.9, tRefMs: 3, dtSimMs: 0.5, dtTaskMs: 5 } },
+      { n: 25, p: 1, model: { kind: 'lif', biasMean: 1.2, tRefMs: 0 } },
+    ];
+    for (const c of cases) {
+      const spec = NetworkSchema.parse({ n: c.n, p: c.p, heterogeneity: { family: 'lognormal', cv: 1 }, model: c.model });
+      const net = buildNetwork(spec, 3, 41);
+      const input = generateInput([{ family: 'white' }, { family: 'sines' }, { family: 'coloured' }], 80, 9);
+      const model = LifModelSchema.parse(spec.model);
+      const ours = backend.simulateLif(model, net, input, 80, 6);
+      const ts = simulateLif(model, net, input, 80, 6);
+      expect(ts.spikeCount).toBeGreaterThan(100);
+      expect([ours.spikeCount, ours.synapticEvents]).toEqual([ts.spikeCount, ts.synapticEvents]);
+      expect(Array.from(ours.features)).toEqual(Array.from(ts.features));
+    }
+    const spec = NetworkSchema.parse({ n: 10, model: { kind: 'lif' } });
+    const net = buildNetwork(spec, 3, 1);
+    expect(() => backend.simulateLif(LifModelSchema.parse(spec.model), net, new Float64Array(5), 4, 1)).toThrow(/input holds 5 values, need T \* D = 12/);
+  });
+
   it.runIf(backend.name.startsWith('gpujs'))('the gpu.js Gram kernel matches the reference in float32', async () => {
     const { gpuDotRows } = await import('./gpujs.js');
     const rng = new Rng(5);

@@ -2,8 +2,9 @@
 // products in SIMD WebAssembly (worker/wasm/assembly/kernels.ts), float64 like the CPU backend, or
 // with float32 dense weights. The "-split" variants cut one run's rate simulation and large readout
 // products between this thread and a helper (worker/wasm/split.ts), with results bit-identical to
-// their one-thread twins. LIF runs the CPU backend's TypeScript kernel (already event-driven).
-import { simulateLif } from '../models/lif.js';
+// their one-thread twins. LIF runs in WebAssembly too (bit-identical to the TypeScript kernel),
+// except with noise, whose draws come from the TypeScript generator: then the TypeScript kernel runs.
+import { lifResult, lifSetup, simulateLif as simulateLifTs } from '../models/lif.js';
 import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
 import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
@@ -87,7 +88,39 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       return out;
     },
 
-    simulateLif,
+    simulateLif(model, net, input, steps, seed) {
+      if (model.noise > 0) return simulateLifTs(model, net, input, steps, seed);
+      const set = lifSetup(model, net, input, steps, seed);
+      const { n, d, csc } = set;
+      const nnz = csc.values.length;
+      const arena = new Arena(bytesFor(3 * n + nnz * 1.5 + n + n * d + steps * d + 4 * n + steps * n + 2, 20));
+      const memDecay = arena.copyF64(set.memDecay);
+      const bias = arena.copyF64(set.bias);
+      const colPtr = arena.i32(n + 1);
+      colPtr.set(csc.colPtr);
+      const rowIdx = arena.i32(Math.max(1, nnz));
+      rowIdx.set(csc.rowIdx);
+      const w = arena.f64(Math.max(1, nnz));
+      w.set(csc.values);
+      const u = arena.f64(n * d); // U transposed, d x n
+      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) u[k * n + i] = net.u[i * d + k];
+      const inp = arena.copyF64(input.subarray(0, steps * d));
+      const v = arena.copyF64(set.v0);
+      const iSyn = arena.f64(n);
+      const iIn = arena.f64(n);
+      const trace = arena.f64(n);
+      const refLeft = arena.i32(n);
+      const spiked = arena.i32(n);
+      const features = arena.f64(steps * n);
+      const counts = arena.f64(2);
+      arena.k.simulateLif(
+        n, d, steps, set.sub,
+        model.vRest, model.vReset, model.vTh, set.refSteps, set.synDecay, set.readDecay,
+        memDecay.byteOffset, bias.byteOffset, colPtr.byteOffset, rowIdx.byteOffset, w.byteOffset, u.byteOffset, inp.byteOffset,
+        v.byteOffset, iSyn.byteOffset, iIn.byteOffset, trace.byteOffset, refLeft.byteOffset, spiked.byteOffset, features.byteOffset, counts.byteOffset,
+      );
+      return lifResult(model, n, steps, features, counts[0], counts[1]);
+    },
 
     symmetricEigen(a, n) {
       const arena = new Arena(bytesFor(n * n + 2 * n, 4));

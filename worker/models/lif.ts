@@ -147,6 +147,69 @@ export function lifSubSteps(model: LifModelSpec): number {
  * Pass `debug` only to observe spikes or the state of a few neurons (tests, diagnostics);
  * when given with recordNeurons, the recording is returned in `debugRecording`.
  */
+export interface LifSetup {
+  n: number;
+  d: number;
+  dt: number;
+  /** sub-steps per task step */
+  sub: number;
+  refSteps: number;
+  synDecay: number;
+  readDecay: number;
+  noiseAmp: number;
+  memDecay: Float64Array;
+  bias: Float64Array;
+  csc: Csc;
+  /** initial membrane potentials, uniform on [vReset, vTh) */
+  v0: Float64Array;
+}
+
+/** Checks the arguments and computes what every LIF kernel (this one, the WebAssembly one) starts from. */
+export function lifSetup(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, T: number, seed: number): LifSetup {
+  const n = net.n;
+  const d = net.d;
+  if (!Number.isInteger(T) || T < 0) throw new Error(`simulateLif: T must be a non-negative integer, got ${T}`);
+  if (input.length < T * d) throw new Error(`simulateLif: input holds ${input.length} values, need T * D = ${T * d}`);
+  if (net.tau.length !== n || net.b.length !== n || net.u.length !== n * d) {
+    throw new Error('simulateLif: network arrays do not match n and d');
+  }
+  const dt = model.dtSimMs;
+  const memDecay = new Float64Array(n);
+  const bias = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    memDecay[i] = Math.exp(-dt / net.tau[i]);
+    bias[i] = model.biasMean + net.b[i];
+  }
+  const v0 = new Float64Array(n);
+  const v0Rng = new Rng(deriveSeed(seed, 'lif-v0'));
+  for (let i = 0; i < n; i++) v0[i] = model.vReset + (model.vTh - model.vReset) * v0Rng.uniform();
+  return {
+    n,
+    d,
+    dt,
+    sub: lifSubSteps(model),
+    refSteps: model.tRefMs > 0 ? Math.ceil(model.tRefMs / dt - 1e-9) : 0,
+    synDecay: Math.exp(-dt / model.tauSynMs),
+    readDecay: Math.exp(-dt / model.tauReadMs),
+    noiseAmp: model.noise > 0 ? model.noise * Math.sqrt(dt) : 0,
+    memDecay,
+    bias,
+    csc: recurrentCsc(net),
+    v0,
+  };
+}
+
+/** The result's rate and counts from the spike and event counts of T task steps. */
+export function lifResult(model: LifModelSpec, n: number, T: number, features: Float64Array, spikeCount: number, synapticEvents: number): LifResult {
+  const seconds = (n * T * model.dtTaskMs) / 1000;
+  return { features, meanRateHz: seconds > 0 ? spikeCount / seconds : 0, spikeCount, synapticEvents };
+}
+
+/**
+ * Simulates the LIF reservoir for T task steps of input (T x D time-major, D = net.d).
+ * Pass `debug` only to observe spikes or the state of a few neurons (tests, diagnostics);
+ * when given with recordNeurons, the recording is returned in `debugRecording`.
+ */
 export function simulateLif(
   model: LifModelSpec,
   net: BuiltNetwork,
@@ -155,46 +218,22 @@ export function simulateLif(
   seed: number,
   debug?: LifDebug,
 ): LifResult & { debugRecording?: LifDebugRecording } {
-  const n = net.n;
-  const d = net.d;
-  if (!Number.isInteger(T) || T < 0) throw new Error(`simulateLif: T must be a non-negative integer, got ${T}`);
-  if (input.length < T * d) throw new Error(`simulateLif: input holds ${input.length} values, need T * D = ${T * d}`);
-  if (net.tau.length !== n || net.b.length !== n || net.u.length !== n * d) {
-    throw new Error('simulateLif: network arrays do not match n and d');
-  }
-
-  const dt = model.dtSimMs;
-  const sub = lifSubSteps(model);
+  const { n, d, dt, sub, refSteps, synDecay, readDecay, noiseAmp, memDecay, bias, csc, v0 } = lifSetup(model, net, input, T, seed);
   const vRest = model.vRest;
   const vReset = model.vReset;
   const vTh = model.vTh;
-  const refSteps = model.tRefMs > 0 ? Math.ceil(model.tRefMs / dt - 1e-9) : 0;
-  const synDecay = Math.exp(-dt / model.tauSynMs);
-  const readDecay = Math.exp(-dt / model.tauReadMs);
-  const noiseAmp = model.noise > 0 ? model.noise * Math.sqrt(dt) : 0;
-
-  // per-neuron constants
-  const memDecay = new Float64Array(n);
-  const bias = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    memDecay[i] = Math.exp(-dt / net.tau[i]);
-    bias[i] = model.biasMean + net.b[i];
-  }
-  const csc = recurrentCsc(net);
   const colPtr = csc.colPtr;
   const rowIdx = csc.rowIdx;
   const wv = csc.values;
   const u = net.u;
 
   // state
-  const v = new Float64Array(n);
+  const v = v0;
   const iSyn = new Float64Array(n);
   const iIn = new Float64Array(n);
   const trace = new Float64Array(n);
   const refLeft = new Int32Array(n);
   const spiked = new Int32Array(n);
-  const v0Rng = new Rng(deriveSeed(seed, 'lif-v0'));
-  for (let i = 0; i < n; i++) v[i] = vReset + (vTh - vReset) * v0Rng.uniform();
   const noiseRng = noiseAmp > 0 ? new Rng(deriveSeed(seed, 'lif-noise')) : null;
 
   const features = new Float64Array(T * n);
@@ -266,13 +305,7 @@ export function simulateLif(
     features.set(trace, t * n);
   }
 
-  const seconds = (n * T * model.dtTaskMs) / 1000;
-  const result: LifResult & { debugRecording?: LifDebugRecording } = {
-    features,
-    meanRateHz: seconds > 0 ? spikeCount / seconds : 0,
-    spikeCount,
-    synapticEvents,
-  };
+  const result: LifResult & { debugRecording?: LifDebugRecording } = lifResult(model, n, T, features, spikeCount, synapticEvents);
   if (recV && recI) result.debugRecording = { v: recV, iSyn: recI, subSteps: T * sub };
   return result;
 }

@@ -9,6 +9,12 @@ export interface KernelExports {
   matVec(m: number, rows: number, cols: number, x: number, y: number): void;
   csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
   symmetricEigen(n: number, vt: number, d: number, e: number): number;
+  simulateLif(
+    n: number, d: number, steps: number, sub: number,
+    vRest: number, vReset: number, vTh: number, refSteps: number, synDecay: number, readDecay: number,
+    memDecay: number, bias: number, colPtr: number, rowIdx: number, w: number, u: number, input: number,
+    v: number, iSyn: number, iIn: number, trace: number, refLeft: number, spiked: number, features: number, counts: number,
+  ): void;
   tanhOf(x: number): number;
   simulateRate(
     esn: number, steps: number, n: number, d: number,

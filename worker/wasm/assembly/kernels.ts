@@ -627,3 +627,103 @@ function tql2(n: i32, vt: usize, d: usize, e: usize): i32 {
 export function tanhOf(x: f64): f64 {
   return f64x2.extract_lane(tanh2(f64x2.splat(x)), 0);
 }
+
+// The LIF network without noise (worker/models/lif.ts is the reference, and the conventions are
+// documented there): the same operations in the same order, so the spikes and the features are the
+// TypeScript kernel's bit for bit. Neurons two at a time while no neuron of the pair is refractory
+// or crosses threshold (the common case); a pair with either is redone one neuron at a time.
+// State arrays are filled by the caller (v0 drawn there); iIn and spiked are scratch. Writes the
+// spike count and the synaptic events (float64) to counts[0] and counts[1].
+export function simulateLif(
+  n: i32, d: i32, steps: i32, sub: i32,
+  vRest: f64, vReset: f64, vTh: f64, refSteps: i32, synDecay: f64, readDecay: f64,
+  memDecay: usize, bias: usize, colPtr: usize, rowIdx: usize, w: usize, u: usize, input: usize,
+  v: usize, iSyn: usize, iIn: usize, trace: usize, refLeft: usize, spiked: usize, features: usize, counts: usize,
+): void {
+  const nb = <usize>n << 3;
+  const n2 = n & ~1;
+  let spikeCount: i64 = 0;
+  let events: i64 = 0;
+  const rest2 = f64x2.splat(vRest);
+  const th2 = f64x2.splat(vTh);
+  const syn2 = f64x2.splat(synDecay);
+  const read2 = f64x2.splat(readDecay);
+  for (let t = 0; t < steps; t++) {
+    // input current, held over the task step (u is U transposed, d x n)
+    const s = input + ((<usize>t * <usize>d) << 3);
+    for (let i = 0; i < n; i++) {
+      let acc: f64 = 0;
+      for (let k = 0; k < d; k++) acc += load<f64>(u + <usize>k * nb + (<usize>i << 3)) * load<f64>(s + (<usize>k << 3));
+      store<f64>(iIn + (<usize>i << 3), acc);
+    }
+    for (let q = 0; q < sub; q++) {
+      let nSpiked = 0;
+      let i = 0;
+      for (; i < n2; i += 2) {
+        const io = <usize>i << 3;
+        const r = load<u64>(refLeft + (<usize>i << 2)); // both neurons' counters at once
+        if (r == 0) {
+          const drive = f64x2.add(f64x2.add(v128.load(iSyn + io), v128.load(iIn + io)), v128.load(bias + io));
+          const target = f64x2.add(rest2, drive);
+          const vi = f64x2.add(target, f64x2.mul(f64x2.sub(v128.load(v + io), target), v128.load(memDecay + io)));
+          if (!v128.any_true(f64x2.ge(vi, th2))) {
+            v128.store(v + io, vi);
+            v128.store(iSyn + io, f64x2.mul(v128.load(iSyn + io), syn2));
+            v128.store(trace + io, f64x2.mul(v128.load(trace + io), read2));
+            continue;
+          }
+        }
+        nSpiked = lifOne(i, nSpiked, vRest, vReset, vTh, refSteps, synDecay, readDecay, memDecay, bias, v, iSyn, iIn, trace, refLeft, spiked);
+        nSpiked = lifOne(i + 1, nSpiked, vRest, vReset, vTh, refSteps, synDecay, readDecay, memDecay, bias, v, iSyn, iIn, trace, refLeft, spiked);
+      }
+      for (; i < n; i++) nSpiked = lifOne(i, nSpiked, vRest, vReset, vTh, refSteps, synDecay, readDecay, memDecay, bias, v, iSyn, iIn, trace, refLeft, spiked);
+      // event-driven propagation: column j of W for every neuron j that spiked
+      for (let q2 = 0; q2 < nSpiked; q2++) {
+        const j = load<i32>(spiked + (<usize>q2 << 2));
+        const tj = trace + (<usize>j << 3);
+        store<f64>(tj, load<f64>(tj) + 1);
+        const start = load<i32>(colPtr + (<usize>j << 2));
+        const end = load<i32>(colPtr + (<usize>(j + 1) << 2));
+        for (let e = start; e < end; e++) {
+          const target = iSyn + (<usize>load<i32>(rowIdx + (<usize>e << 2)) << 3);
+          store<f64>(target, load<f64>(target) + load<f64>(w + (<usize>e << 3)));
+        }
+        events += <i64>(end - start);
+      }
+      spikeCount += <i64>nSpiked;
+    }
+    memory.copy(features + <usize>t * nb, trace, nb);
+  }
+  store<f64>(counts, <f64>spikeCount);
+  store<f64>(counts + 8, <f64>events);
+}
+
+// one neuron's sub-step, exactly as the TypeScript loop body
+// @ts-ignore: decorator
+@inline
+function lifOne(
+  i: i32, nSpiked: i32, vRest: f64, vReset: f64, vTh: f64, refSteps: i32, synDecay: f64, readDecay: f64,
+  memDecay: usize, bias: usize, v: usize, iSyn: usize, iIn: usize, trace: usize, refLeft: usize, spiked: usize,
+): i32 {
+  const io = <usize>i << 3;
+  const ro = refLeft + (<usize>i << 2);
+  const left = load<i32>(ro);
+  if (left > 0) {
+    store<i32>(ro, left - 1);
+    store<f64>(v + io, vReset);
+  } else {
+    const drive = load<f64>(iSyn + io) + load<f64>(iIn + io) + load<f64>(bias + io);
+    const target = vRest + drive;
+    let vi = target + (load<f64>(v + io) - target) * load<f64>(memDecay + io);
+    if (vi >= vTh) {
+      vi = vReset;
+      store<i32>(ro, refSteps);
+      store<i32>(spiked + (<usize>nSpiked << 2), i);
+      nSpiked++;
+    }
+    store<f64>(v + io, vi);
+  }
+  store<f64>(iSyn + io, load<f64>(iSyn + io) * synDecay);
+  store<f64>(trace + io, load<f64>(trace + io) * readDecay);
+  return nSpiked;
+}
