@@ -203,9 +203,10 @@ export function eigenvalues(a: Float64Array, n: number): Eigenvalues {
   return hqr(n, H);
 }
 
-export function spectralRadius(a: Float64Array, n: number): number {
+/** `eig` computes the eigenvalues: this module's eigenvalues, or a backend's (the same bits, faster) */
+export function spectralRadius(a: Float64Array, n: number, eig: (a: Float64Array, n: number) => Eigenvalues = eigenvalues): number {
   if (n === 0) return 0;
-  const { re, im } = eigenvalues(a, n);
+  const { re, im } = eig(a, n);
   let r = 0;
   for (let i = 0; i < n; i++) r = Math.max(r, Math.hypot(re[i], im[i]));
   return r;

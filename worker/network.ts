@@ -3,7 +3,7 @@
 import type { Manipulation, NetworkSpec } from '../common/spec.js';
 import { QuenchError } from '../common/errors.js';
 import { drawTaus, perturbTaus, tauStats } from './heterogeneity.js';
-import { spectralRadius } from './linalg.js';
+import { spectralRadius, type Eigenvalues } from './linalg.js';
 import { deriveSeed, Rng } from './rng.js';
 import type { BuiltNetwork, Csr } from './types.js';
 
@@ -182,9 +182,9 @@ export function applyManipulation(net: BuiltNetwork, m: Manipulation, spec: Netw
 }
 
 /** Spectral radius of W and of the leak-aware linearised rate update diag(a) + diag(1 - a) W. */
-export function spectralSummary(net: BuiltNetwork, leak: Float64Array | null): { rhoW: number; rhoEff: number | null } {
+export function spectralSummary(net: BuiltNetwork, leak: Float64Array | null, eig?: (a: Float64Array, n: number) => Eigenvalues): { rhoW: number; rhoEff: number | null } {
   const n = net.n;
-  const rhoW = spectralRadius(net.w, n);
+  const rhoW = spectralRadius(net.w, n, eig);
   if (!leak) return { rhoW, rhoEff: null };
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
@@ -193,5 +193,5 @@ export function spectralSummary(net: BuiltNetwork, leak: Float64Array | null): {
     for (let j = 0; j < n; j++) m[row + j] = one * net.w[row + j];
     m[row + i] += leak[i];
   }
-  return { rhoW, rhoEff: spectralRadius(m, n) };
+  return { rhoW, rhoEff: spectralRadius(m, n, eig) };
 }

@@ -68,7 +68,7 @@ export function executeRun(run: RunSpec, backend: Backend): RunResult {
   let rhoW: number | null = null;
   let rhoEff: number | null = null;
   if (net.n <= SPECTRA_MAX_N) {
-    const s = spectralSummary(net, model.kind === 'rate' ? retainedFraction(model, net.tau) : null);
+    const s = spectralSummary(net, model.kind === 'rate' ? retainedFraction(model, net.tau) : null, backend.eigenvalues?.bind(backend));
     rhoW = s.rhoW;
     rhoEff = s.rhoEff;
   }

@@ -2,7 +2,7 @@
 // (worker/backends/conformance.test.ts): same spec and seeds, equal results within a stated tolerance.
 import type { LifModelSpec, RateModelSpec } from '../../common/spec.js';
 import type { LifResult } from '../models/lif.js';
-import type { SymmetricEigen } from '../linalg.js';
+import type { Eigenvalues, SymmetricEigen } from '../linalg.js';
 import type { BuiltNetwork } from '../types.js';
 
 /** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
@@ -22,6 +22,8 @@ export interface Backend {
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
+  /** all eigenvalues of a general n x n matrix, the bits of worker/linalg.ts' eigenvalues (optional: that one is used without it) */
+  eigenvalues?(a: Float64Array, n: number): Eigenvalues;
   /** eigen-decomposition of a symmetric n x n matrix (values ascending, vectors as columns) */
   symmetricEigen(a: Float64Array, n: number): SymmetricEigen;
   /** room for `doubles` float64 values in at most `arrays` arrays, where dotRows runs without copying; valid until the next call (its memory may be reused) */

@@ -107,6 +107,25 @@ describe.each(backends)('backend $name', (backend) => {
   });
 });
 
+describe.each(backends.filter((b) => b.eigenvalues))('backend $name: general eigenvalues', (backend) => {
+  it('gives the bits of the TypeScript solver (complex pairs, zero and triangular matrices included)', async () => {
+    const { eigenvalues } = await import('../linalg.js');
+    const rng = new Rng(77);
+    const cases: [Float64Array, number][] = [];
+    for (const n of [1, 2, 3, 7, 40, 101]) cases.push([Float64Array.from({ length: n * n }, () => rng.normal() / Math.sqrt(n)), n]);
+    cases.push([new Float64Array(25), 5]); // recurrence removed
+    cases.push([Float64Array.from({ length: 36 }, (_, k) => (k % 6 >= Math.floor(k / 6) ? 1 + (k % 5) : 0)), 6]); // upper triangular
+    cases.push([Float64Array.from([0, -1, 1, 0]), 2]); // a rotation: +-i
+    for (const [a, n] of cases) {
+      const ours = backend.eigenvalues!(a, n);
+      const ts = eigenvalues(a, n);
+      expect(Array.from(ours.re)).toEqual(Array.from(ts.re));
+      expect(Array.from(ours.im)).toEqual(Array.from(ts.im));
+    }
+    expect(Array.from(backend.eigenvalues!(Float64Array.from([0, -1, 1, 0]), 2).im).sort()).toEqual([-1, 1]);
+  });
+});
+
 describe.each(backends)('backend $name: symmetric eigen-decomposition', (backend) => {
   it('matches the TypeScript reference and reconstructs the matrix', async () => {
     const { symmetricEigen } = await import('../linalg.js');

@@ -122,6 +122,17 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       return lifResult(model, n, steps, features, counts[0], counts[1]);
     },
 
+    eigenvalues(a, n) {
+      const arena = new Arena(bytesFor(n * n + 4 * n, 6));
+      const h = arena.copyF64(a.subarray(0, n * n));
+      const ort = arena.f64(n);
+      const f = arena.f64(n);
+      const re = arena.f64(n);
+      const im = arena.f64(n);
+      if (arena.k.eigenvaluesGeneral(n, h.byteOffset, ort.byteOffset, f.byteOffset, re.byteOffset, im.byteOffset) !== 0) throw new Error('eigenvalue QR iteration did not converge');
+      return { re: Float64Array.from(re), im: Float64Array.from(im) };
+    },
+
     symmetricEigen(a, n) {
       const arena = new Arena(bytesFor(n * n + 2 * n, 4));
       const vt = arena.copyF64(a.subarray(0, n * n)); // a is symmetric: its transpose is itself

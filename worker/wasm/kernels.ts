@@ -9,6 +9,7 @@ export interface KernelExports {
   matVec(m: number, rows: number, cols: number, x: number, y: number): void;
   csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
   symmetricEigen(n: number, vt: number, d: number, e: number): number;
+  eigenvaluesGeneral(n: number, h: number, ort: number, f: number, re: number, im: number): number;
   simulateLif(
     n: number, d: number, steps: number, sub: number,
     vRest: number, vReset: number, vTh: number, refSteps: number, synDecay: number, readDecay: number,

@@ -727,3 +727,202 @@ function lifOne(
   store<f64>(trace + io, load<f64>(trace + io) * readDecay);
   return nSpiked;
 }
+
+// All eigenvalues of a general real n x n matrix H (row-major, destroyed), the same algorithm and
+// operations as worker/linalg.ts (orthes, then hqr; JAMA), so the values are its bits. ort and f are
+// scratch (n each); re and im receive the eigenvalues. Returns 0, or 1 if the QR iteration did not converge.
+export function eigenvaluesGeneral(n: i32, H: usize, ort: usize, f: usize, re: usize, im: usize): i32 {
+  orthes(n, H, ort, f);
+  return hqr(n, H, re, im);
+}
+
+// @ts-ignore: decorator
+@inline
+function hAt(H: usize, nn: i32, r: i32, c: i32): f64 {
+  return load<f64>(H + ((<usize>r * <usize>nn + <usize>c) << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function hPut(H: usize, nn: i32, r: i32, c: i32, v: f64): void {
+  store<f64>(H + ((<usize>r * <usize>nn + <usize>c) << 3), v);
+}
+
+function orthes(n: i32, H: usize, ort: usize, f: usize): void {
+  const high = n - 1;
+  memory.fill(ort, 0, <usize>n << 3);
+  for (let m = 1; m <= high - 1; m++) {
+    let scale: f64 = 0;
+    for (let i = m; i <= high; i++) scale += Math.abs(hAt(H, n, i, m - 1));
+    if (scale == 0) continue;
+    let h: f64 = 0;
+    for (let i = high; i >= m; i--) {
+      const oi = hAt(H, n, i, m - 1) / scale;
+      put(ort, i, oi);
+      h += oi * oi;
+    }
+    let g = Math.sqrt(h);
+    if (at(ort, m) > 0) g = -g;
+    h -= at(ort, m) * g;
+    put(ort, m, at(ort, m) - g);
+    // H <- (I - u u'/h) H, with f_j = u' H[:, j] accumulated row by row
+    memory.fill(f, 0, <usize>n << 3);
+    for (let i = m; i <= high; i++) {
+      const oi = at(ort, i);
+      for (let j = m; j < n; j++) put(f, j, at(f, j) + oi * hAt(H, n, i, j));
+    }
+    for (let i = m; i <= high; i++) {
+      const oi = at(ort, i) / h;
+      for (let j = m; j < n; j++) hPut(H, n, i, j, hAt(H, n, i, j) - at(f, j) * oi);
+    }
+    // H <- H (I - u u'/h)
+    for (let i = 0; i <= high; i++) {
+      let s: f64 = 0;
+      for (let j = m; j <= high; j++) s += at(ort, j) * hAt(H, n, i, j);
+      s /= h;
+      for (let j = m; j <= high; j++) hPut(H, n, i, j, hAt(H, n, i, j) - s * at(ort, j));
+    }
+    put(ort, m, at(ort, m) * scale);
+    hPut(H, n, m, m - 1, scale * g);
+  }
+}
+
+function hqr(nn: i32, H: usize, d: usize, e: usize): i32 {
+  memory.fill(d, 0, <usize>nn << 3);
+  memory.fill(e, 0, <usize>nn << 3);
+  const eps: f64 = f64.EPSILON;
+  let n = nn - 1;
+  let exshift: f64 = 0;
+  let norm: f64 = 0;
+  let p: f64 = 0, q: f64 = 0, r: f64 = 0, s: f64 = 0, z: f64 = 0, w: f64 = 0, x: f64 = 0, y: f64 = 0;
+  let iter = 0;
+  for (let i = 0; i < nn; i++) for (let j = max(i - 1, 0); j < nn; j++) norm += Math.abs(hAt(H, nn, i, j));
+  if (norm == 0) return 0;
+  while (n >= 0) {
+    let l = n;
+    while (l > 0) {
+      s = Math.abs(hAt(H, nn, l - 1, l - 1)) + Math.abs(hAt(H, nn, l, l));
+      if (s == 0) s = norm;
+      if (Math.abs(hAt(H, nn, l, l - 1)) < eps * s) break;
+      l--;
+    }
+    if (l == n) {
+      put(d, n, hAt(H, nn, n, n) + exshift);
+      put(e, n, 0);
+      n--;
+      iter = 0;
+    } else if (l == n - 1) {
+      w = hAt(H, nn, n, n - 1) * hAt(H, nn, n - 1, n);
+      p = (hAt(H, nn, n - 1, n - 1) - hAt(H, nn, n, n)) / 2;
+      q = p * p + w;
+      z = Math.sqrt(Math.abs(q));
+      x = hAt(H, nn, n, n) + exshift;
+      if (q >= 0) {
+        z = p >= 0 ? p + z : p - z;
+        put(d, n - 1, x + z);
+        put(d, n, z != 0 ? x - w / z : x + z);
+        put(e, n - 1, 0);
+        put(e, n, 0);
+      } else {
+        put(d, n - 1, x + p);
+        put(d, n, x + p);
+        put(e, n - 1, z);
+        put(e, n, -z);
+      }
+      n -= 2;
+      iter = 0;
+    } else {
+      x = hAt(H, nn, n, n);
+      y = hAt(H, nn, n - 1, n - 1);
+      w = hAt(H, nn, n, n - 1) * hAt(H, nn, n - 1, n);
+      if (iter == 10) {
+        exshift += x;
+        for (let i = 0; i <= n; i++) hPut(H, nn, i, i, hAt(H, nn, i, i) - x);
+        s = Math.abs(hAt(H, nn, n, n - 1)) + Math.abs(hAt(H, nn, n - 1, n - 2));
+        x = y = 0.75 * s;
+        w = -0.4375 * s * s;
+      }
+      if (iter == 30) {
+        s = (y - x) / 2;
+        s = s * s + w;
+        if (s > 0) {
+          s = Math.sqrt(s);
+          if (y < x) s = -s;
+          s = x - w / ((y - x) / 2 + s);
+          for (let i = 0; i <= n; i++) hPut(H, nn, i, i, hAt(H, nn, i, i) - s);
+          exshift += s;
+          x = y = w = 0.964;
+        }
+      }
+      iter++;
+      if (iter > 1000) return 1;
+      let m = n - 2;
+      while (m >= l) {
+        z = hAt(H, nn, m, m);
+        r = x - z;
+        s = y - z;
+        p = (r * s - w) / hAt(H, nn, m + 1, m) + hAt(H, nn, m, m + 1);
+        q = hAt(H, nn, m + 1, m + 1) - z - r - s;
+        r = hAt(H, nn, m + 2, m + 1);
+        s = Math.abs(p) + Math.abs(q) + Math.abs(r);
+        p /= s;
+        q /= s;
+        r /= s;
+        if (m == l) break;
+        if (Math.abs(hAt(H, nn, m, m - 1)) * (Math.abs(q) + Math.abs(r)) < eps * (Math.abs(p) * (Math.abs(hAt(H, nn, m - 1, m - 1)) + Math.abs(z) + Math.abs(hAt(H, nn, m + 1, m + 1))))) break;
+        m--;
+      }
+      for (let i = m + 2; i <= n; i++) {
+        hPut(H, nn, i, i - 2, 0);
+        if (i > m + 2) hPut(H, nn, i, i - 3, 0);
+      }
+      for (let k = m; k <= n - 1; k++) {
+        const notlast = k != n - 1;
+        if (k != m) {
+          p = hAt(H, nn, k, k - 1);
+          q = hAt(H, nn, k + 1, k - 1);
+          r = notlast ? hAt(H, nn, k + 2, k - 1) : 0;
+          x = Math.abs(p) + Math.abs(q) + Math.abs(r);
+          if (x != 0) {
+            p /= x;
+            q /= x;
+            r /= x;
+          }
+        }
+        if (x == 0) break;
+        s = Math.sqrt(p * p + q * q + r * r);
+        if (p < 0) s = -s;
+        if (s != 0) {
+          if (k != m) hPut(H, nn, k, k - 1, -s * x);
+          else if (l != m) hPut(H, nn, k, k - 1, -hAt(H, nn, k, k - 1));
+          p += s;
+          x = p / s;
+          y = q / s;
+          z = r / s;
+          q /= p;
+          r /= p;
+          for (let j = k; j <= n; j++) {
+            p = hAt(H, nn, k, j) + q * hAt(H, nn, k + 1, j);
+            if (notlast) {
+              p += r * hAt(H, nn, k + 2, j);
+              hPut(H, nn, k + 2, j, hAt(H, nn, k + 2, j) - p * z);
+            }
+            hPut(H, nn, k, j, hAt(H, nn, k, j) - p * x);
+            hPut(H, nn, k + 1, j, hAt(H, nn, k + 1, j) - p * y);
+          }
+          const iMax = min(n, k + 3);
+          for (let i = l; i <= iMax; i++) {
+            p = x * hAt(H, nn, i, k) + y * hAt(H, nn, i, k + 1);
+            if (notlast) {
+              p += z * hAt(H, nn, i, k + 2);
+              hPut(H, nn, i, k + 2, hAt(H, nn, i, k + 2) - p * r);
+            }
+            hPut(H, nn, i, k, hAt(H, nn, i, k) - p);
+            hPut(H, nn, i, k + 1, hAt(H, nn, i, k + 1) - p * q);
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
