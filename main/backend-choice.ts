@@ -1,7 +1,8 @@
 // Automatic backend choice: a short calibration run per (model, size, density) on every float64
-// backend, the one that finishes the experiment's runs soonest kept (see fastestFor). The choice is made once, in the process that plans the experiment, so
-// every worker thread runs a run on the same backend whatever the thread count; it is cached on
-// disk (per app version) and can be overridden by naming a backend.
+// backend, and the one that finishes the experiment's runs soonest is kept (see fastestFor). The
+// choice is made once, in the process that plans the experiment, so every worker thread runs a run
+// on the same backend whatever the thread count; the measurement is cached on disk (per app
+// version), and naming a backend overrides it.
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import envPaths from 'env-paths';

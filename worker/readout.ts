@@ -94,10 +94,10 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
   }
 
   const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
-  // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
   vt.set(transpose(v, n, n));
+  // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
   const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'
   const zt = backend.dotRows(bt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'X'Y)'
 

@@ -9,16 +9,7 @@ import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
 import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
-import type { SymmetricEigen } from '../linalg.js';
 import type { Backend, Workspace } from './backend.js';
-
-/** values and vectors (as columns) from the eigen-solver's output: eigenvectors as rows of vt */
-function eigenResult(status: number, vt: Float64Array, d: Float64Array, n: number): SymmetricEigen {
-  if (status !== 0) throw new Error('symmetric eigen-solver did not converge');
-  const vectors = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
-  return { values: Float64Array.from(d), vectors };
-}
 
 /** below this many multiply-adds a product is not worth a message to the helper thread */
 const SPLIT_DOT_ABOVE = 4e6;
@@ -138,9 +129,11 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const vt = arena.copyF64(a.subarray(0, n * n)); // a is symmetric: its transpose is itself
       const d = arena.f64(n);
       const e = arena.f64(n);
-      return eigenResult(arena.k.symmetricEigen(n, vt.byteOffset, d.byteOffset, e.byteOffset), vt, d, n);
+      if (arena.k.symmetricEigen(n, vt.byteOffset, d.byteOffset, e.byteOffset) !== 0) throw new Error('symmetric eigen-solver did not converge');
+      const vectors = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
+      return { values: Float64Array.from(d), vectors };
     },
-
 
     workspace(doubles: number, arrays = 32): Workspace {
       // the last workspace's memory again when it fits (a readout per run: fresh memory would cost

@@ -142,11 +142,7 @@ export function lifSubSteps(model: LifModelSpec): number {
   return Math.max(1, Math.round(model.dtTaskMs / model.dtSimMs));
 }
 
-/**
- * Simulates the LIF reservoir for T task steps of input (T x D time-major, D = net.d).
- * Pass `debug` only to observe spikes or the state of a few neurons (tests, diagnostics);
- * when given with recordNeurons, the recording is returned in `debugRecording`.
- */
+/** What every LIF kernel starts from: constants, the recurrent weights in CSC, the initial potentials. */
 export interface LifSetup {
   n: number;
   d: number;

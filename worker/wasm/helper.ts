@@ -1,6 +1,7 @@
 // The helper thread of worker/wasm/split.ts: runs part 1 of a split kernel on the caller's shared
 // memory. The instance for the arena of the last request is kept: a readout makes a dozen split
-// calls on one arena, and a new instance per call cost more than the smaller products gained.
+// calls on one arena, and a new instance per call cost more than the smaller products gained. (It
+// keeps that arena's memory alive until a request for another arena comes: one arena at most.)
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { SplitExports } from './kernels.js';
 import type { HelperReply, HelperRequest } from './split.js';

@@ -71,7 +71,7 @@ export function wasmAvailable(build: KernelBuild = 'kernels'): boolean {
 }
 
 const PAGE = 65536;
-/** the kernels have no static data; the first bytes are left alone all the same */
+/** the kernels have no static data; the first bytes are left alone all the same, but for the split barrier in the last 16 */
 const RESERVED = 1024;
 const arenas = new WeakMap<ArrayBufferLike, Arena>();
 let arenaCount = 0;

@@ -1,7 +1,7 @@
 // One run's kernels split between this thread and a helper thread, over a shared-memory arena of
 // the threaded build. The two parts meet at barriers inside the WebAssembly (no message per step);
 // messages only start a split call and carry a helper's failure back. Rows are cut at multiples of
-// 4, so a split result is bit-identical to the one-thread result (conformance.test.ts checks it).
+// 8, so a split result is bit-identical to the one-thread result (worker/backends/split.test.ts).
 //
 // Split pays where a run's data fits two cores' caches but not one's (dense float32 at N ~ 1000:
 // 4 MB of weights against 2 MB of L2 per core here) and for one long readout; a sweep with runs to

@@ -296,7 +296,7 @@ export function simulateRate(
   }
 }
 
-// One step of the rate model for neurons i0 <= i < i1 (i0 a multiple of 4, as in dotRowsPart): their
+// One step of the rate model for neurons i0 <= i < i1 (i0 a multiple of 8: matVecF32's row blocks): their
 // input from all of rIn (and, for float32 weights, of its float32 copy rfIn), their new rates into
 // rOut and rfOut and row t of out. Threads that split the neurons between them compute exactly what
 // one thread computes for all of them.
