@@ -136,7 +136,8 @@ function oneThreadNames(precision?: 'float64' | 'float32'): Set<string> {
   return new Set(availableBackends().filter((b) => (b.threadsPerRun ?? 1) === 1 && (!precision || b.precision === precision)).map((b) => b.name));
 }
 
-function bestOf2(entries: [string, number][], keep: (name: string) => boolean): [string, number] {
+/** the fastest of the (name, steps/s) entries whose name `keep` accepts */
+function fastest(entries: [string, number][], keep: (name: string) => boolean): [string, number] {
   return entries.filter(([name]) => keep(name)).sort((a, b) => b[1] - a[1])[0];
 }
 
@@ -165,8 +166,8 @@ async function benchRate(): Promise<void> {
     }
     const entries = Object.entries(perBackend);
     // one run on one thread: float64 rows compare float64 backends only; the float32 row may use float32 weights
-    const best = bestOf2(entries, (name) => f64One.has(name));
-    const best32 = bestOf2(entries, (name) => anyOne.has(name));
+    const best = fastest(entries, (name) => f64One.has(name));
+    const best32 = fastest(entries, (name) => anyOne.has(name));
     // whole runs on every core at once, on the fastest one-thread backend of each precision
     const atOnce: Record<string, number> = {};
     for (const name of new Set([best[0], ...(p === 1 && n === 1000 ? [best32[0]] : [])])) {

@@ -9,7 +9,16 @@ import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
 import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
+import type { BuiltNetwork } from '../types.js';
 import type { Backend, Workspace } from './backend.js';
+
+/** U transposed (d x n) in the arena: the kernels take the input weights of two neurons in one load */
+function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
+  const { n, d } = net;
+  const u = arena.f64(n * d);
+  for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) u[k * n + i] = net.u[i * d + k];
+  return u;
+}
 
 /** below this many multiply-adds a product is not worth a message to the helper thread */
 const SPLIT_DOT_ABOVE = 4e6;
@@ -43,9 +52,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
         colIdx!.set(net.wCsr.colIdx);
         values!.set(net.wCsr.values);
       }
-      // U transposed (d x n): the kernel takes the input weights of two neurons in one load
-      const u = arena.f64(n * d);
-      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) u[k * n + i] = net.u[i * d + k];
+      const u = inputWeightsTransposed(arena, net);
       const b = arena.copyF64(net.b);
       const leak = arena.copyF64(leakFactors(model, net.tau));
       const inp = arena.copyF64(input.subarray(0, steps * d));
@@ -93,8 +100,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       rowIdx.set(csc.rowIdx);
       const w = arena.f64(Math.max(1, nnz));
       w.set(csc.values);
-      const u = arena.f64(n * d); // U transposed, d x n
-      for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) u[k * n + i] = net.u[i * d + k];
+      const u = inputWeightsTransposed(arena, net);
       const inp = arena.copyF64(input.subarray(0, steps * d));
       const v = arena.copyF64(set.v0);
       const iSyn = arena.f64(n);
