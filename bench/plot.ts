@@ -6,7 +6,7 @@ export interface Series {
   points: [number, number][];
 }
 
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf'];
+const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#e7969c'];
 
 function decades(lo: number, hi: number): number[] {
   const out: number[] = [];
@@ -17,9 +17,12 @@ function decades(lo: number, hi: number): number[] {
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 export function logLogSvg(series: Series[], title: string, xLabel: string, yLabel: string): string {
-  const W = 720;
-  const H = 480;
-  const m = { left: 80, right: 190, top: 40, bottom: 60 };
+  // the legend sits right of the plot: as wide as its longest name (about 6.6 px a character at
+  // 12 px), and the figure as tall as the legend needs
+  const legendWidth = 50 + Math.ceil(6.6 * Math.max(0, ...series.map((s) => s.name.length)));
+  const m = { left: 80, right: legendWidth, top: 40, bottom: 60 };
+  const W = 530 + legendWidth;
+  const H = Math.max(480, m.top + 20 + series.length * 18);
   const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0);
   const xs = decades(Math.min(...all.map((p) => p[0])), Math.max(...all.map((p) => p[0])));
   const ys = decades(Math.min(...all.map((p) => p[1])), Math.max(...all.map((p) => p[1])));

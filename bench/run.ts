@@ -601,6 +601,7 @@ function rateFigure(): string {
     // whole runs on every core: wall time per step of work, all cores counted
     for (const [b, v] of Object.entries(e.runsAtOnce.stepsPerSecond)) add(`${b} x${e.runsAtOnce.cores} runs at once, ${storage}`, e.n, v);
     add(`numpy f64, ${storage}`, e.n, pyNumber(e.numpyFloat64, 'stepsPerSecond'));
+    if (e.numpyFloat32) add(`numpy f32, ${storage}`, e.n, pyNumber(e.numpyFloat32, 'stepsPerSecond'));
   }
   return logLogSvg(
     [...series].map(([name, points]) => ({ name, points })),
