@@ -22,6 +22,12 @@ export interface Backend {
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
   /** LIF network filtered spike trains sampled per task step, T x N time-major */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
+  /**
+   * The readout's features centred on the mean of rows t0..t1 and transposed to n x T, in `ws`, with
+   * the bits of worker/readout.ts' own loops (optional: those run without it). The readout gives
+   * `ws` room for n T + n values more than its own loops need.
+   */
+  centredTranspose?(x: Float64Array, n: number, T: number, t0: number, t1: number, ws: Workspace): { xt: Float64Array; mu: Float64Array };
   /** all eigenvalues of a general n x n matrix, the bits of worker/linalg.ts' eigenvalues (optional: that one is used without it) */
   eigenvalues?(a: Float64Array, n: number): Eigenvalues;
   /** eigen-decomposition of a symmetric n x n matrix (values ascending, vectors as columns) */

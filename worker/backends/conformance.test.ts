@@ -107,6 +107,31 @@ describe.each(backends)('backend $name', (backend) => {
   });
 });
 
+describe.each(backends.filter((b) => b.centredTranspose))('backend $name: centred features for the readout', (backend) => {
+  it('give the readout the bits of its own TypeScript loops', async () => {
+    const { fitReadout } = await import('../readout.js');
+    const rng = new Rng(19);
+    const [n, T, K] = [13, 240, 5];
+    const problem = {
+      features: Float64Array.from({ length: T * n }, () => Math.tanh(rng.normal())),
+      n,
+      steps: T,
+      targets: Float64Array.from({ length: K * T }, () => rng.normal()),
+      k: K,
+      classification: [false, true, false, false, false],
+      train: { start: 10, end: 150 },
+      validation: { start: 150, end: 200 },
+      test: { start: 200, end: 240 },
+      ridges: [1e-6, 1e-3, 1],
+    };
+    const ours = fitReadout(backend, problem);
+    const plain = fitReadout({ ...backend, centredTranspose: undefined }, problem);
+    expect(ours.r2.some((v) => v !== 0)).toBe(true);
+    expect(Array.from(ours.r2)).toEqual(Array.from(plain.r2));
+    expect(Array.from(ours.ridge)).toEqual(Array.from(plain.ridge));
+  });
+});
+
 describe.each(backends.filter((b) => b.eigenvalues))('backend $name: general eigenvalues', (backend) => {
   it('gives the bits of the TypeScript solver (complex pairs, zero and triangular matrices included)', async () => {
     const { eigenvalues } = await import('../linalg.js');

@@ -119,6 +119,15 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       return lifResult(model, n, steps, features, counts[0], counts[1]);
     },
 
+    centredTranspose(x, n, T, t0, t1, ws) {
+      const xs = ws.f64(n * T); // the features copied in: the kernel reads this module's memory only
+      xs.set(x.subarray(0, n * T));
+      const mu = ws.f64(n);
+      const xt = ws.f64(n * T);
+      arenaOf(xt)!.k.centreTranspose(xs.byteOffset, T, n, t0, t1, mu.byteOffset, xt.byteOffset);
+      return { xt, mu: Float64Array.from(mu) };
+    },
+
     eigenvalues(a, n) {
       const arena = new Arena(bytesFor(n * n + 4 * n, 6));
       const h = arena.copyF64(a.subarray(0, n * n));

@@ -10,6 +10,7 @@ export interface KernelExports {
   csrMatVec(rowPtr: number, colIdx: number, values: number, rows: number, x: number, y: number): void;
   symmetricEigen(n: number, vt: number, d: number, e: number): number;
   eigenvaluesGeneral(n: number, h: number, ort: number, f: number, re: number, im: number): number;
+  centreTranspose(x: number, T: number, n: number, t0: number, t1: number, mu: number, xt: number): void;
   simulateLif(
     n: number, d: number, steps: number, sub: number,
     vRest: number, vReset: number, vTh: number, refSteps: number, synDecay: number, readDecay: number,

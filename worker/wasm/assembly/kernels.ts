@@ -926,3 +926,30 @@ function hqr(nn: i32, H: usize, d: usize, e: usize): i32 {
   }
   return 0;
 }
+
+// The readout's centred, transposed features (worker/readout.ts has the same loops in TypeScript,
+// and this gives their bits): mu = the mean of x's rows t0 <= t < t1 (x is T x n, time-major),
+// summed in time order, and xt (n x T) = x' - mu, in tiles of 256 steps x 8 neurons.
+export function centreTranspose(x: usize, T: i32, n: i32, t0: i32, t1: i32, mu: usize, xt: usize): void {
+  const nb = <usize>n << 3;
+  const n2 = n & ~1;
+  memory.fill(mu, 0, nb);
+  for (let t = t0; t < t1; t++) {
+    const row = x + <usize>t * nb;
+    let i = 0;
+    for (; i < n2; i += 2) v128.store(mu + (<usize>i << 3), f64x2.add(v128.load(mu + (<usize>i << 3)), v128.load(row + (<usize>i << 3))));
+    if (i < n) put(mu, i, at(mu, i) + load<f64>(row + (<usize>i << 3)));
+  }
+  const count = <f64>(t1 - t0);
+  for (let i = 0; i < n; i++) put(mu, i, at(mu, i) / count);
+  for (let c0 = 0; c0 < T; c0 += 256) {
+    const c1 = min(T, c0 + 256);
+    for (let i0 = 0; i0 < n; i0 += 8) {
+      const i1 = min(n, i0 + 8);
+      for (let t = c0; t < c1; t++) {
+        const row = x + <usize>t * nb;
+        for (let i = i0; i < i1; i++) store<f64>(xt + ((<usize>i * <usize>T + <usize>t) << 3), load<f64>(row + (<usize>i << 3)) - at(mu, i));
+      }
+    }
+  }
+}
