@@ -133,7 +133,10 @@ export function chooseBackends(runs: readonly RunSpec[], requested: string, cand
   const cache = readCache(file, names);
   const calibrations = new Map<string, Calibration>();
   const runsPerKey = new Map<string, number>();
-  for (const r of runs) runsPerKey.set(calibrationKey(r), (runsPerKey.get(calibrationKey(r)) ?? 0) + 1);
+  for (const r of runs) {
+    const key = calibrationKey(r);
+    runsPerKey.set(key, (runsPerKey.get(key) ?? 0) + 1);
+  }
   let changed = false;
   for (const r of runs) {
     const key = calibrationKey(r);

@@ -165,7 +165,7 @@ export function matVec(m: usize, rows: i32, cols: i32, x: usize, y: usize): void
 }
 
 // y = M x in float32 arithmetic (M row-major float32, x float32 at xf): the numpy-float32 way of
-// doing the product, four lanes per instruction and four rows per load of x; y is float64
+// doing the product, four lanes per instruction and eight (then four) rows per load of x; y is float64
 export function matVecF32(m: usize, rows: i32, cols: i32, xf: usize, y: usize): void {
   const rows8 = rows - (rows % 8);
   const rows4 = rows - (rows % 4);
@@ -212,19 +212,10 @@ export function matVecF32(m: usize, rows: i32, cols: i32, xf: usize, y: usize): 
       s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), xv));
       s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), xv));
     }
-    let r0 = hsum4(s0), r1 = hsum4(s1), r2 = hsum4(s2), r3 = hsum4(s3);
-    for (let j = cv; j < cols; j++) {
-      const o = <usize>j << 2;
-      const xs = load<f32>(xf + o);
-      r0 += load<f32>(m0 + o) * xs;
-      r1 += load<f32>(m1 + o) * xs;
-      r2 += load<f32>(m2 + o) * xs;
-      r3 += load<f32>(m3 + o) * xs;
-    }
-    store<f64>(y + (<usize>i << 3), <f64>r0);
-    store<f64>(y + (<usize>(i + 1) << 3), <f64>r1);
-    store<f64>(y + (<usize>(i + 2) << 3), <f64>r2);
-    store<f64>(y + (<usize>(i + 3) << 3), <f64>r3);
+    rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
+    rowF32(s1, m1, cv, cols, xf, y + (<usize>(i + 1) << 3));
+    rowF32(s2, m2, cv, cols, xf, y + (<usize>(i + 2) << 3));
+    rowF32(s3, m3, cv, cols, xf, y + (<usize>(i + 3) << 3));
   }
   for (let i = rows4; i < rows; i++) {
     const mi = m + <usize>i * stride;
