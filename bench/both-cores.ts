@@ -29,9 +29,9 @@ function prepare(job: Job, thread: number): () => void {
     const net = buildNetwork(spec, D, 1234 + job.n + 1000 * thread);
     const input = generateInput(CHANNELS, job.steps, 99 + thread);
     const model = rateModel(spec);
-    backend.simulateRate(model, net, input, 300, 1); // warm-up
+    backend.simulateRate(model, net, input, 300, 1, true); // warm-up
     return () => {
-      for (let i = 0; i < job.repeats; i++) backend.simulateRate(model, net, input, job.steps, 1);
+      for (let i = 0; i < job.repeats; i++) backend.simulateRate(model, net, input, job.steps, 1, true);
     };
   }
   const T = 10000;

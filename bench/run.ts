@@ -156,9 +156,10 @@ async function benchRate(): Promise<void> {
     const perBackend: Record<string, number> = {};
     let checksum = 0;
     for (const backend of availableBackends()) {
-      backend.simulateRate(model, net, input, WARMUP_STEPS, 1); // warm-up (JIT, module compile, helper thread)
+      // reusing the last simulation's memory, as a run does (worker/run.ts): numpy's loop reuses its buffers too
+      backend.simulateRate(model, net, input, WARMUP_STEPS, 1, true); // warm-up (JIT, module compile, helper thread)
       const secs = bestOf(REPEATS, () => {
-        const out = backend.simulateRate(model, net, input, WARMUP_STEPS + steps, 1);
+        const out = backend.simulateRate(model, net, input, WARMUP_STEPS + steps, 1, true);
         checksum = out[out.length - 1];
       });
       // the warm-up steps are simulated inside each repeat too: count them
@@ -569,7 +570,7 @@ async function main(): Promise<void> {
     `Quench bench — ${new Date().toISOString()}`,
     `machine: ${machine.cpu}, ${machine.cores} cores (availableParallelism ${machine.availableParallelism}), ${machine.memoryGiB} GiB, ${machine.platform}`,
     `Node ${machine.node}; numpy ${machine.numpy} (${machine.blas}, threads as installed), Python ${machine.python}`,
-    'ours: the best backend per row, named in the row (cpu = TypeScript, wasm = SIMD WebAssembly, both float64; wasm-f32 = float32 dense product; -split = one run cut across two threads), on one thread or on all cores as the row says; numpy runs in a separate python3 process spawned by this bench, with its BLAS threads as installed',
+    'ours: the best backend per row, named in the row (cpu = TypeScript, wasm = SIMD WebAssembly, both float64; wasm-f32 = float32 dense product; -split = one run cut across two threads; -fma = the products with fused multiply-add), on one thread or on all cores as the row says; numpy runs in a separate python3 process spawned by this bench, with its BLAS threads as installed',
     'rate: li form, tanh, lognormal tau cv 1; numpy W is dense for p = 0.1 too (numpy has no sparse), same update, same steps, best of 3',
   ];
   printTable(header);

@@ -8,10 +8,13 @@ import { dirname, join } from 'node:path';
 import envPaths from 'env-paths';
 import type { RunSpec } from '../common/results.js';
 import type { Backend } from '../worker/backends/backend.js';
-import { availableBackends, backendByName } from '../worker/backends/registry.js';
+import { availableBackends, backendByName, backendNames } from '../worker/backends/registry.js';
 import { executeRun } from '../worker/run.js';
 import { defaultThreads } from './scheduler.js';
 import { appVersion } from './version.js';
+
+/** the help of the commands' --backend option */
+export const BACKEND_OPTION_HELP = `${backendNames().join(', ')}, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); \`quench backends\` lists what runs here`;
 
 export interface Calibration {
   key: string;

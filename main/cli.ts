@@ -10,7 +10,7 @@ import type { RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { analyse, conditionLabel, type Findings } from './analysis.js';
 import { planRuns } from './plan.js';
-import { chooseBackends, describeCalibration } from './backend-choice.js';
+import { BACKEND_OPTION_HELP, chooseBackends, describeCalibration } from './backend-choice.js';
 import { backendByName, backendReport } from '../worker/backends/registry.js';
 import { defaultThreads, runAll, type Progress } from './scheduler.js';
 import { listPresets, loadSpec } from './specs.js';
@@ -254,7 +254,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
+    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
     .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
     .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
     .option('-q, --quiet', 'no progress output')
@@ -273,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
+    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);

@@ -19,6 +19,7 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { API_METHODS, type ApiError, type ApiMethod, type QuenchApi, type QuenchEvent } from '../common/api.js';
 import { EXIT, QuenchError } from '../common/errors.js';
+import { BACKEND_OPTION_HELP } from './backend-choice.js';
 import { QuenchService } from './service.js';
 import { httpStatusOf, toApiError } from './service/errors.js';
 import { SECURITY_HEADERS, hostnameOf, isLoopbackHost } from './service/security.js';
@@ -316,7 +317,7 @@ export function registerServeCommand(program: Command, setCode: (code: number) =
     .option('--host <address>', 'loopback address to listen on (127.0.0.1, ::1 or localhost)', '127.0.0.1')
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-t, --threads <n>', 'worker threads for experiments (default: one per core)', threadsArg)
-    .option('-b, --backend <name>', 'cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs, gpujs-cpu, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); `quench backends` lists what runs here', 'auto')
+    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
     .action(async (o: ServeCommandOptions) => {
       setCode(await serveCommand(o));
     });

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 
 const check = process.argv[2] === '--check';
 const root = check && process.argv[3] ? process.argv[3] : join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
-const outputs = ['dist/worker/wasm/kernels.wasm', 'dist/worker/wasm/kernels-mt.wasm', 'dist/main/cli.js', 'dist/worker/thread.js', 'dist/renderer/index.html'];
-const sourceDirs = ['common', 'worker', 'main', 'db', 'renderer', 'bench', 'bin'];
+const outputs = ['dist/worker/wasm/kernels.wasm', 'dist/worker/wasm/kernels-mt.wasm', 'dist/worker/wasm/kernels-fma.wasm', 'dist/worker/wasm/kernels-fma-mt.wasm', 'dist/main/cli.js', 'dist/worker/thread.js', 'dist/renderer/index.html'];
+const sourceDirs = ['common', 'worker', 'main', 'db', 'renderer', 'bench', 'bin', 'scripts'];
 const sourceFiles = ['package.json', 'package-lock.json', 'tsconfig.json'];
 
 function newest(path) {

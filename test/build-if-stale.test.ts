@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
-const OUTPUTS = ['dist/worker/wasm/kernels.wasm', 'dist/worker/wasm/kernels-mt.wasm', 'dist/main/cli.js', 'dist/worker/thread.js', 'dist/renderer/index.html'];
+const OUTPUTS = ['dist/worker/wasm/kernels.wasm', 'dist/worker/wasm/kernels-mt.wasm', 'dist/worker/wasm/kernels-fma.wasm', 'dist/worker/wasm/kernels-fma-mt.wasm', 'dist/main/cli.js', 'dist/worker/thread.js', 'dist/renderer/index.html'];
 
 function check(root: string) {
   const r = spawnSync(process.execPath, ['scripts/build-if-stale.mjs', '--check', root], { encoding: 'utf8' });

@@ -30,7 +30,9 @@ describe('quench CLI', () => {
     const r = quench('backends');
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
-    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual(['cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'gpujs-cpu', 'gpujs']);
+    expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
+      'cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split', 'gpujs-cpu', 'gpujs',
+    ]);
     expect(lines.find((l) => l.startsWith('wasm-split '))).toMatch(
       availableParallelism() >= 2 ? /float64\s+available, 2 threads per run$/ : /unavailable: this machine has one core/,
     );
@@ -104,9 +106,9 @@ describe('quench CLI', () => {
     expect(r.err).toContain('backend cpu (as asked)');
     expect(JSON.parse(readFileSync(out, 'utf8')).runs.every((x: { backend: string }) => x.backend === 'cpu')).toBe(true);
     const auto = quench('run', 'test/fixtures/small-experiment.json', '--out', join(dir, 'auto.json'), '--threads', '1');
-    expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|cpu) \(probe run: /);
+    expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|wasm-fma|cpu) \(probe run: /);
     const bad = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'quantum');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, gpujs-cpu, gpujs');
+    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, wasm-fma, wasm-f32-fma, wasm-fma-split, wasm-f32-fma-split, gpujs-cpu, gpujs');
   });
 });

@@ -37,9 +37,10 @@ export function executeRun(run: RunSpec, backend: Backend): RunResult {
   let features: Float64Array;
   let meanRateHz: number | null = null;
   if (model.kind === 'rate') {
-    features = backend.simulateRate(model, net, input, steps, deriveSeed(run.seeds.input, 'state-noise'));
+    // the features are done with once the readout is: their memory can serve the next run
+    features = backend.simulateRate(model, net, input, steps, deriveSeed(run.seeds.input, 'state-noise'), true);
   } else {
-    const lif = backend.simulateLif(model, net, input, steps, deriveSeed(run.seeds.input, 'lif'));
+    const lif = backend.simulateLif(model, net, input, steps, deriveSeed(run.seeds.input, 'lif'), true);
     features = lif.features;
     meanRateHz = lif.meanRateHz;
   }

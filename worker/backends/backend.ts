@@ -18,10 +18,15 @@ export interface Backend {
   readonly oneThread?: boolean;
   /** threads one run keeps busy (the split backends: 2); the scheduler runs that many fewer runs at once */
   readonly threadsPerRun?: number;
-  /** rate network features r(t), T x N time-major */
-  simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number): Float64Array;
-  /** LIF network filtered spike trains sampled per task step, T x N time-major */
-  simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number): LifResult;
+  /**
+   * rate network features r(t), T x N time-major. With `reuse`, the result may live in memory the
+   * backend hands out again on its next simulation with `reuse`: for a caller that is done with it
+   * by then (a run, whose readout is). Fresh memory costs a page fault per 4 kB written, about
+   * 1.5 us here: a tenth of a dense N = 1000 step, more of a small sparse one.
+   */
+  simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number, reuse?: boolean): Float64Array;
+  /** LIF network filtered spike trains sampled per task step, T x N time-major (`reuse` as for simulateRate) */
+  simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number, reuse?: boolean): LifResult;
   /**
    * The readout's features centred on the mean of rows t0..t1 and transposed to n x T, in `ws`, with
    * the bits of worker/readout.ts' own loops (optional: those run without it). The readout gives

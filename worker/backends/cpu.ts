@@ -8,8 +8,9 @@ import type { Backend } from './backend.js';
 export const cpuBackend: Backend = {
   name: 'cpu',
   precision: 'float64',
-  simulateRate,
-  simulateLif,
+  // fresh arrays every time: `reuse` has nothing to save here
+  simulateRate: (model, net, input, steps, noiseSeed) => simulateRate(model, net, input, steps, noiseSeed),
+  simulateLif: (model, net, input, steps, seed) => simulateLif(model, net, input, steps, seed),
   symmetricEigen,
   workspace() {
     return { f64: (length: number) => new Float64Array(length) };

@@ -190,7 +190,7 @@ function makeGpuJsBackend(name: string, mode: 'headlessgl' | 'cpu'): Backend {
     simulateRate(model, net, input, steps, noiseSeed) {
       return simulate(gpuFor(mode), model, net, input, steps, noiseSeed);
     },
-    simulateLif,
+    simulateLif: (model, net, input, steps, seed) => simulateLif(model, net, input, steps, seed),
     // float64 readout: the WebAssembly kernels where they are built, else TypeScript
     symmetricEigen: (a, n) => readout().symmetricEigen(a, n),
     workspace: (doubles, arrays) => readout().workspace(doubles, arrays),

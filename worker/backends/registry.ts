@@ -3,11 +3,13 @@
 // thread asked for `wasm` never loads gpu.js or a GL context.
 import { availableParallelism } from 'node:os';
 import { QuenchError } from '../../common/errors.js';
-import { wasmAvailable } from '../wasm/kernels.js';
+import { fusedHere, wasmMissing } from '../wasm/kernels.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu.js';
 import { gpuJsBackend, gpuJsCpuBackend, gpuJsUnavailable } from './gpujs.js';
-import { wasmBackend, wasmF32Backend, wasmF32SplitBackend, wasmSplitBackend } from './wasm.js';
+import {
+  wasmBackend, wasmF32Backend, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmF32SplitBackend, wasmFmaBackend, wasmFmaSplitBackend, wasmSplitBackend,
+} from './wasm.js';
 
 interface Entry {
   backend: Backend;
@@ -15,19 +17,31 @@ interface Entry {
   check: () => string | null;
 }
 
-const wasmMissing = () => (wasmAvailable() ? null : 'the WebAssembly kernels are not built (run `npm run build`)');
+const notBuilt = (which = '') => `the ${which ? `${which} ` : ''}WebAssembly kernels are not built (run \`npm run build\`)`;
+const plainMissing = () => (wasmMissing('kernels') ? notBuilt() : null);
 const splitMissing = () => {
-  if (!wasmAvailable('kernels-mt')) return 'the threaded WebAssembly kernels are not built (run `npm run build`)';
+  if (wasmMissing('kernels-mt')) return notBuilt('threaded');
   if (availableParallelism() < 2) return 'this machine has one core: there is nothing to split a run across';
   return null;
 };
+const fusedMissing = () => {
+  const why = wasmMissing('kernels-fma');
+  if (why) return why.includes('not built') ? notBuilt('fused') : why;
+  if (!fusedHere()) return "this CPU has no fused multiply-add (FMA): the engine would round twice, and the backend's numbers would not be its own";
+  return null;
+};
+const fusedSplitMissing = () => fusedMissing() ?? splitMissing() ?? (wasmMissing('kernels-fma-mt') ? notBuilt('threaded fused') : null);
 
 const REGISTRY: Entry[] = [
   { backend: cpuBackend, check: () => null },
-  { backend: wasmBackend, check: wasmMissing },
-  { backend: wasmF32Backend, check: wasmMissing },
+  { backend: wasmBackend, check: plainMissing },
+  { backend: wasmF32Backend, check: plainMissing },
   { backend: wasmSplitBackend, check: splitMissing },
   { backend: wasmF32SplitBackend, check: splitMissing },
+  { backend: wasmFmaBackend, check: fusedMissing },
+  { backend: wasmF32FmaBackend, check: fusedMissing },
+  { backend: wasmFmaSplitBackend, check: fusedSplitMissing },
+  { backend: wasmF32FmaSplitBackend, check: fusedSplitMissing },
   { backend: gpuJsCpuBackend, check: () => gpuJsUnavailable('cpu') },
   { backend: gpuJsBackend, check: () => gpuJsUnavailable('headlessgl') },
 ];
@@ -53,6 +67,11 @@ export function backendReport(): BackendStatus[] {
     const reason = reasonOf(e);
     return { name: e.backend.name, precision: e.backend.precision, threadsPerRun: e.backend.threadsPerRun ?? 1, available: reason === null, reason };
   });
+}
+
+/** every backend's name, whether or not it runs here (probes none) */
+export function backendNames(): string[] {
+  return REGISTRY.map((e) => e.backend.name);
 }
 
 export function availableBackends(): Backend[] {

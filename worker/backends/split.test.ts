@@ -12,9 +12,12 @@ import { Rng } from '../rng.js';
 import { Arena, wasmAvailable } from '../wasm/kernels.js';
 import { runSplit } from '../wasm/split.js';
 import { availableBackends } from './registry.js';
-import { wasmBackend, wasmF32Backend, wasmF32SplitBackend, wasmSplitBackend } from './wasm.js';
+import {
+  wasmBackend, wasmF32Backend, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmF32SplitBackend, wasmFmaBackend, wasmFmaSplitBackend, wasmSplitBackend,
+} from './wasm.js';
 
 const built = wasmAvailable('kernels-mt') && availableBackends().some((b) => b.name === 'wasm-split');
+const fusedToo = availableBackends().some((b) => b.name === 'wasm-fma-split');
 
 function identical(a: ArrayLike<number>, b: ArrayLike<number>): boolean {
   if (a.length !== b.length) return false;
@@ -26,9 +29,11 @@ describe.runIf(built)('split backends', () => {
   const pairs = [
     [wasmBackend, wasmSplitBackend],
     [wasmF32Backend, wasmF32SplitBackend],
-  ] as const;
+    ...(fusedToo ? ([[wasmFmaBackend, wasmFmaSplitBackend], [wasmF32FmaBackend, wasmF32FmaSplitBackend]] as const) : []),
+  ];
 
   for (const [one, two] of pairs) {
+    // dense N = 203 is cut at row 104, which the fused float32 product's seven-row blocks straddle
     for (const [n, p] of [[37, 0.1], [37, 1], [203, 0.1], [203, 0.6]] as const) {
       for (const form of ['li', 'esn'] as const) {
         it(`${two.name} = ${one.name} bit for bit: ${form}, N = ${n}, p = ${p}`, () => {
@@ -45,20 +50,21 @@ describe.runIf(built)('split backends', () => {
     }
   }
 
-  it('splits a large product (plain and symmetric) with the bits of the one-thread product', () => {
+  const productPairs = [[wasmSplitBackend, wasmBackend], ...(fusedToo ? [[wasmFmaSplitBackend, wasmFmaBackend]] : [])] as const;
+  for (const [splitBackend, oneBackend] of productPairs) it(`${splitBackend.name} splits a large product (plain and symmetric) with the bits of ${oneBackend.name}`, () => {
     const rng = new Rng(12);
     // sizes past the split threshold (4e6 multiply-adds), ragged on purpose
     for (const [na, nb, len, symmetric] of [[70, 70, 1801, true], [61, 53, 1500, false]] as const) {
       // the same arrays in each backend's workspace, where both multiply in place
-      const [s, p] = [wasmSplitBackend, wasmBackend].map((backend) => {
+      const [s, p] = [splitBackend, oneBackend].map((backend) => {
         const ws = backend.workspace(na * len + nb * len + na * nb, 4);
         const a = ws.f64(na * len);
         return { a, b: symmetric ? a : ws.f64(nb * len), c: ws.f64(na * nb) };
       });
       for (let i = 0; i < s.a.length; i++) s.a[i] = p.a[i] = rng.normal();
       if (!symmetric) for (let i = 0; i < s.b.length; i++) s.b[i] = p.b[i] = rng.normal();
-      const split = wasmSplitBackend.dotRows(s.a, na, len, s.b, nb, len, 3, len - 2, symmetric, s.c);
-      const plain = wasmBackend.dotRows(p.a, na, len, p.b, nb, len, 3, len - 2, symmetric, p.c);
+      const split = splitBackend.dotRows(s.a, na, len, s.b, nb, len, 3, len - 2, symmetric, s.c);
+      const plain = oneBackend.dotRows(p.a, na, len, p.b, nb, len, 3, len - 2, symmetric, p.c);
       expect(split.some((v) => v !== 0)).toBe(true);
       expect(identical(split, plain)).toBe(true);
     }

@@ -2,7 +2,7 @@
 // products in SIMD WebAssembly (worker/wasm/assembly/kernels.ts), float64 like the CPU backend, or
 // with float32 dense weights. The "-split" variants cut one run's rate simulation and large readout
 // products between this thread and a helper (worker/wasm/split.ts), with results bit-identical to
-// their one-thread twins. LIF runs in WebAssembly too (bit-identical to the TypeScript kernel),
+// their one-thread twins; the "-fma" variants fuse the products' multiply-adds. LIF runs in WebAssembly too (bit-identical to the TypeScript kernel),
 // except with noise, whose draws come from the TypeScript generator: then the TypeScript kernel runs.
 import { lifResult, lifSetup, simulateLif as simulateLifTs } from '../models/lif.js';
 import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
@@ -23,14 +23,28 @@ function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
 /** below this many multiply-adds a product is not worth a message to the helper thread */
 const SPLIT_DOT_ABOVE = 4e6;
 
-function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: boolean): Backend {
-  let lastWorkspace: Arena | null = null;
+function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: boolean, fused: boolean): Backend {
+  /** an arena of this backend's build: threaded for the split backends, fused for the "-fma" ones */
+  const arenaFor = (bytes: number, shared = split) => new Arena(bytes, shared, fused);
+  // The last simulation's and the last readout's memory, handed out again when it fits: fresh
+  // memory costs a page fault per 4 kB on first touch (1.5 us here), a tenth of a dense N = 1000
+  // step and tens of milliseconds per readout at N = 300, T = 10 000.
+  const kept: { simulation: Arena | null; workspace: Arena | null } = { simulation: null, workspace: null };
+  const reused = (slot: keyof typeof kept, bytes: number, shared = split): Arena => {
+    const last = kept[slot];
+    if (last && last.capacity >= bytes && last.capacity <= 4 * bytes + (64 << 20)) {
+      last.reset();
+      return last;
+    }
+    kept[slot] = null; // let go of the old memory before taking the new
+    return (kept[slot] = arenaFor(bytes, shared));
+  };
   return {
     name,
     precision: weights,
     threadsPerRun: split ? SPLIT_PARTS : 1,
 
-    simulateRate(model, net, input, steps, noiseSeed) {
+    simulateRate(model, net, input, steps, noiseSeed, reuse = false) {
       const { n, d } = net;
       // float32 weights only pay on dense matrices, where the product streams W from memory;
       // sparse networks keep float64 CSR on both variants
@@ -39,7 +53,8 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const noisy = model.noise > 0;
       const doubles = (dense ? n * n : nnz * 1.5 + n) + n * d + 6 * n + steps * d + steps * n * (noisy ? 2 : 1);
       // the split run double-buffers the rates (two more n-vectors)
-      const arena = new Arena(bytesFor(doubles + (split ? 2 * n : 0)), split);
+      const bytes = bytesFor(doubles + (split ? 2 * n : 0));
+      const arena = reuse ? reused('simulation', bytes) : arenaFor(bytes);
       let w: Float64Array | Float32Array | null = null;
       if (dense && weights === 'float32') (w = arena.f32(n * n)).set(net.w);
       else if (dense) w = arena.copyF64(net.w);
@@ -86,12 +101,13 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       return out;
     },
 
-    simulateLif(model, net, input, steps, seed) {
+    simulateLif(model, net, input, steps, seed, reuse = false) {
       if (model.noise > 0) return simulateLifTs(model, net, input, steps, seed);
       const set = lifSetup(model, net, input, steps, seed);
       const { n, d, csc } = set;
       const nnz = csc.values.length;
-      const arena = new Arena(bytesFor(3 * n + nnz * 1.5 + n + n * d + steps * d + 4 * n + steps * n + 2, 20));
+      const bytes = bytesFor(3 * n + nnz * 1.5 + n + n * d + steps * d + 4 * n + steps * n + 2, 20);
+      const arena = reuse ? reused('simulation', bytes, false) : arenaFor(bytes, false);
       const memDecay = arena.copyF64(set.memDecay);
       const bias = arena.copyF64(set.bias);
       const colPtr = arena.i32(n + 1);
@@ -129,7 +145,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
     },
 
     eigenvalues(a, n) {
-      const arena = new Arena(bytesFor(n * n + 4 * n, 6));
+      const arena = arenaFor(bytesFor(n * n + 4 * n, 6), false);
       const h = arena.copyF64(a.subarray(0, n * n));
       const ort = arena.f64(n);
       const f = arena.f64(n);
@@ -140,7 +156,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
     },
 
     symmetricEigen(a, n) {
-      const arena = new Arena(bytesFor(n * n + 2 * n, 4));
+      const arena = arenaFor(bytesFor(n * n + 2 * n, 4), false);
       const vt = arena.copyF64(a.subarray(0, n * n)); // a is symmetric: its transpose is itself
       const d = arena.f64(n);
       const e = arena.f64(n);
@@ -151,12 +167,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
     },
 
     workspace(doubles: number, arrays = 32): Workspace {
-      // the last workspace's memory again when it fits (a readout per run: fresh memory would cost
-      // a page fault per 4 kB on first touch, tens of milliseconds at N = 300, T = 10 000)
-      const bytes = bytesFor(doubles, arrays);
-      if (!lastWorkspace || lastWorkspace.capacity < bytes || lastWorkspace.capacity > 4 * bytes + (64 << 20)) lastWorkspace = new Arena(bytes, split);
-      else lastWorkspace.reset();
-      const arena = lastWorkspace;
+      const arena = reused('workspace', bytesFor(doubles, arrays));
       return { f64: (length: number) => arena.f64(length) };
     },
 
@@ -171,7 +182,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       }
       // arrays from elsewhere: copy the rows' used window into a scratch arena
       const len = t1 - t0;
-      const scratch = new Arena(bytesFor(na * len + nb * len + na * nb, 4));
+      const scratch = arenaFor(bytesFor(na * len + nb * len + na * nb, 4), false);
       const as = scratch.f64(na * len);
       for (let i = 0; i < na; i++) as.set(a.subarray(i * lda + t0, i * lda + t1), i * len);
       let bs = as;
@@ -188,10 +199,19 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
   };
 }
 
-export const wasmBackend = makeWasmBackend('wasm', 'float64', false);
+export const wasmBackend = makeWasmBackend('wasm', 'float64', false, false);
 /** Dense recurrent products in float32 (weights and rates rounded; states, inputs and readout stay float64). */
-export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32', false);
+export const wasmF32Backend = makeWasmBackend('wasm-f32', 'float32', false, false);
 /** `wasm` with each run cut between two threads (bit-identical results) */
-export const wasmSplitBackend = makeWasmBackend('wasm-split', 'float64', true);
+export const wasmSplitBackend = makeWasmBackend('wasm-split', 'float64', true, false);
 /** `wasm-f32` with each run cut between two threads (bit-identical results) */
-export const wasmF32SplitBackend = makeWasmBackend('wasm-f32-split', 'float32', true);
+export const wasmF32SplitBackend = makeWasmBackend('wasm-f32-split', 'float32', true, false);
+
+// The same four with fused multiply-add in the products that bound a run (the recurrent product, the
+// readout's Gram and X'Y): one rounding per multiply-add instead of two, and a quarter to a third
+// faster where those products dominate (bench/). Their numbers differ from the unfused backends' in
+// the last bits; the LIF kernel and the eigen-solvers are the same code in both builds.
+export const wasmFmaBackend = makeWasmBackend('wasm-fma', 'float64', false, true);
+export const wasmF32FmaBackend = makeWasmBackend('wasm-f32-fma', 'float32', false, true);
+export const wasmFmaSplitBackend = makeWasmBackend('wasm-fma-split', 'float64', true, true);
+export const wasmF32FmaSplitBackend = makeWasmBackend('wasm-f32-fma-split', 'float32', true, true);

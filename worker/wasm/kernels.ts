@@ -3,6 +3,7 @@
 // once: it never grows, so the Float64Array views it hands out stay valid for its whole life.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import v8 from 'node:v8';
 
 export interface KernelExports {
   dotRows(a: number, na: number, lda: number, b: number, nb: number, ldb: number, t0: number, t1: number, c: number, symmetric: number): void;
@@ -18,6 +19,7 @@ export interface KernelExports {
     v: number, iSyn: number, iIn: number, trace: number, refLeft: number, spiked: number, features: number, counts: number,
   ): void;
   tanhOf(x: number): number;
+  multiplyAdd(a: number, b: number, c: number): number;
   simulateRate(
     esn: number, steps: number, n: number, d: number,
     dense: number, w: number, rowPtr: number, colIdx: number, values: number,
@@ -39,9 +41,16 @@ export interface SplitExports {
   abortBarrier(bar: number): void;
 }
 
-/** kernels.wasm: plain memory; kernels-mt.wasm: the same kernels plus the split ones, on shared memory with atomics */
-export type KernelBuild = 'kernels' | 'kernels-mt';
+/**
+ * kernels.wasm: plain memory; kernels-mt.wasm: the same kernels plus the split ones, on shared memory
+ * with atomics; the "-fma" builds of both: the products with fused multiply-add (relaxed SIMD).
+ */
+export type KernelBuild = 'kernels' | 'kernels-mt' | 'kernels-fma' | 'kernels-fma-mt';
 const compiled = new Map<KernelBuild, WebAssembly.Module>();
+
+export function buildOf(shared: boolean, fused: boolean): KernelBuild {
+  return `kernels${fused ? '-fma' : ''}${shared ? '-mt' : ''}`;
+}
 
 function wasmPath(build: KernelBuild): string {
   // next to the compiled JavaScript in dist/, or in dist/ when this file runs as TypeScript source
@@ -53,22 +62,51 @@ function wasmPath(build: KernelBuild): string {
   throw new Error(`the WebAssembly kernels are not built (dist/worker/wasm/${build}.wasm): run \`npm run build\``);
 }
 
+/**
+ * Relaxed SIMD is on by default from V8 11.4 (Chromium 114, Node 22); Node 20's V8 11.3 validates it
+ * only behind a flag, which takes effect for modules compiled after it is set (process-wide, so once
+ * for every worker thread).
+ */
+function allowRelaxedSimd(bytes: Uint8Array): void {
+  if (WebAssembly.validate(bytes)) return;
+  v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+  if (!WebAssembly.validate(bytes)) throw new Error(`this JavaScript engine (V8 ${process.versions.v8}) cannot run relaxed SIMD, which the fused builds need`);
+}
+
 export function kernelModule(build: KernelBuild = 'kernels'): WebAssembly.Module {
   let m = compiled.get(build);
   if (!m) {
-    m = new WebAssembly.Module(readFileSync(wasmPath(build)));
+    const bytes = readFileSync(wasmPath(build));
+    if (build.includes('-fma')) allowRelaxedSimd(bytes);
+    m = new WebAssembly.Module(bytes);
     compiled.set(build, m);
   }
   return m;
 }
 
 export function wasmAvailable(build: KernelBuild = 'kernels'): boolean {
+  return wasmMissing(build) === null;
+}
+
+/** null when `build` loads here, else why not */
+export function wasmMissing(build: KernelBuild = 'kernels'): string | null {
   try {
     kernelModule(build);
-    return true;
-  } catch {
-    return false;
+    return null;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
   }
+}
+
+/**
+ * Whether the fused builds' multiply-add has one rounding on this machine: (1 + 2^-12)^2 - (1 + 2^-11)
+ * is 2^-24 fused and 0 rounded twice (the product's 2^-24 is half an ulp, and the tie goes to even).
+ * Relaxed SIMD leaves the choice to the engine, which fuses where the CPU can; a "-fma" backend
+ * runs only where it does, so that its name always means the same arithmetic.
+ */
+export function fusedHere(): boolean {
+  const k = new WebAssembly.Instance(kernelModule('kernels-fma'), { env: { memory: new WebAssembly.Memory({ initial: 1 }) } }).exports as unknown as KernelExports;
+  return k.multiplyAdd(1 + 2 ** -12, 1 + 2 ** -12, -(1 + 2 ** -11)) === 2 ** -24;
 }
 
 const PAGE = 65536;
@@ -79,6 +117,8 @@ let arenaCount = 0;
 
 export class Arena {
   readonly memory: WebAssembly.Memory;
+  /** the build this arena runs (the split helper instantiates the same one on the same memory) */
+  readonly module: WebAssembly.Module;
   readonly k: KernelExports;
   /** shared arenas (threaded build) only: the split kernels, and the 16-byte barrier block they meet at */
   readonly split: SplitExports | null;
@@ -87,11 +127,13 @@ export class Arena {
   readonly id = ++arenaCount;
   private next = RESERVED;
 
-  constructor(bytes: number, shared = false) {
+  /** `shared`: the threaded build, for split runs; `fused`: the build with fused multiply-add */
+  constructor(bytes: number, shared = false, fused = false) {
     const pages = Math.ceil((bytes + RESERVED + 64 * 16) / PAGE);
     if (pages > 65536) throw new Error(`a WebAssembly arena of ${(bytes / 2 ** 30).toFixed(1)} GiB is beyond the 4 GiB of 32-bit WebAssembly`);
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
-    const instance = new WebAssembly.Instance(kernelModule(shared ? 'kernels-mt' : 'kernels'), { env: { memory: this.memory } });
+    this.module = kernelModule(buildOf(shared, fused));
+    const instance = new WebAssembly.Instance(this.module, { env: { memory: this.memory } });
     this.k = instance.exports as unknown as KernelExports;
     this.split = shared ? (instance.exports as unknown as SplitExports) : null;
     this.barrier = RESERVED - 16;

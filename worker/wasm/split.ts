@@ -9,7 +9,7 @@
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Arena, kernelModule, type SplitExports } from './kernels.js';
+import { Arena, type SplitExports } from './kernels.js';
 
 /** this thread and one helper: the machines this is tuned on have two cores */
 export const SPLIT_PARTS = 2;
@@ -88,7 +88,7 @@ export function runSplit(arena: Arena, fn: keyof SplitExports, args: number[]): 
   // the barrier block needs no reset between calls that went well: they leave it with no arrivals
   // and no abort (its generation is only ever compared for change)
   const id = ++calls;
-  const request: HelperRequest = { id, arena: arena.id, module: kernelModule('kernels-mt'), memory: arena.memory, fn, args: [1, SPLIT_PARTS, arena.barrier, ...args] };
+  const request: HelperRequest = { id, arena: arena.id, module: arena.module, memory: arena.memory, fn, args: [1, SPLIT_PARTS, arena.barrier, ...args] };
   h.worker.postMessage(request);
   let failure: Error | null = null;
   try {

@@ -2,6 +2,23 @@
 // byte offsets into this module's linear memory; the TypeScript side (worker/wasm/kernels.ts) lays
 // the arrays out. The loops mirror worker/kernels.ts, with 128-bit lanes of two float64.
 
+// c + a b: fused, with one rounding, in the builds compiled with relaxed SIMD (kernels-fma*.wasm, the
+// "-fma" backends); two roundings, exactly as written, otherwise. Only the products that bound the run
+// time use them (dotRows, dot, matVec, matVecF32, csrMatVec): fused is one instruction where the pair is two.
+// @ts-ignore: decorator
+@inline
+function madd2(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f64x2.relaxed_madd(a, b, c);
+  return f64x2.add(c, f64x2.mul(a, b));
+}
+
+// @ts-ignore: decorator
+@inline
+function madd4(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // C[i * nb + j] = sum_{t0 <= t < t1} A[i * lda + t] * B[j * ldb + t]   (row-major, float64)
 // Register-blocked 4 x 2: eight vector accumulators and six loads per pair of time steps.
 export function dotRows(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb: i32, t0: i32, t1: i32, c: usize, symmetric: i32): void {
@@ -48,17 +65,17 @@ export function dotRowsPart(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb:
           const y0 = v128.load(b0 + o);
           const y1 = v128.load(b1 + o);
           let x = v128.load(a0 + o);
-          c00 = f64x2.add(c00, f64x2.mul(x, y0));
-          c01 = f64x2.add(c01, f64x2.mul(x, y1));
+          c00 = madd2(x, y0, c00);
+          c01 = madd2(x, y1, c01);
           x = v128.load(a1 + o);
-          c10 = f64x2.add(c10, f64x2.mul(x, y0));
-          c11 = f64x2.add(c11, f64x2.mul(x, y1));
+          c10 = madd2(x, y0, c10);
+          c11 = madd2(x, y1, c11);
           x = v128.load(a2 + o);
-          c20 = f64x2.add(c20, f64x2.mul(x, y0));
-          c21 = f64x2.add(c21, f64x2.mul(x, y1));
+          c20 = madd2(x, y0, c20);
+          c21 = madd2(x, y1, c21);
           x = v128.load(a3 + o);
-          c30 = f64x2.add(c30, f64x2.mul(x, y0));
-          c31 = f64x2.add(c31, f64x2.mul(x, y1));
+          c30 = madd2(x, y0, c30);
+          c31 = madd2(x, y1, c31);
         }
         let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
         let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
@@ -120,8 +137,8 @@ export function dot(a: usize, b: usize, t0: i32, t1: i32): f64 {
   let t = t0;
   for (; t + 3 < t1; t += 4) {
     const o = <usize>t << 3;
-    acc0 = f64x2.add(acc0, f64x2.mul(v128.load(a + o), v128.load(b + o)));
-    acc1 = f64x2.add(acc1, f64x2.mul(v128.load(a + o + 16), v128.load(b + o + 16)));
+    acc0 = madd2(v128.load(a + o), v128.load(b + o), acc0);
+    acc1 = madd2(v128.load(a + o + 16), v128.load(b + o + 16), acc1);
   }
   let s = hsum(f64x2.add(acc0, acc1));
   for (; t < t1; t++) s += load<f64>(a + (<usize>t << 3)) * load<f64>(b + (<usize>t << 3));
@@ -142,10 +159,10 @@ export function matVec(m: usize, rows: i32, cols: i32, x: usize, y: usize): void
     for (let j = 0; j < cv; j += 2) {
       const o = <usize>j << 3;
       const xv = v128.load(x + o);
-      s0 = f64x2.add(s0, f64x2.mul(v128.load(m0 + o), xv));
-      s1 = f64x2.add(s1, f64x2.mul(v128.load(m1 + o), xv));
-      s2 = f64x2.add(s2, f64x2.mul(v128.load(m2 + o), xv));
-      s3 = f64x2.add(s3, f64x2.mul(v128.load(m3 + o), xv));
+      s0 = madd2(v128.load(m0 + o), xv, s0);
+      s1 = madd2(v128.load(m1 + o), xv, s1);
+      s2 = madd2(v128.load(m2 + o), xv, s2);
+      s3 = madd2(v128.load(m3 + o), xv, s3);
     }
     let r0 = hsum(s0), r1 = hsum(s1), r2 = hsum(s2), r3 = hsum(s3);
     if (cv < cols) {
@@ -165,64 +182,144 @@ export function matVec(m: usize, rows: i32, cols: i32, x: usize, y: usize): void
 }
 
 // y = M x in float32 arithmetic (M row-major float32, x float32 at xf): the numpy-float32 way of
-// doing the product, four lanes per instruction and eight (then four) rows per load of x; y is float64
-export function matVecF32(m: usize, rows: i32, cols: i32, xf: usize, y: usize): void {
-  const rows8 = rows - (rows % 8);
-  const rows4 = rows - (rows % 4);
-  const cv = cols & ~3;
+// doing the product, four lanes per instruction and several rows per load of x; y is float64. Each
+// row's sum is formed the same way in every block (lane sums, then rowF32), so neither the blocking
+// nor the order of the blocks shows in the bits; the plain build sums its last rows % 4 rows in
+// scalars (split cuts at multiples of 8 keep those rows the same).
+//
+// `reverse` visits the row blocks last to first. The rate step alternates it: W a little larger than
+// L2 (a split half at N = 1000 is 2 MB, this machine's L2) then starts each pass on the rows the
+// last pass left in cache instead of on those it evicted first (measured 8 % at 504 x 1000).
+export function matVecF32(m: usize, rows: i32, cols: i32, xf: usize, y: usize, reverse: i32): void {
+  if (ASC_FEATURE_RELAXED_SIMD) {
+    // V8 keeps a loaded row in a register before it fuses (no memory operand): eight accumulators,
+    // x and seven loads outgrow x64's fifteen vector registers and spill; seven rows do not (measured
+    // 26 against 24 GFLOP/s at 504 x 1000); the rows left over go one at a time
+    const blocks = rows / 7;
+    const tail = blocks * 7;
+    if (reverse) for (let i = rows - 1; i >= tail; i--) rows1F32(m, i, cols, xf, y);
+    for (let k = 0; k < blocks; k++) rows7F32(m, (reverse ? blocks - 1 - k : k) * 7, cols, xf, y);
+    if (!reverse) for (let i = tail; i < rows; i++) rows1F32(m, i, cols, xf, y);
+    return;
+  }
+  // eight rows per load of x while they last (measured ~10 % faster than four where W sits in L2)
+  const blocks = rows >> 3;
+  const at4 = blocks << 3;
+  const four = rows - at4 >= 4;
+  const scalarFrom = at4 + (four ? 4 : 0);
+  if (reverse) {
+    for (let i = rows - 1; i >= scalarFrom; i--) rowScalarF32(m, i, cols, xf, y);
+    if (four) rows4F32(m, at4, cols, xf, y);
+  }
+  for (let k = 0; k < blocks; k++) rows8F32(m, (reverse ? blocks - 1 - k : k) << 3, cols, xf, y);
+  if (!reverse) {
+    if (four) rows4F32(m, at4, cols, xf, y);
+    for (let i = scalarFrom; i < rows; i++) rowScalarF32(m, i, cols, xf, y);
+  }
+}
+
+// rows i ... i + 7 of matVecF32
+// @ts-ignore: decorator
+@inline
+function rows8F32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
   const stride = <usize>cols << 2;
-  // eight rows per load of x while they last (measured ~10 % faster than four where W sits in L2);
-  // each row's sum is formed exactly as in the four-row blocks below, so the blocking never shows
-  for (let i = 0; i < rows8; i += 8) {
-    const m0 = m + <usize>i * stride;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
-    for (let j = 0; j < cv; j += 4) {
-      const o = m0 + (<usize>j << 2);
-      const xv = v128.load(xf + (<usize>j << 2));
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(o), xv));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(o + stride), xv));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load(o + 2 * stride), xv));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load(o + 3 * stride), xv));
-      s4 = f32x4.add(s4, f32x4.mul(v128.load(o + 4 * stride), xv));
-      s5 = f32x4.add(s5, f32x4.mul(v128.load(o + 5 * stride), xv));
-      s6 = f32x4.add(s6, f32x4.mul(v128.load(o + 6 * stride), xv));
-      s7 = f32x4.add(s7, f32x4.mul(v128.load(o + 7 * stride), xv));
-    }
-    rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
-    rowF32(s1, m0 + stride, cv, cols, xf, y + (<usize>(i + 1) << 3));
-    rowF32(s2, m0 + 2 * stride, cv, cols, xf, y + (<usize>(i + 2) << 3));
-    rowF32(s3, m0 + 3 * stride, cv, cols, xf, y + (<usize>(i + 3) << 3));
-    rowF32(s4, m0 + 4 * stride, cv, cols, xf, y + (<usize>(i + 4) << 3));
-    rowF32(s5, m0 + 5 * stride, cv, cols, xf, y + (<usize>(i + 5) << 3));
-    rowF32(s6, m0 + 6 * stride, cv, cols, xf, y + (<usize>(i + 6) << 3));
-    rowF32(s7, m0 + 7 * stride, cv, cols, xf, y + (<usize>(i + 7) << 3));
+  const cv = cols & ~3;
+  const m0 = m + <usize>i * stride;
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0), s7 = f32x4.splat(0);
+  for (let j = 0; j < cv; j += 4) {
+    const o = m0 + (<usize>j << 2);
+    const xv = v128.load(xf + (<usize>j << 2));
+    s0 = madd4(v128.load(o), xv, s0);
+    s1 = madd4(v128.load(o + stride), xv, s1);
+    s2 = madd4(v128.load(o + 2 * stride), xv, s2);
+    s3 = madd4(v128.load(o + 3 * stride), xv, s3);
+    s4 = madd4(v128.load(o + 4 * stride), xv, s4);
+    s5 = madd4(v128.load(o + 5 * stride), xv, s5);
+    s6 = madd4(v128.load(o + 6 * stride), xv, s6);
+    s7 = madd4(v128.load(o + 7 * stride), xv, s7);
   }
-  for (let i = rows8; i < rows4; i += 4) {
-    const m0 = m + <usize>i * stride;
-    const m1 = m0 + stride;
-    const m2 = m1 + stride;
-    const m3 = m2 + stride;
-    let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
-    for (let j = 0; j < cv; j += 4) {
-      const o = <usize>j << 2;
-      const xv = v128.load(xf + o);
-      s0 = f32x4.add(s0, f32x4.mul(v128.load(m0 + o), xv));
-      s1 = f32x4.add(s1, f32x4.mul(v128.load(m1 + o), xv));
-      s2 = f32x4.add(s2, f32x4.mul(v128.load(m2 + o), xv));
-      s3 = f32x4.add(s3, f32x4.mul(v128.load(m3 + o), xv));
-    }
-    rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
-    rowF32(s1, m1, cv, cols, xf, y + (<usize>(i + 1) << 3));
-    rowF32(s2, m2, cv, cols, xf, y + (<usize>(i + 2) << 3));
-    rowF32(s3, m3, cv, cols, xf, y + (<usize>(i + 3) << 3));
+  rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
+  rowF32(s1, m0 + stride, cv, cols, xf, y + (<usize>(i + 1) << 3));
+  rowF32(s2, m0 + 2 * stride, cv, cols, xf, y + (<usize>(i + 2) << 3));
+  rowF32(s3, m0 + 3 * stride, cv, cols, xf, y + (<usize>(i + 3) << 3));
+  rowF32(s4, m0 + 4 * stride, cv, cols, xf, y + (<usize>(i + 4) << 3));
+  rowF32(s5, m0 + 5 * stride, cv, cols, xf, y + (<usize>(i + 5) << 3));
+  rowF32(s6, m0 + 6 * stride, cv, cols, xf, y + (<usize>(i + 6) << 3));
+  rowF32(s7, m0 + 7 * stride, cv, cols, xf, y + (<usize>(i + 7) << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function rows7F32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
+  const stride = <usize>cols << 2;
+  const cv = cols & ~3;
+  const m0 = m + <usize>i * stride;
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  let s4 = f32x4.splat(0), s5 = f32x4.splat(0), s6 = f32x4.splat(0);
+  for (let j = 0; j < cv; j += 4) {
+    const o = m0 + (<usize>j << 2);
+    const xv = v128.load(xf + (<usize>j << 2));
+    s0 = madd4(v128.load(o), xv, s0);
+    s1 = madd4(v128.load(o + stride), xv, s1);
+    s2 = madd4(v128.load(o + 2 * stride), xv, s2);
+    s3 = madd4(v128.load(o + 3 * stride), xv, s3);
+    s4 = madd4(v128.load(o + 4 * stride), xv, s4);
+    s5 = madd4(v128.load(o + 5 * stride), xv, s5);
+    s6 = madd4(v128.load(o + 6 * stride), xv, s6);
   }
-  for (let i = rows4; i < rows; i++) {
-    const mi = m + <usize>i * stride;
-    let r: f32 = 0;
-    for (let j = 0; j < cols; j++) r += load<f32>(mi + (<usize>j << 2)) * load<f32>(xf + (<usize>j << 2));
-    store<f64>(y + (<usize>i << 3), <f64>r);
+  rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
+  rowF32(s1, m0 + stride, cv, cols, xf, y + (<usize>(i + 1) << 3));
+  rowF32(s2, m0 + 2 * stride, cv, cols, xf, y + (<usize>(i + 2) << 3));
+  rowF32(s3, m0 + 3 * stride, cv, cols, xf, y + (<usize>(i + 3) << 3));
+  rowF32(s4, m0 + 4 * stride, cv, cols, xf, y + (<usize>(i + 4) << 3));
+  rowF32(s5, m0 + 5 * stride, cv, cols, xf, y + (<usize>(i + 5) << 3));
+  rowF32(s6, m0 + 6 * stride, cv, cols, xf, y + (<usize>(i + 6) << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function rows4F32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
+  const stride = <usize>cols << 2;
+  const cv = cols & ~3;
+  const m0 = m + <usize>i * stride;
+  let s0 = f32x4.splat(0), s1 = f32x4.splat(0), s2 = f32x4.splat(0), s3 = f32x4.splat(0);
+  for (let j = 0; j < cv; j += 4) {
+    const o = m0 + (<usize>j << 2);
+    const xv = v128.load(xf + (<usize>j << 2));
+    s0 = madd4(v128.load(o), xv, s0);
+    s1 = madd4(v128.load(o + stride), xv, s1);
+    s2 = madd4(v128.load(o + 2 * stride), xv, s2);
+    s3 = madd4(v128.load(o + 3 * stride), xv, s3);
   }
+  rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
+  rowF32(s1, m0 + stride, cv, cols, xf, y + (<usize>(i + 1) << 3));
+  rowF32(s2, m0 + 2 * stride, cv, cols, xf, y + (<usize>(i + 2) << 3));
+  rowF32(s3, m0 + 3 * stride, cv, cols, xf, y + (<usize>(i + 3) << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function rows1F32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
+  const stride = <usize>cols << 2;
+  const cv = cols & ~3;
+  const m0 = m + <usize>i * stride;
+  let s0 = f32x4.splat(0);
+  for (let j = 0; j < cv; j += 4) {
+    const o = m0 + (<usize>j << 2);
+    const xv = v128.load(xf + (<usize>j << 2));
+    s0 = madd4(v128.load(o), xv, s0);
+  }
+  rowF32(s0, m0, cv, cols, xf, y + (<usize>i << 3));
+}
+
+// @ts-ignore: decorator
+@inline
+function rowScalarF32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
+  const mi = m + <usize>i * (<usize>cols << 2);
+  let r: f32 = 0;
+  for (let j = 0; j < cols; j++) r += load<f32>(mi + (<usize>j << 2)) * load<f32>(xf + (<usize>j << 2));
+  store<f64>(y + (<usize>i << 3), <f64>r);
 }
 
 // one row's sum from its lanes, then the columns past the last full lane group; stored as float64
@@ -255,8 +352,8 @@ export function csrMatVec(rowPtr: usize, colIdx: usize, values: usize, rows: i32
       g0 = v128.load64_lane(x + (<usize>load<i32>(c + 4) << 3), g0, 1);
       let g1 = v128.load64_zero(x + (<usize>load<i32>(c + 8) << 3));
       g1 = v128.load64_lane(x + (<usize>load<i32>(c + 12) << 3), g1, 1);
-      a0 = f64x2.add(a0, f64x2.mul(v128.load(v), g0));
-      a1 = f64x2.add(a1, f64x2.mul(v128.load(v + 16), g1));
+      a0 = madd2(v128.load(v), g0, a0);
+      a1 = madd2(v128.load(v + 16), g1, a1);
     }
     let s = hsum(a0) + hsum(a1);
     for (; k < end; k++) s += load<f64>(values + (<usize>k << 3)) * load<f64>(x + (<usize>load<i32>(colIdx + (<usize>k << 2)) << 3));
@@ -301,7 +398,7 @@ export function rateStepRows(
   const nb = <usize>n << 3;
   const rows = i1 - i0;
   const o0 = <usize>i0 << 3;
-  if (dense == 2) matVecF32(w + <usize>i0 * (<usize>n << 2), rows, n, rfIn, h + o0);
+  if (dense == 2) matVecF32(w + <usize>i0 * (<usize>n << 2), rows, n, rfIn, h + o0, t & 1);
   else if (dense) matVec(w + <usize>i0 * nb, rows, n, rIn, h + o0);
   else csrMatVec(rowPtr + (<usize>i0 << 2), colIdx, values, rows, rIn, h + o0);
   const s = input + ((<usize>t * <usize>d) << 3);
@@ -943,4 +1040,13 @@ export function centreTranspose(x: usize, T: i32, n: i32, t0: i32, t1: i32, mu: 
       }
     }
   }
+}
+
+/**
+ * a b + c in this build's multiply-add, for the host to learn whether it is fused on this machine.
+ * Relaxed SIMD lets the engine choose: V8 fuses where the CPU has FMA (x64 with AVX2, every arm64)
+ * and rounds twice elsewhere. The values come from the host, so the compiler cannot fold it.
+ */
+export function multiplyAdd(a: f32, b: f32, c: f32): f32 {
+  return f32x4.extract_lane(madd4(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
