@@ -5,6 +5,9 @@ import type { LifResult } from '../models/lif.js';
 import type { Eigenvalues, SymmetricEigen } from '../linalg.js';
 import type { BuiltNetwork } from '../types.js';
 
+/** streams a batched simulation takes at most (the WebAssembly kernel's four accumulators per row of W) */
+export const BATCH_STREAMS = 4;
+
 /** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
 export interface Workspace {
   f64(length: number): Float64Array;
@@ -25,6 +28,13 @@ export interface Backend {
    * 1.5 us here: a tenth of a dense N = 1000 step, more of a small sparse one.
    */
   simulateRate(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number, reuse?: boolean): Float64Array;
+  /**
+   * Up to BATCH_STREAMS rate simulations that share the network but for its time constants (`taus`,
+   * one per stream; net.tau is not used), pushed through W together: each stream's features are the
+   * bits simulateRate gives for that tau. Dense networks only (net.density > DENSE_ABOVE). Optional:
+   * worker/batch.ts simulates one at a time without it. `reuse` as for simulateRate.
+   */
+  simulateRateBatch?(model: RateModelSpec, net: BuiltNetwork, taus: Float64Array[], input: Float64Array, steps: number, noiseSeed: number, reuse?: boolean): Float64Array[];
   /** LIF network filtered spike trains sampled per task step, T x N time-major (`reuse` as for simulateRate) */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number, reuse?: boolean): LifResult;
   /**

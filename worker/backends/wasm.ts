@@ -10,7 +10,7 @@ import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
 import type { BuiltNetwork } from '../types.js';
-import type { Backend, Workspace } from './backend.js';
+import { BATCH_STREAMS, type Backend, type Workspace } from './backend.js';
 
 /** U transposed (d x n) in the arena: the kernels take the input weights of two neurons in one load */
 function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
@@ -99,6 +99,46 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       // a view of shared memory, which a postMessage would share rather than copy: harmless, as
       // nothing writes to this arena again (a copy cost 14 ms per 25 MB, page faults included)
       return out;
+    },
+
+    // the split backends cut one run across threads; a batch stays on one
+    simulateRateBatch: split ? undefined : (model, net, taus, input, steps, noiseSeed, reuse = false) => {
+      const { n, d } = net;
+      const streams = taus.length;
+      if (streams < 1 || streams > BATCH_STREAMS) throw new Error(`a batch has 1 to ${BATCH_STREAMS} streams, not ${streams}`);
+      if (!(net.density > DENSE_ABOVE)) throw new Error('batched simulation is for dense networks (their W is what the streams share)');
+      const noisy = model.noise > 0;
+      const S = BATCH_STREAMS;
+      const doubles = n * n + n * d + n + steps * d + S * (4 * n + steps * n * (noisy ? 2 : 1)) + (S * n) / 2;
+      const bytes = bytesFor(doubles);
+      const arena = reuse ? reused('simulation', bytes, false) : arenaFor(bytes, false);
+      let w: Float64Array | Float32Array;
+      if (weights === 'float32') (w = arena.f32(n * n)).set(net.w);
+      else w = arena.copyF64(net.w);
+      const rf = arena.f32(S * n);
+      const u = inputWeightsTransposed(arena, net);
+      const b = arena.copyF64(net.b);
+      const leak = arena.f64(S * n);
+      taus.forEach((tau, q) => leak.set(leakFactors(model, tau), q * n));
+      const inp = arena.copyF64(input.subarray(0, steps * d));
+      let noise: Float64Array | null = null;
+      if (noisy) {
+        // each stream draws what its own run would: the same seed, so the same numbers
+        noise = arena.f64(streams * steps * n);
+        const rng = new Rng(noiseSeed);
+        for (let i = 0; i < steps * n; i++) noise[i] = model.noise * rng.normal();
+        for (let q = 1; q < streams; q++) noise.copyWithin(q * steps * n, 0, steps * n);
+      }
+      const x = arena.f64(S * n);
+      const r = arena.f64(S * n);
+      const h = arena.f64(S * n);
+      const out = arena.f64(streams * steps * n);
+      arena.k.simulateRateBatch(
+        streams, model.form === 'esn' ? 1 : 0, steps, n, d, weights === 'float32' ? 2 : 1, w.byteOffset, rf.byteOffset,
+        u.byteOffset, b.byteOffset, leak.byteOffset, inp.byteOffset, noise ? noise.byteOffset : 0,
+        x.byteOffset, r.byteOffset, h.byteOffset, out.byteOffset,
+      );
+      return taus.map((_, q) => out.subarray(q * steps * n, (q + 1) * steps * n));
     },
 
     simulateLif(model, net, input, steps, seed, reuse = false) {

@@ -26,6 +26,11 @@ export interface KernelExports {
     u: number, b: number, leak: number, input: number, noise: number,
     x: number, r: number, h: number, out: number,
   ): void;
+  simulateRateBatch(
+    streams: number, esn: number, steps: number, n: number, d: number, dense: number, w: number, rf: number,
+    u: number, b: number, leak: number, input: number, noise: number,
+    x: number, r: number, h: number, out: number,
+  ): void;
 }
 
 /** The split kernels of the threaded build (worker/wasm/assembly/threaded.ts); each returns 0, or 1 if the parts lost each other. */

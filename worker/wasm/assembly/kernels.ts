@@ -401,6 +401,21 @@ export function rateStepRows(
   if (dense == 2) matVecF32(w + <usize>i0 * (<usize>n << 2), rows, n, rfIn, h + o0, t & 1);
   else if (dense) matVec(w + <usize>i0 * nb, rows, n, rIn, h + o0);
   else csrMatVec(rowPtr + (<usize>i0 << 2), colIdx, values, rows, rIn, h + o0);
+  rateUpdateRows(esn, t, n, d, dense, u, b, leak, input, noise, x, rIn, rOut, rfOut, h, out, i0, i1);
+}
+
+// The rest of a step for neurons i0 <= i < i1 once h holds their recurrent input (W r)
+// @ts-ignore: decorator
+@inline
+function rateUpdateRows(
+  esn: i32, t: i32, n: i32, d: i32, dense: i32,
+  u: usize, b: usize, leak: usize, input: usize, noise: usize,
+  x: usize, rIn: usize, rOut: usize, rfOut: usize, h: usize, out: usize,
+  i0: i32, i1: i32,
+): void {
+  const nb = <usize>n << 3;
+  const rows = i1 - i0;
+  const o0 = <usize>i0 << 3;
   const s = input + ((<usize>t * <usize>d) << 3);
   const z = noise ? noise + <usize>t * nb : 0;
   const one = f64x2.splat(1);
@@ -442,6 +457,149 @@ export function rateStepRows(
   // the float32 variant multiplies in float32: the new rates are rounded once, here
   if (dense == 2) for (let i = i0; i < i1; i++) store<f32>(rfOut + (<usize>i << 2), <f32>load<f64>(rOut + (<usize>i << 3)));
   memory.copy(out + <usize>t * nb + o0, rOut + o0, <usize>rows << 3);
+}
+
+/** input streams simulateRateBatch pushes through one W together: four accumulators per row of W */
+const STREAMS = 4;
+
+// The rate model for up to four streams that share W, U, b and the input (the levels of a
+// heterogeneity sweep, whose time constants alone differ): W is read once per step for all of them,
+// and each stream's numbers are exactly simulateRate's. Dense weights only (dense 1 float64, 2
+// float32). Stream q's leak, x, r and h are at + q n values (float64), its float32 rates at rf + q n,
+// its out and noise at + q steps n; the streams past `streams` are computed on zeros and not updated.
+export function simulateRateBatch(
+  streams: i32, esn: i32, steps: i32, n: i32, d: i32, dense: i32, w: usize, rf: usize,
+  u: usize, b: usize, leak: usize, input: usize, noise: usize,
+  x: usize, r: usize, h: usize, out: usize,
+): void {
+  const nb = <usize>n << 3;
+  const ns = <usize>n << 2;
+  const perStream = <usize>steps * nb;
+  memory.fill(x, 0, nb * STREAMS);
+  memory.fill(r, 0, nb * STREAMS);
+  memory.fill(rf, 0, ns * STREAMS);
+  for (let t = 0; t < steps; t++) {
+    if (dense == 2) matMulF32x4(w, n, rf, h, t & 1);
+    else matMulF64x4(w, n, r, h);
+    for (let q = 0; q < streams; q++) {
+      const o = <usize>q * nb;
+      rateUpdateRows(esn, t, n, d, dense, u, b, leak + o, input, noise ? noise + <usize>q * perStream : 0,
+        x + o, r + o, r + o, rf + <usize>q * ns, h + o, out + <usize>q * perStream, 0, n);
+    }
+  }
+}
+
+// h_q = M rf_q for the four streams (M n x n float32; rf_q at rf + q n float32, h_q at h + q n
+// float64), two rows of M per pass: each (row, stream) is summed exactly as matVecF32 sums the row,
+// in lanes (every row in the fused build, all but the last n % 4 in the plain one) or in scalars
+function matMulF32x4(m: usize, n: i32, rf: usize, h: usize, reverse: i32): void {
+  const laneRows = ASC_FEATURE_RELAXED_SIMD ? n : n - (n & 3);
+  const pairs = laneRows >> 1;
+  for (let k = 0; k < pairs; k++) rows2x4F32(m, (reverse ? pairs - 1 - k : k) << 1, n, rf, h);
+  for (let i = pairs << 1; i < n; i++) {
+    for (let q = 0; q < STREAMS; q++) {
+      const xq = rf + <usize>q * (<usize>n << 2);
+      const yq = h + <usize>q * (<usize>n << 3);
+      if (i < laneRows) rows1F32(m, i, n, xq, yq);
+      else rowScalarF32(m, i, n, xq, yq);
+    }
+  }
+}
+
+// rows i and i + 1 of M times the four streams' rates (the streams' float32 rates are n apart, like M's rows)
+// @ts-ignore: decorator
+@inline
+function rows2x4F32(m: usize, i: i32, cols: i32, xf: usize, y: usize): void {
+  const stride = <usize>cols << 2;
+  const ys = <usize>cols << 3;
+  const cv = cols & ~3;
+  const m0 = m + <usize>i * stride;
+  let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  for (let j = 0; j < cv; j += 4) {
+    const o = m0 + (<usize>j << 2);
+    const w0 = v128.load(o);
+    const w1 = v128.load(o + stride);
+    const xo = xf + (<usize>j << 2);
+    let xv = v128.load(xo);
+    a0 = madd4(w0, xv, a0);
+    c0 = madd4(w1, xv, c0);
+    xv = v128.load(xo + stride);
+    a1 = madd4(w0, xv, a1);
+    c1 = madd4(w1, xv, c1);
+    xv = v128.load(xo + 2 * stride);
+    a2 = madd4(w0, xv, a2);
+    c2 = madd4(w1, xv, c2);
+    xv = v128.load(xo + 3 * stride);
+    a3 = madd4(w0, xv, a3);
+    c3 = madd4(w1, xv, c3);
+  }
+  const yi = y + (<usize>i << 3);
+  rowF32(a0, m0, cv, cols, xf, yi);
+  rowF32(c0, m0 + stride, cv, cols, xf, yi + 8);
+  rowF32(a1, m0, cv, cols, xf + stride, yi + ys);
+  rowF32(c1, m0 + stride, cv, cols, xf + stride, yi + ys + 8);
+  rowF32(a2, m0, cv, cols, xf + 2 * stride, yi + 2 * ys);
+  rowF32(c2, m0 + stride, cv, cols, xf + 2 * stride, yi + 2 * ys + 8);
+  rowF32(a3, m0, cv, cols, xf + 3 * stride, yi + 3 * ys);
+  rowF32(c3, m0 + stride, cv, cols, xf + 3 * stride, yi + 3 * ys + 8);
+}
+
+// h_q = M r_q for the four streams in float64 (M n x n; r_q and h_q at + q n): each (row, stream) summed
+// as matVec sums the row, in lanes in its four-row blocks and with dot for the last n % 4 rows
+function matMulF64x4(m: usize, n: i32, r: usize, h: usize): void {
+  const laneRows = n - (n & 3);
+  const stride = <usize>n << 3;
+  for (let i = 0; i < laneRows; i += 2) rows2x4F64(m, i, n, r, h);
+  for (let i = laneRows; i < n; i++) {
+    for (let q = 0; q < STREAMS; q++) store<f64>(h + <usize>q * stride + (<usize>i << 3), dot(m + <usize>i * stride, r + <usize>q * stride, 0, n));
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function rows2x4F64(m: usize, i: i32, cols: i32, x: usize, y: usize): void {
+  const stride = <usize>cols << 3;
+  const cv = cols & ~1;
+  const m0 = m + <usize>i * stride;
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  let c0 = f64x2.splat(0), c1 = f64x2.splat(0), c2 = f64x2.splat(0), c3 = f64x2.splat(0);
+  for (let j = 0; j < cv; j += 2) {
+    const o = <usize>j << 3;
+    const w0 = v128.load(m0 + o);
+    const w1 = v128.load(m0 + stride + o);
+    const xo = x + o;
+    let xv = v128.load(xo);
+    a0 = madd2(w0, xv, a0);
+    c0 = madd2(w1, xv, c0);
+    xv = v128.load(xo + stride);
+    a1 = madd2(w0, xv, a1);
+    c1 = madd2(w1, xv, c1);
+    xv = v128.load(xo + 2 * stride);
+    a2 = madd2(w0, xv, a2);
+    c2 = madd2(w1, xv, c2);
+    xv = v128.load(xo + 3 * stride);
+    a3 = madd2(w0, xv, a3);
+    c3 = madd2(w1, xv, c3);
+  }
+  const yi = y + (<usize>i << 3);
+  rowF64(a0, m0, cv, cols, x, yi);
+  rowF64(c0, m0 + stride, cv, cols, x, yi + 8);
+  rowF64(a1, m0, cv, cols, x + stride, yi + stride);
+  rowF64(c1, m0 + stride, cv, cols, x + stride, yi + stride + 8);
+  rowF64(a2, m0, cv, cols, x + 2 * stride, yi + 2 * stride);
+  rowF64(c2, m0 + stride, cv, cols, x + 2 * stride, yi + 2 * stride + 8);
+  rowF64(a3, m0, cv, cols, x + 3 * stride, yi + 3 * stride);
+  rowF64(c3, m0 + stride, cv, cols, x + 3 * stride, yi + 3 * stride + 8);
+}
+
+// one row's float64 sum as matVec finishes it: the lanes, then the odd last column
+// @ts-ignore: decorator
+@inline
+function rowF64(acc: v128, mi: usize, cv: i32, cols: i32, x: usize, yi: usize): void {
+  let r = hsum(acc);
+  if (cv < cols) r += load<f64>(mi + (<usize>cv << 3)) * load<f64>(x + (<usize>cv << 3));
+  store<f64>(yi, r);
 }
 
 // tanh of two float64 lanes, after Cephes (Moshier): a rational approximation x + x^3 P(x^2)/Q(x^2)
