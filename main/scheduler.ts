@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, QuenchError, type ErrorKind } from '../common/errors.js';
 import type { RunResult, RunSpec } from '../common/results.js';
+import { executeJob, planJobs } from '../worker/batch.js';
 import { backendByName, defaultBackendName } from '../worker/backends/registry.js';
-import { executeRun } from '../worker/run.js';
 import type { FromWorker, ToWorker } from '../worker/thread.js';
 
 export interface Progress {
@@ -31,6 +31,11 @@ export interface ScheduleOptions {
   onProgress?: (p: Progress) => void;
   /** called as each run finishes, in completion order: commit it before anything else can fail */
   onResult?: (r: RunResult) => void;
+  /**
+   * simulate runs that share a dense network (levels of one seed) together where the backend can
+   * (worker/batch.ts; the results are the same bits either way). Default true.
+   */
+  batch?: boolean;
 }
 
 export function defaultThreads(): number {
@@ -69,25 +74,30 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
   const perRun = Math.max(1, ...used.map((b) => b.threadsPerRun ?? 1));
   const threads = used.some((b) => b.oneThread) ? 0 : Math.min(Math.max(1, Math.floor((opts.threads ?? defaultThreads()) / perRun)), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
-  return threads <= 0 ? runInline(runs, backendOf, opts) : runPool(runs, backendOf, threads, opts);
+  const jobs = planJobs(runs, backendOf, (name) => opts.batch !== false && backendByName(name).simulateRateBatch !== undefined);
+  return threads <= 0 ? runInline(runs, jobs, backendOf, opts) : runPool(runs, jobs, backendOf, Math.min(threads, jobs.length), opts);
 }
 
-async function runInline(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, opts: ScheduleOptions): Promise<RunResult[]> {
+async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, opts: ScheduleOptions): Promise<RunResult[]> {
   const started = performance.now();
-  const results: RunResult[] = [];
-  for (const run of runs) {
-    // let an abort (or a progress redraw) in between runs
+  const results: (RunResult | undefined)[] = new Array(runs.length);
+  const byIndex = new Map(runs.map((r, i) => [r.index, i]));
+  let done = 0;
+  for (const job of jobs) {
+    // let an abort (or a progress redraw) in between jobs
     await new Promise((r) => setImmediate(r));
     if (opts.signal?.aborted) throw new CancelledError();
-    const result = executeRun(run, backendByName(backendOf(run)));
-    results.push(result);
-    opts.onResult?.(result);
-    opts.onProgress?.(progressOf(results.length, runs.length, started));
+    executeJob(job, backendByName(backendOf(job[0])), (result) => {
+      results[byIndex.get(result.index)!] = result;
+      done++;
+      opts.onResult?.(result);
+      opts.onProgress?.(progressOf(done, runs.length, started));
+    });
   }
-  return results;
+  return results as RunResult[];
 }
 
-function runPool(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
+function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
   const entry = workerEntry();
   const started = performance.now();
   const results: (RunResult | undefined)[] = new Array(runs.length);
@@ -109,10 +119,13 @@ function runPool(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, th
     const onAbort = () => finish(new CancelledError(`cancelled after ${done} of ${runs.length} runs`));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
+    // runs still to come back from each worker's current job
+    const pending = new Map<Worker, number>();
     const feed = (w: Worker) => {
-      if (next >= runs.length) return;
-      const run = runs[next++];
-      const msg: ToWorker = { type: 'run', run, backend: backendOf(run) };
+      if (next >= jobs.length) return;
+      const job = jobs[next++];
+      pending.set(w, job.length);
+      const msg: ToWorker = { type: 'job', runs: job, backend: backendOf(job[0]) };
       w.postMessage(msg);
     };
 
@@ -136,7 +149,11 @@ function runPool(runs: readonly RunSpec[], backendOf: (r: RunSpec) => string, th
           return finish(err as Error);
         }
         if (done === runs.length) finish();
-        else feed(w);
+        else {
+          const left = (pending.get(w) ?? 1) - 1;
+          pending.set(w, left);
+          if (left <= 0) feed(w);
+        }
       });
       w.on('error', (err) => finish(new QuenchError('internal', `worker thread crashed: ${err.message}`)));
       w.on('exit', (code) => {

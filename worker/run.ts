@@ -8,7 +8,7 @@ import { buildNetwork, spectralSummary } from './network.js';
 import { fitReadout } from './readout.js';
 import { deriveSeed } from './rng.js';
 import { buildSuite, computeTargets } from './tasks.js';
-import type { TaskDef } from './types.js';
+import type { BuiltNetwork, TaskDef } from './types.js';
 
 /**
  * Above this size the exact eigenvalues of W (O(N^3), ~0.5 s at N = 400 in plain JavaScript) are not
@@ -25,26 +25,55 @@ export function runTasks(run: RunSpec): TaskDef[] {
   return buildSuite(run.suite, run.input.channels);
 }
 
-export function executeRun(run: RunSpec, backend: Backend): RunResult {
-  const t0 = performance.now();
-  const seg = run.input.segments;
-  const steps = totalSteps(run);
-  const d = run.input.channels.length;
-  const input = generateInput(run.input.channels, steps, run.seeds.input);
-  const net = buildNetwork(run.network, d, run.seeds.network);
-  const model = run.network.model;
+/** What a run simulates: its input and network, built from its spec and seeds. */
+export interface PreparedRun {
+  run: RunSpec;
+  steps: number;
+  input: Float64Array;
+  net: BuiltNetwork;
+  prepareMs: number;
+}
 
-  let features: Float64Array;
-  let meanRateHz: number | null = null;
+export function prepareRun(run: RunSpec): PreparedRun {
+  const started = performance.now();
+  const steps = totalSteps(run);
+  const input = generateInput(run.input.channels, steps, run.seeds.input);
+  const net = buildNetwork(run.network, run.input.channels.length, run.seeds.network);
+  return { run, steps, input, net, prepareMs: performance.now() - started };
+}
+
+/** the seed of a rate run's state noise (runs that share an input seed share it) */
+export function stateNoiseSeed(run: RunSpec): number {
+  return deriveSeed(run.seeds.input, 'state-noise');
+}
+
+export function executeRun(run: RunSpec, backend: Backend): RunResult {
+  return executePrepared(prepareRun(run), backend);
+}
+
+export function executePrepared(p: PreparedRun, backend: Backend): RunResult {
+  const { run } = p;
+  const model = run.network.model;
+  const t = performance.now();
   if (model.kind === 'rate') {
     // the features are done with once the readout is: their memory can serve the next run
-    features = backend.simulateRate(model, net, input, steps, deriveSeed(run.seeds.input, 'state-noise'), true);
-  } else {
-    const lif = backend.simulateLif(model, net, input, steps, deriveSeed(run.seeds.input, 'lif'), true);
-    features = lif.features;
-    meanRateHz = lif.meanRateHz;
+    const features = backend.simulateRate(model, p.net, p.input, p.steps, stateNoiseSeed(run), true);
+    return finishRun(p, backend, features, null, performance.now() - t);
   }
+  const lif = backend.simulateLif(model, p.net, p.input, p.steps, deriveSeed(run.seeds.input, 'lif'), true);
+  return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t);
+}
+
+/**
+ * The readout, spectra and summary of a simulated run. `simulateMs` is its simulation's time (a
+ * batch's divided among its runs); totalMs counts it once, with this run's own preparation and readout.
+ */
+export function finishRun(p: PreparedRun, backend: Backend, features: Float64Array, meanRateHz: number | null, simulateMs: number): RunResult {
+  const { run, net, input, steps } = p;
   const t1 = performance.now();
+  const seg = run.input.segments;
+  const d = run.input.channels.length;
+  const model = run.network.model;
 
   const tasks = runTasks(run);
   const targets = computeTargets(tasks, input, steps, d);
@@ -109,6 +138,6 @@ export function executeRun(run: RunSpec, backend: Backend): RunResult {
       ridge: Array.from(scores.ridge),
     },
     network: { tau: net.tauStats, rhoW, rhoEff, density: net.density, meanRateHz },
-    timings: { simulateMs: t1 - t0, readoutMs: t2 - t1, totalMs: performance.now() - t0 },
+    timings: { simulateMs, readoutMs: t2 - t1, totalMs: p.prepareMs + simulateMs + (performance.now() - t1) },
   };
 }
