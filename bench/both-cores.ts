@@ -8,10 +8,12 @@ import { generateInput } from '../worker/inputs.js';
 import { simulateRate } from '../worker/models/rate.js';
 import { buildNetwork } from '../worker/network.js';
 import { fitReadout } from '../worker/readout.js';
-import { D, CHANNELS, rateModel, rateSpec, readoutProblem } from './problems.js';
+import { D, CHANNELS, levelTaus, rateModel, rateSpec, readoutProblem } from './problems.js';
 
 export type Job =
   | { kind: 'rate'; n: number; p: number; steps: number; backend: string; repeats: number }
+  /** a batch of levels (bench/problems.ts levelTaus) through one W */
+  | { kind: 'rate-batch'; n: number; p: number; steps: number; backend: string; repeats: number }
   | { kind: 'readout'; n: number; k: number; backend: string; repeats: number };
 
 interface Start {
@@ -24,6 +26,17 @@ interface Start {
 /** Builds the job's data, then runs it `repeats` times once every thread is ready. */
 function prepare(job: Job, thread: number): () => void {
   const backend = backendByName(job.backend);
+  if (job.kind === 'rate-batch') {
+    const spec = rateSpec(job.n, job.p);
+    const net = buildNetwork(spec, D, 1234 + job.n + 1000 * thread);
+    const input = generateInput(CHANNELS, job.steps, 99 + thread);
+    const model = rateModel(spec);
+    const taus = levelTaus(spec, 5 + thread);
+    backend.simulateRateBatch!(model, net, taus, input, 300, 1, true); // warm-up
+    return () => {
+      for (let i = 0; i < job.repeats; i++) backend.simulateRateBatch!(model, net, taus, input, job.steps, 1, true);
+    };
+  }
   if (job.kind === 'rate') {
     const spec = rateSpec(job.n, job.p);
     const net = buildNetwork(spec, D, 1234 + job.n + 1000 * thread);

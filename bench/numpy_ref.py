@@ -8,9 +8,9 @@ whatever threads they have as installed (the environment is left as the caller g
 Kinds:
   {"kind": "info"}
       -> numpy version, BLAS name, cpu count
-  {"kind": "rate", "n": N, "p": p, "steps": T, "dtype": "float64"|"float32", "repeats": 3, "warmup": 300}
+  {"kind": "rate", "n": N, "p": p, "steps": T, "dtype": "float64"|"float32", "repeats": 3, "warmup": 300, "streams": 1}
       -> steps/s of x = a*x + (1-a)*(W@r + U@s + b); r = tanh(x), W dense (numpy has no sparse),
-         best of `repeats`
+         best of `repeats`; with streams k > 1, k states (n x k, a tau each) through one W
   {"kind": "readout", "n": N, "steps": T, "k": K, "train": [a, b], "validation": [a, b],
    "test": [a, b], "ridges": [...], "repeats": 3}
       -> seconds of the shared-Gram ridge readout (centre, Gram, X'Y, eigh, per-ridge solutions and
@@ -54,23 +54,28 @@ def rate(args):
     W = np.ascontiguousarray(W, dtype=dt)
     U = np.ascontiguousarray(rng.standard_normal((n, d)), dtype=dt)
     b = np.ascontiguousarray(0.5 * rng.standard_normal(n), dtype=dt)
+    # streams > 1: that many states side by side (n x k), each with its own tau, through one W (a
+    # matrix product per step): numpy's form of the engine's batched levels
+    k = int(args.get("streams", 1))
+    shape = (n,) if k == 1 else (n, k)
     sigma2 = np.log(1.0 + 1.0**2)
-    tau = 5.0 * np.exp(rng.standard_normal(n) * np.sqrt(sigma2) - sigma2 / 2)
+    tau = 5.0 * np.exp(rng.standard_normal(shape) * np.sqrt(sigma2) - sigma2 / 2)
     tau = np.clip(tau, 1.0, 500.0)
     a = np.exp(-1.0 / tau).astype(dt)
     oma = (1.0 - a).astype(dt)
     S = np.ascontiguousarray(rng.uniform(-1.0, 1.0, (steps + warmup, d)), dtype=dt)
+    bk = b if k == 1 else np.ascontiguousarray(b[:, None])
 
-    x = np.zeros(n, dtype=dt)
-    r = np.zeros(n, dtype=dt)
-    h = np.empty(n, dtype=dt)
+    x = np.zeros(shape, dtype=dt)
+    r = np.zeros(shape, dtype=dt)
+    h = np.empty(shape, dtype=dt)
 
     def run(t0, t1):
         # written with out= and in-place operations: the strongest plain-numpy form of the update
         for t in range(t0, t1):
             np.dot(W, r, out=h)
-            np.add(h, U @ S[t], out=h)
-            np.add(h, b, out=h)
+            np.add(h, (U @ S[t]) if k == 1 else (U @ S[t])[:, None], out=h)
+            np.add(h, bk, out=h)
             np.multiply(h, oma, out=h)
             np.multiply(x, a, out=x)
             np.add(x, h, out=x)
@@ -85,6 +90,8 @@ def rate(args):
     return {
         "seconds": best,
         "stepsPerSecond": steps / best,
+        "streamStepsPerSecond": steps * k / best,
+        "streams": k,
         "dtype": str(dt),
         "density": float(mask.mean()),
         "checksum": float(np.sum(r)),

@@ -1,6 +1,9 @@
 // The networks, inputs and readout problems the benchmarks time, built the same way in the bench's
 // main thread and in its worker threads (bench/both-cores.ts).
 import { logGrid, NetworkSchema, type ChannelSpec, type RateModelSpec } from '../common/spec.js';
+import { BATCH_STREAMS } from '../worker/backends/backend.js';
+import { drawTaus } from '../worker/heterogeneity.js';
+import { tauUnit } from '../worker/network.js';
 import type { ReadoutProblem } from '../worker/readout.js';
 
 export const CHANNELS: ChannelSpec[] = [{ family: 'white' }, { family: 'white' }, { family: 'white' }];
@@ -39,4 +42,10 @@ export function readoutProblem(k: number, features: Float64Array, input: Float64
     test: { start: 9000, end: 10000 },
     ridges: RIDGES,
   };
+}
+
+/** the time constants of a batch of levels (homogeneous, then lognormal cv 0.5, 1, 2): what a heterogeneity sweep batches */
+export function levelTaus(spec: ReturnType<typeof rateSpec>, seed: number): Float64Array[] {
+  const { tauMean, dt } = tauUnit(spec);
+  return [0, 0.5, 1, 2].slice(0, BATCH_STREAMS).map((cv) => drawTaus({ ...spec.heterogeneity, family: cv === 0 ? 'none' : 'lognormal', cv }, spec.n, tauMean, dt, seed).tau);
 }

@@ -37,7 +37,7 @@ import { buildNetwork } from '../worker/network.js';
 import { fitReadout } from '../worker/readout.js';
 import type { BuiltNetwork } from '../worker/types.js';
 import { bothCores } from './both-cores.js';
-import { CHANNELS, D, RIDGES, rateModel, rateSpec, readoutProblem } from './problems.js';
+import { CHANNELS, D, levelTaus, RIDGES, rateModel, rateSpec, readoutProblem } from './problems.js';
 
 const ROOT = packageRoot();
 const PY_SCRIPT = join(ROOT, 'bench', 'numpy_ref.py');
@@ -240,10 +240,71 @@ async function benchRate(): Promise<void> {
       });
       coresRow('float32', np32, 'numpy f32', '>= 1x (issue 5)', 1);
       entry.numpyFloat32 = py32;
+      entry.batched = await benchBatch(n, p, steps, perBackend, net, input);
     }
     out.push(entry);
   }
   raw.rate = out;
+}
+
+/**
+ * Levels of a sweep through one W (worker/batch.ts): BATCH_STREAMS states per step on the fastest
+ * batching backend of each precision, one thread and one batch per core, against numpy pushing the
+ * same number of states through W as an n x k matrix. Figures are stream-steps per second.
+ */
+async function benchBatch(n: number, p: number, steps: number, perBackend: Record<string, number>, net: BuiltNetwork, input: Float64Array): Promise<Record<string, unknown>> {
+  const spec = rateSpec(n, p);
+  const model = rateModel(spec);
+  const taus = levelTaus(spec, 5);
+  const k = taus.length;
+  const found: Record<string, unknown> = {};
+  for (const precision of ['float32', 'float64'] as const) {
+    const candidates = availableBackends().filter((b) => b.simulateRateBatch && b.precision === precision);
+    if (!candidates.length) continue;
+    const speeds: [string, number][] = candidates.map((b) => {
+      progress(`rate N=${n} p=${p}: ${k} levels through one W on ${b.name}`);
+      b.simulateRateBatch!(model, net, taus, input, WARMUP_STEPS, 1, true);
+      const secs = bestOf(REPEATS, () => b.simulateRateBatch!(model, net, taus, input, WARMUP_STEPS + steps, 1, true));
+      return [b.name, (k * (WARMUP_STEPS + steps)) / secs];
+    });
+    const [name, ours] = speeds.sort((a, b) => b[1] - a[1])[0];
+    progress(`rate N=${n} p=${p}: ${CORES} batches at once on ${name}`);
+    const wall = await bothCores({ kind: 'rate-batch', n, p, steps: WARMUP_STEPS + steps, backend: name, repeats: REPEATS }, CORES);
+    const atOnce = (CORES * REPEATS * k * (WARMUP_STEPS + steps)) / wall;
+    const py = numpy({ kind: 'rate', n, p, steps, dtype: precision, repeats: REPEATS, warmup: WARMUP_STEPS, streams: k });
+    warnPy(`rate N=${n} p=${p} ${precision}, ${k} streams`, py);
+    const np = pyNumber(py, 'streamStepsPerSecond');
+    const label = precision === 'float32' ? 'f32' : 'f64';
+    const gain = ours / perBackend[name];
+    rows.push({
+      section: '1 rate update',
+      item: `dense N=${n} p=1 ${label}, ${k} levels through one W, one thread (${name})`,
+      ours,
+      unit: 'steps/s',
+      ref: np,
+      refLabel: `numpy ${label}, ${k} states (W @ R)`,
+      ratio: ratioOf(ours, np),
+      reads: 'speed',
+      target: '',
+      met: null,
+      notes: `stream-steps per second; ${gain.toFixed(2)}x ${name} one level at a time (${(perBackend[name] / 1000).toFixed(1)} k/s); ${speeds.map(([b, v]) => `${b} ${(v / 1000).toFixed(1)} k/s`).join(', ')}`,
+    });
+    rows.push({
+      section: '1 rate update',
+      item: `dense N=${n} p=1 ${label}, ${k} levels through one W, ${CORES} cores (${name}, ${CORES} batches at once)`,
+      ours: atOnce,
+      unit: 'steps/s',
+      ref: np,
+      refLabel: `numpy ${label}, ${k} states (W @ R)`,
+      ratio: ratioOf(atOnce, np),
+      reads: 'speed',
+      target: '',
+      met: null,
+      notes: 'stream-steps per second, all cores: how a dense heterogeneity sweep runs (worker/batch.ts)',
+    });
+    found[precision] = { backend: name, streams: k, oneThread: ours, atOnce, perBackend: Object.fromEntries(speeds), numpy: py };
+  }
+  return found;
 }
 
 // ---------------------------------------------------------------------------------------------
