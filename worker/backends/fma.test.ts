@@ -2,12 +2,12 @@
 // machine did not do), they differ from the unfused backends only by rounding, and the plain builds
 // keep two roundings.
 import { describe, it, expect } from 'vitest';
-import { NetworkSchema, RateModelSchema } from '../../common/spec.js';
+import { LifModelSchema, NetworkSchema, RateModelSchema } from '../../common/spec.js';
 import { generateInput } from '../inputs.js';
 import { buildNetwork } from '../network.js';
 import { Arena, fusedHere, wasmAvailable } from '../wasm/kernels.js';
 import { availableBackends, backendReport } from './registry.js';
-import { wasmF32Backend, wasmF32FmaBackend, wasmFmaBackend, wasmBackend } from './wasm.js';
+import { wasmF32Backend, wasmF32FmaBackend, wasmFmaBackend, wasmBackend, wasmSplitBackend } from './wasm.js';
 
 const fused = availableBackends().some((b) => b.name === 'wasm-fma');
 const a = 1 + 2 ** -12;
@@ -78,6 +78,17 @@ describe.runIf(wasmAvailable())('simulation memory reuse', () => {
     const kept = Float64Array.from(fresh);
     wasmBackend.simulateRate(model, net, input2, 500, 1, true);
     expect(Array.from(fresh)).toEqual(Array.from(kept));
+  });
+
+  it.runIf(availableBackends().some((b) => b.name === 'wasm-split'))('a split backend takes its shared memory back after a LIF run on plain memory', () => {
+    const lifSpec = NetworkSchema.parse({ n: 30, p: 0.2, model: { kind: 'lif' } });
+    const lifNet = buildNetwork(lifSpec, 1, 3);
+    const lifModel = LifModelSchema.parse(lifSpec.model);
+    const rate = () => wasmSplitBackend.simulateRate(model, net, input, 500, 1, true);
+    const first = Float64Array.from(rate());
+    wasmSplitBackend.simulateLif(lifModel, lifNet, input, 100, 4, true);
+    expect(Array.from(rate())).toEqual(Array.from(first));
+    expect(Array.from(first)).toEqual(Array.from(wasmBackend.simulateRate(model, net, input, 500, 1)));
   });
 
   it('a larger simulation gets new memory', () => {

@@ -32,7 +32,8 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
   const kept: { simulation: Arena | null; workspace: Arena | null } = { simulation: null, workspace: null };
   const reused = (slot: keyof typeof kept, bytes: number, shared = split): Arena => {
     const last = kept[slot];
-    if (last && last.capacity >= bytes && last.capacity <= 4 * bytes + (64 << 20)) {
+    // (a split backend's LIF runs on plain memory: its rate runs need the shared kind back)
+    if (last && (last.split !== null) === shared && last.capacity >= bytes && last.capacity <= 4 * bytes + (64 << 20)) {
       last.reset();
       return last;
     }
@@ -97,7 +98,8 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const rf = storage === 2 ? [arena.f32(n).byteOffset, arena.f32(n).byteOffset] : [0, 0];
       runSplit(arena, 'simulateRateSplit', [...common, x.byteOffset, r.byteOffset, r1.byteOffset, rf[0], rf[1], h.byteOffset, out.byteOffset]);
       // a view of shared memory, which a postMessage would share rather than copy: harmless, as
-      // nothing writes to this arena again (a copy cost 14 ms per 25 MB, page faults included)
+      // nothing writes to this arena again, or (with reuse) not before the caller is done with it
+      // (a copy cost 14 ms per 25 MB, page faults included)
       return out;
     },
 
