@@ -84,11 +84,15 @@ describe.runIf(wasmAvailable())('simulation memory reuse', () => {
     const lifSpec = NetworkSchema.parse({ n: 30, p: 0.2, model: { kind: 'lif' } });
     const lifNet = buildNetwork(lifSpec, 1, 3);
     const lifModel = LifModelSchema.parse(lifSpec.model);
-    const rate = () => wasmSplitBackend.simulateRate(model, net, input, 500, 1, true);
-    const first = Float64Array.from(rate());
-    wasmSplitBackend.simulateLif(lifModel, lifNet, input, 100, 4, true);
-    expect(Array.from(rate())).toEqual(Array.from(first));
-    expect(Array.from(first)).toEqual(Array.from(wasmBackend.simulateRate(model, net, input, 500, 1)));
+    const rate = () => Array.from(wasmSplitBackend.simulateRate(model, net, input, 500, 1, true));
+    // a longer LIF run than the rate run: its memory is large enough to be handed to the rate run
+    const lifInput = generateInput([{ family: 'white' }], 2000, 5);
+    const lif = () => wasmSplitBackend.simulateLif(lifModel, lifNet, lifInput, 2000, 4, true);
+    const fresh = Array.from(wasmBackend.simulateRate(model, net, input, 500, 1));
+    lif(); // plain memory kept ...
+    expect(rate()).toEqual(fresh); // ... which the split rate run must not take
+    lif();
+    expect(rate()).toEqual(fresh);
   });
 
   it('a larger simulation gets new memory', () => {
