@@ -26,7 +26,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { LifModelSchema, NetworkSchema, type LifModelSpec } from '../common/spec.js';
 import { packageRoot } from '../main/paths.js';
-import { logLogSvg } from './plot.js';
+import { rateFigure, type RateEntry } from './figure.js';
 import { planRuns } from '../main/plan.js';
 import { defaultThreads, runAll } from '../main/scheduler.js';
 import { loadSpec } from '../main/specs.js';
@@ -644,33 +644,9 @@ async function main(): Promise<void> {
   console.log(`wrote ${file}`);
   if (raw.rate) {
     const svg = join(OUT_DIR, 'rate-time-per-step.svg');
-    writeFileSync(svg, rateFigure());
+    writeFileSync(svg, rateFigure(raw.rate as RateEntry[]));
     console.log(`wrote ${svg}`);
   }
-}
-
-/** log-log time per step against N, one line per backend and storage, numpy beside them */
-function rateFigure(): string {
-  const entries = raw.rate as { n: number; p: number; perBackend: Record<string, number>; runsAtOnce: { cores: number; stepsPerSecond: Record<string, number> }; numpyFloat64: PyResult; numpyFloat32?: PyResult }[];
-  const series = new Map<string, [number, number][]>();
-  const add = (name: string, n: number, stepsPerSecond: number | null) => {
-    if (!stepsPerSecond) return;
-    series.set(name, [...(series.get(name) ?? []), [n, 1e6 / stepsPerSecond]]);
-  };
-  for (const e of entries) {
-    const storage = e.p < 1 ? 'sparse p=0.1' : 'dense';
-    for (const [b, v] of Object.entries(e.perBackend)) add(`${b}, ${storage}`, e.n, v);
-    // whole runs on every core: wall time per step of work, all cores counted
-    for (const [b, v] of Object.entries(e.runsAtOnce.stepsPerSecond)) add(`${b} x${e.runsAtOnce.cores} runs at once, ${storage}`, e.n, v);
-    add(`numpy f64, ${storage}`, e.n, pyNumber(e.numpyFloat64, 'stepsPerSecond'));
-    if (e.numpyFloat32) add(`numpy f32, ${storage}`, e.n, pyNumber(e.numpyFloat32, 'stepsPerSecond'));
-  }
-  return logLogSvg(
-    [...series].map(([name, points]) => ({ name, points })),
-    'Rate update: time per step',
-    'network size N (neurons)',
-    'time per step (µs)',
-  );
 }
 
 main().catch((err) => {
