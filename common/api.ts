@@ -17,8 +17,21 @@ export interface AppInfo {
   version: string;
   /** where runs are archived (the user chose it, or the default data folder) */
   archivePath: string;
+  /** the backends that run here now */
   backends: string[];
+  /** every backend, with why it does not run here where it does not */
+  backendStatus: BackendState[];
+  /** the GPU host connected for gpujs-webgl, in words (e.g. "WebGL2 on NVIDIA … (hidden window)"), or null */
+  gpuHost: string | null;
   threads: number;
+}
+
+export interface BackendState {
+  name: string;
+  precision: string;
+  available: boolean;
+  /** why it is not available, in words; null when it is */
+  reason: string | null;
 }
 
 export interface PresetSummary {
@@ -94,6 +107,8 @@ export interface JobStatus {
   etaSeconds: number | null;
   error: string | null;
   startedAt: string;
+  /** the backend(s) the runs got, and for an automatic choice what the calibration measured; null until chosen */
+  backend: string | null;
 }
 
 export interface StartExperiment {
@@ -142,7 +157,8 @@ export interface QuenchApi {
   listSuites(): Promise<SavedSuite[]>;
   saveSuite(suite: unknown): Promise<SavedSuite>;
   startExperiment(req: StartExperiment): Promise<JobStatus>;
-  resumeExperiment(experimentId: string, threads?: number): Promise<JobStatus>;
+  /** `backend`: a backend's name or 'auto' (default: the one the app was started with) */
+  resumeExperiment(experimentId: string, threads?: number, backend?: string): Promise<JobStatus>;
   cancelJob(jobId: string): Promise<JobStatus>;
   listJobs(): Promise<JobStatus[]>;
   listExperiments(): Promise<ExperimentSummary[]>;

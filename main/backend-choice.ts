@@ -10,6 +10,8 @@ import type { RunSpec } from '../common/results.js';
 import type { Backend } from '../worker/backends/backend.js';
 import { availableBackends, backendByName, backendNames } from '../worker/backends/registry.js';
 import { executeRun } from '../worker/run.js';
+// registers gpujs-webgl, the GPU host's backend, before the list of names below is made
+import './gpu-host.js';
 import { defaultThreads } from './scheduler.js';
 import { appVersion } from './version.js';
 

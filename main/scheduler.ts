@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { CancelledError, QuenchError, type ErrorKind } from '../common/errors.js';
 import type { RunResult, RunSpec } from '../common/results.js';
-import { executeJob, planJobs } from '../worker/batch.js';
+import { executeJobAsync, planJobs } from '../worker/batch.js';
 import { backendByName, defaultBackendName } from '../worker/backends/registry.js';
 import type { FromWorker, ToWorker } from '../worker/thread.js';
 
@@ -83,16 +83,29 @@ async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf:
   const results: (RunResult | undefined)[] = new Array(runs.length);
   const byIndex = new Map(runs.map((r, i) => [r.index, i]));
   let done = 0;
-  for (const job of jobs) {
-    // let an abort (or a progress redraw) in between jobs
-    await new Promise((r) => setImmediate(r));
-    if (opts.signal?.aborted) throw new CancelledError();
-    executeJob(job, backendByName(backendOf(job[0])), (result) => {
-      results[byIndex.get(result.index)!] = result;
-      done++;
-      opts.onResult?.(result);
-      opts.onProgress?.(progressOf(done, runs.length, started));
-    });
+  let cancelled = false;
+  // a simulation awaited from a GPU host can take a while: a cancel does not wait for it (its result is dropped)
+  const aborted = new Promise<never>((_, reject) => {
+    opts.signal?.addEventListener('abort', () => reject(new CancelledError(`cancelled after ${done} of ${runs.length} runs`)), { once: true });
+  });
+  aborted.catch(() => {});
+  try {
+    for (const job of jobs) {
+      // let an abort (or a progress redraw) in between jobs
+      await new Promise((r) => setImmediate(r));
+      if (opts.signal?.aborted) throw new CancelledError();
+      const running = executeJobAsync(job, backendByName(backendOf(job[0])), (result) => {
+        if (cancelled) return;
+        results[byIndex.get(result.index)!] = result;
+        done++;
+        opts.onResult?.(result);
+        opts.onProgress?.(progressOf(done, runs.length, started));
+      }, opts.signal);
+      await Promise.race([running, aborted]);
+    }
+  } catch (err) {
+    cancelled = true;
+    throw err;
   }
   return results as RunResult[];
 }

@@ -5,6 +5,9 @@
 //                             200 + the result as JSON (204 for none), or 4xx/5xx + an ApiError
 //                             {kind, message, issues?}; 401 without the token, 404 for an unknown method
 //   GET  /api/events?token=…  server-sent events, one QuenchEvent as JSON per `data:` line
+//   POST /gpu/hello|next|result?id=…|error?id=…
+//                             a GPU host page (gpu-host.html?token=…) offering its WebGL2 to the
+//                             gpujs-webgl backend: binary frames of common/gpu-host.ts (see gpuApi below)
 //   GET  /…                   the built renderer (dist/renderer; index.html for /), no directory traversal
 //
 // The token is 32 random bytes made at each launch and printed with the address
@@ -19,7 +22,9 @@ import type { AddressInfo } from 'node:net';
 import { InvalidArgumentError, type Command } from 'commander';
 import { API_METHODS, type ApiError, type ApiMethod, type QuenchApi, type QuenchEvent } from '../common/api.js';
 import { EXIT, QuenchError } from '../common/errors.js';
+import type { GpuHostInfo } from '../common/gpu-host.js';
 import { BACKEND_OPTION_HELP } from './backend-choice.js';
+import { gpuHost, type GpuHostBroker } from './gpu-host.js';
 import { QuenchService } from './service.js';
 import { httpStatusOf, toApiError } from './service/errors.js';
 import { SECURITY_HEADERS, hostnameOf, isLoopbackHost } from './service/security.js';
@@ -38,6 +43,8 @@ export interface ServeOptions {
   token?: string;
   /** default: dist/renderer of this package */
   root?: string;
+  /** where GPU host pages connect (default: this process's broker, which the gpujs-webgl backend uses) */
+  gpuHost?: GpuHostBroker;
 }
 
 export interface RunningServer {
@@ -49,6 +56,8 @@ export interface RunningServer {
   origin: string;
   /** the address to open, with the token */
   url: string;
+  /** the address of the GPU host page, with the token: open it where WebGL2 reaches a GPU */
+  gpuHostUrl: string;
   /** stops accepting requests, ends the event streams and open connections */
   close(): Promise<void>;
 }
@@ -107,6 +116,25 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+/** A binary body of at most `limit` bytes; a longer one is read to its end (so that the 413 reaches the sender) and dropped. */
+function readBinary(req: IncomingMessage, limit: number): Promise<ArrayBuffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= limit) chunks.push(c);
+      else chunks.length = 0;
+    });
+    req.on('end', () => {
+      if (size > limit) return reject(new HttpError(413, { kind: 'input', message: `the body (${size} bytes) is larger than the ${limit} bytes this answer can have` }));
+      const all = Buffer.concat(chunks);
+      resolve(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer);
+    });
+    req.on('error', reject);
+  });
+}
+
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const host = opts.host ?? '127.0.0.1';
   if (!isLoopbackHost(host)) {
@@ -122,6 +150,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
   const tokenDigest = digest(token);
   const root = opts.root ?? rendererDir();
   const service = opts.service;
+  const broker = opts.gpuHost ?? gpuHost;
   const streams = new Set<ServerResponse>();
 
   const authorised = (given: string | null | undefined) => typeof given === 'string' && given !== '' && timingSafeEqual(digest(given), tokenDigest);
@@ -160,6 +189,64 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     }
     if (result === undefined) return send(res, 204, undefined);
     send(res, 200, result);
+  }
+
+  /**
+   * The GPU host's side (common/gpu-host.ts): hello (JSON GpuHostInfo) connects it; next waits up to
+   * POLL_MS for a simulation (200 + a binary frame, its id in X-Quench-Simulation; 204 for none);
+   * result?id= answers one with a features frame, error?id= with {message}.
+   */
+  async function gpuApi(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): Promise<void> {
+    if (!authorised(bearer(req))) throw unauthorised();
+    if (req.method !== 'POST') throw new HttpError(405, { kind: 'input', message: `${path} takes POST` });
+    const id = Number(query.get('id'));
+    const json = async () => {
+      try {
+        return JSON.parse(await readBody(req)) as Record<string, unknown>;
+      } catch (err) {
+        if (err instanceof HttpError) throw err;
+        throw new HttpError(400, { kind: 'input', message: `the body of ${path} is not JSON (${(err as Error).message})` });
+      }
+    };
+    switch (path) {
+      case '/gpu/hello':
+        broker.connect((await json()) as unknown as GpuHostInfo);
+        return send(res, 204, undefined);
+      case '/gpu/next': {
+        const gone = new AbortController();
+        res.on('close', () => gone.abort());
+        const work = await broker.next(undefined, gone.signal);
+        if (!work) return send(res, 204, undefined);
+        if (gone.signal.aborted) return broker.giveBack(work.id);
+        res.writeHead(200, {
+          ...SECURITY_HEADERS,
+          'Cache-Control': 'no-store',
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(work.frame.byteLength),
+          'X-Quench-Simulation': String(work.id),
+        });
+        return void res.end(Buffer.from(work.frame));
+      }
+      case '/gpu/result': {
+        const limit = broker.answerLimit(id);
+        if (limit === null) throw new HttpError(404, { kind: 'not-found', message: `no simulation ${query.get('id')} is waiting for features (it timed out, or was answered already)` });
+        let frame: ArrayBuffer;
+        try {
+          frame = await readBinary(req, limit);
+        } catch (err) {
+          // the run waiting for it fails now, in words, rather than at its deadline
+          broker.fail(id, `its answer could not be read (${(err as Error).message})`);
+          throw err;
+        }
+        broker.complete(id, frame);
+        return send(res, 204, undefined);
+      }
+      case '/gpu/error':
+        broker.fail(id, String((await json()).message ?? 'no reason given'));
+        return send(res, 204, undefined);
+      default:
+        throw new HttpError(404, { kind: 'not-found', message: `no GPU host call ${path.slice(0, 100)}; they are /gpu/hello, /gpu/next, /gpu/result, /gpu/error` });
+    }
   }
 
   function events(req: IncomingMessage, res: ServerResponse): void {
@@ -209,6 +296,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
       const rawPath = (req.url ?? '/').split('?', 1)[0];
       const query = new URLSearchParams((req.url ?? '').includes('?') ? (req.url ?? '').slice((req.url ?? '').indexOf('?') + 1) : '');
       if (rawPath === '/api' || rawPath.startsWith('/api/')) return await api(req, res, rawPath, query);
+      if (rawPath.startsWith('/gpu/')) return await gpuApi(req, res, rawPath, query);
       files(req, res, rawPath);
     } catch (err) {
       if (err instanceof HttpError) return send(res, err.status, err.body, err.status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {});
@@ -243,6 +331,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     token,
     origin,
     url: `${origin}/?token=${token}`,
+    gpuHostUrl: `${origin}/gpu-host.html?token=${token}`,
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const s of streams) s.end();
@@ -278,6 +367,7 @@ export async function serveCommand(o: ServeCommandOptions): Promise<number> {
   }
   process.stderr.write(`archive: ${service.archivePath}\n`);
   process.stdout.write(`Quench is at ${running.url}\n`);
+  process.stdout.write(`GPU host (for --backend gpujs-webgl; open it where WebGL2 reaches a GPU): ${running.gpuHostUrl}\n`);
   process.stderr.write('(the address holds this session\'s access token; Ctrl-C stops the server and cancels running experiments, which `quench resume` finishes)\n');
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGINT', () => resolve('SIGINT'));

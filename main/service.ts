@@ -38,12 +38,13 @@ import { parseExperiment } from '../common/validate.js';
 import type { Archive, ExperimentRow, ExperimentSummary, NoteRow, RunRow } from '../db/archive.js';
 import { compare, type Comparison, type CompareRequest } from '../db/compare.js';
 import { parseInstant, type RunFilter } from '../db/filters.js';
-import { availableBackends, backendByName, defaultBackendName } from '../worker/backends/registry.js';
+import { backendByName, backendReport, defaultBackendName } from '../worker/backends/registry.js';
 import { runTasks } from '../worker/run.js';
 import { buildSuite } from '../worker/tasks.js';
 import { openArchive } from './archive-cli.js';
 import { archiveLocation, type ArchiveLocation } from './archive-format.js';
-import { chooseBackends } from './backend-choice.js';
+import { chooseBackends, describeCalibration } from './backend-choice.js';
+import { gpuHost } from './gpu-host.js';
 import { planRuns } from './plan.js';
 import { defaultThreads, runAll } from './scheduler.js';
 import { arg, CompareRequestSchema, Id, Name, NoteText, PreviewSteps, RunIds, RunQuerySchema, Seed, StartExperimentSchema, Tags, Threads, Title } from './service/args.js';
@@ -151,7 +152,15 @@ export class QuenchService implements QuenchApi {
   // app, presets, validation
 
   async info(): Promise<AppInfo> {
-    return { version: appVersion(), archivePath: this.archivePath, backends: availableBackends().map((b) => b.name), threads: this.threads };
+    const backendStatus = backendReport().map(({ name, precision, available, reason }) => ({ name, precision, available, reason }));
+    return {
+      version: appVersion(),
+      archivePath: this.archivePath,
+      backends: backendStatus.filter((b) => b.available).map((b) => b.name),
+      backendStatus,
+      gpuHost: gpuHost.describe(),
+      threads: this.threads,
+    };
   }
 
   async listPresets(): Promise<PresetSummary[]> {
@@ -264,13 +273,18 @@ export class QuenchService implements QuenchApi {
     return this.launch(exp, spec, r.threads ?? this.threads, backend);
   }
 
-  async resumeExperiment(experimentId: string, threads?: number): Promise<JobStatus> {
+  async resumeExperiment(experimentId: string, threads?: number, backend?: string): Promise<JobStatus> {
     const ref = arg('resumeExperiment', 'experimentId', Id, experimentId);
     const t = threads === undefined || threads === null ? this.threads : arg('resumeExperiment', 'threads', Threads, threads);
+    if (backend !== undefined && backend !== null && typeof backend !== 'string') {
+      throw new QuenchError('input', `resumeExperiment: backend must be a backend's name or "auto", got ${JSON.stringify(backend)}`);
+    }
+    const b = backend ?? this.backend;
+    if (b !== 'auto') backendByName(b);
     const archive = this.archive();
     const exp = archive.findExperiment(ref);
     const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
-    return this.launch(exp, spec, t, this.backend);
+    return this.launch(exp, spec, t, b);
   }
 
   async cancelJob(jobId: string): Promise<JobStatus> {
@@ -311,6 +325,7 @@ export class QuenchService implements QuenchApi {
       etaSeconds: remaining.length === 0 ? 0 : null,
       error: null,
       startedAt: new Date().toISOString(),
+      backend: null,
     };
     const job: Job = { status, controller: new AbortController(), done: Promise.resolve(status), lastEmit: 0 };
     this.jobs.set(status.id, job);
@@ -327,6 +342,8 @@ export class QuenchService implements QuenchApi {
     try {
       if (signal.aborted) throw new CancelledError();
       const plan = chooseBackends(remaining, backend, undefined, threads);
+      s.backend = plan.calibrations.length ? plan.calibrations.map(describeCalibration).join('; ') : `${backend} (as asked)`;
+      this.emitJob(job, true);
       await runAll(remaining, {
         threads,
         backendByRun: plan.byRun,

@@ -31,8 +31,10 @@ describe('quench CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
-      'cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split', 'gpujs-cpu', 'gpujs',
+      'cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split', 'gpujs-cpu', 'gpujs', 'gpujs-webgl',
     ]);
+    // a command-line process has no GPU host: the backend says how to get one
+    expect(lines.find((l) => l.startsWith('gpujs-webgl '))).toMatch(/unavailable: no GPU host is connected; .*quench serve/);
     expect(lines.find((l) => l.startsWith('wasm-split '))).toMatch(
       availableParallelism() >= 2 ? /float64\s+available, 2 threads per run$/ : /unavailable: this machine has one core/,
     );

@@ -95,3 +95,22 @@ export function executeJob(runs: readonly RunSpec[], backend: Backend, onResult:
   const share = (performance.now() - t) / prepared.length;
   prepared.forEach((p, q) => onResult(finishRun(p, backend, features[q], null, share)));
 }
+
+/**
+ * executeJob, for any backend: one whose simulation is awaited from elsewhere (simulateRateAsync,
+ * the GPU host's) runs its rate runs one by one through it; the others as executeJob.
+ */
+export async function executeJobAsync(runs: readonly RunSpec[], backend: Backend, onResult: (r: RunResult) => void, signal?: AbortSignal): Promise<void> {
+  if (!backend.simulateRateAsync) return executeJob(runs, backend, onResult);
+  for (const run of runs) {
+    const p = prepareRun(run);
+    const model = run.network.model;
+    if (model.kind !== 'rate') {
+      onResult(executePrepared(p, backend));
+      continue;
+    }
+    const t = performance.now();
+    const features = await backend.simulateRateAsync(model, p.net, p.input, p.steps, stateNoiseSeed(run), signal);
+    onResult(finishRun(p, backend, features, null, performance.now() - t));
+  }
+}

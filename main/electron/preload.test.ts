@@ -65,7 +65,7 @@ async function checkPreload(f: FakeElectron): Promise<void> {
   const stop = api.onEvent((...a: unknown[]) => got.push(a)) as () => void;
   const handlers = [...(f.listeners.get(EVENT_CHANNEL) ?? [])];
   expect(handlers).toHaveLength(1);
-  const event: QuenchEvent = { type: 'job', job: { id: 'j', experimentId: 'e', name: 'n', state: 'running', done: 1, total: 2, runsPerSecond: 1, etaSeconds: 1, error: null, startedAt: 'now' } };
+  const event: QuenchEvent = { type: 'job', job: { id: 'j', experimentId: 'e', name: 'n', state: 'running', done: 1, total: 2, runsPerSecond: 1, etaSeconds: 1, error: null, startedAt: 'now', backend: null } };
   handlers[0]({ sender: 'secret' }, event);
   expect(got).toEqual([[event]]);
   stop();

@@ -35,6 +35,12 @@ export interface Backend {
    * worker/batch.ts simulates one at a time without it. `reuse` as for simulateRate.
    */
   simulateRateBatch?(model: RateModelSpec, net: BuiltNetwork, taus: Float64Array[], input: Float64Array, steps: number, noiseSeed: number, reuse?: boolean): Float64Array[];
+  /**
+   * simulateRate for a backend whose simulation runs elsewhere (a GPU host page): the scheduler
+   * awaits it in its own thread, and simulateRate itself refuses. `signal`: the job was cancelled
+   * (a simulation not yet started is withdrawn).
+   */
+  simulateRateAsync?(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number, signal?: AbortSignal): Promise<Float64Array>;
   /** LIF network filtered spike trains sampled per task step, T x N time-major (`reuse` as for simulateRate) */
   simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number, reuse?: boolean): LifResult;
   /**

@@ -15,6 +15,8 @@ interface Entry {
   backend: Backend;
   /** null when it runs here, else the reason in words */
   check: () => string | null;
+  /** asked each time rather than once per process: a GPU host connects and goes (registerHostedBackend) */
+  live?: boolean;
 }
 
 const notBuilt = (which = '') => `the ${which ? `${which} ` : ''}WebAssembly kernels are not built (run \`npm run build\`)`;
@@ -46,9 +48,19 @@ const REGISTRY: Entry[] = [
   { backend: gpuJsBackend, check: () => gpuJsUnavailable('headlessgl') },
 ];
 
+/**
+ * Adds a backend that this process hosts for others (the GPU host's, main/gpu-host.ts): not known
+ * to worker threads, so the scheduler runs it in the thread that registered it (`oneThread`).
+ */
+export function registerHostedBackend(backend: Backend, check: () => string | null): void {
+  if (REGISTRY.some((e) => e.backend.name === backend.name)) throw new Error(`backend ${backend.name} is registered already`);
+  REGISTRY.push({ backend, check, live: true });
+}
+
 const verdicts = new Map<string, string | null>();
 
 function reasonOf(e: Entry): string | null {
+  if (e.live) return e.check();
   if (!verdicts.has(e.backend.name)) verdicts.set(e.backend.name, e.check());
   return verdicts.get(e.backend.name)!;
 }

@@ -511,6 +511,7 @@ export function createFakeClient(): Client {
     const total = e.planned_runs;
     const job: JobStatus & { timer?: ReturnType<typeof setInterval> } = {
       id, experimentId: e.id, name: e.name, state: 'running', done: e.done, total, runsPerSecond: 0, etaSeconds: null, error: null, startedAt: now(),
+      backend: 'wasm (the fake client simulates nothing)',
     };
     const t0 = Date.now();
     const startDone = e.done;
@@ -542,7 +543,18 @@ export function createFakeClient(): Client {
 
   const api: Omit<Client, 'onEvent'> = {
     async info(): Promise<AppInfo> {
-      return { version: '0.1.0 (fake client)', archivePath: '(in memory: the development fake, ?fake=1)', backends: ['cpu', 'wasm', 'wasm-f32'], threads: 4 };
+      const names = ['cpu', 'wasm', 'wasm-f32'];
+      return {
+        version: '0.1.0 (fake client)',
+        archivePath: '(in memory: the development fake, ?fake=1)',
+        backends: names,
+        backendStatus: [
+          ...names.map((name) => ({ name, precision: name === 'wasm-f32' ? 'float32' : 'float64', available: true, reason: null })),
+          { name: 'gpujs-webgl', precision: 'float32', available: false, reason: 'no GPU host is connected (the fake client has none)' },
+        ],
+        gpuHost: null,
+        threads: 4,
+      };
     },
     async listPresets() {
       return structuredClone(presets);
