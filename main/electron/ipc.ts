@@ -47,6 +47,20 @@ export function isTrustedUrl(url: string, prefixes: readonly string[]): boolean 
   return prefixes.some((p) => normal.startsWith(p));
 }
 
+/** Why a call is refused, or null when its sender is the top frame of a page under `prefixes` (`what`: those pages in words). */
+export function senderRefusal(event: Pick<IpcMainInvokeEvent, 'senderFrame'>, prefixes: readonly string[], what: string): string | null {
+  let frame: IpcMainInvokeEvent['senderFrame'];
+  try {
+    frame = event.senderFrame;
+  } catch {
+    frame = null;
+  }
+  if (!frame) return 'its frame is gone';
+  if (frame.parent) return `it came from a subframe (${frame.url})`;
+  if (!isTrustedUrl(frame.url, prefixes)) return `it came from ${frame.url || 'an empty page'}, which is not ${what}`;
+  return null;
+}
+
 export class IpcManager {
   private registered = false;
   private readonly warn: (message: string) => void;
@@ -72,16 +86,7 @@ export class IpcManager {
 
   /** Why a call is refused, or null when its sender is the top frame of one of the app's pages. */
   refusal(event: Pick<IpcMainInvokeEvent, 'senderFrame'>): string | null {
-    let frame: IpcMainInvokeEvent['senderFrame'];
-    try {
-      frame = event.senderFrame;
-    } catch {
-      frame = null;
-    }
-    if (!frame) return 'its frame is gone';
-    if (frame.parent) return `it came from a subframe (${frame.url})`;
-    if (!isTrustedUrl(frame.url, this.opts.trustedPrefixes)) return `it came from ${frame.url || 'an empty page'}, which is not the app`;
-    return null;
+    return senderRefusal(event, this.opts.trustedPrefixes, 'the app');
   }
 
   /** One call: the sender checked, the service called, the answer or the failure as an ApiError. */

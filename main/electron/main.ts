@@ -6,21 +6,27 @@
 // cancelled), no permissions, no navigation away from the app, no new windows, no <webview>;
 // links to the web open in the system browser.
 //
+// A second, hidden window shows the GPU host page (renderer/gpu-host.html): its WebGL2 reaches the
+// real GPU, and it runs the gpujs-webgl backend's simulations for the service (gpu-host-ipc.ts).
+//
 // Started by `npm start` (bin/desktop.js). Arguments: --archive PATH (else $QUENCH_ARCHIVE, else the
 // data folder), --threads N.
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, type MenuItemConstructorOptions, type WebContents } from 'electron';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gpuHost } from '../gpu-host.js';
 import type { QuenchService } from '../service.js';
 import { CONTENT_SECURITY_POLICY } from '../service/security.js';
 import { rendererDir, resolveStatic } from '../service/static-files.js';
+import { GpuHostIpc } from './gpu-host-ipc.js';
 import { IpcManager, isTrustedUrl } from './ipc.js';
 
 const SCHEME = 'app';
 const HOST = 'quench';
 const APP_URL = `${SCHEME}://${HOST}/`;
 const TRUSTED = [APP_URL];
+const GPU_PAGE = `${APP_URL}gpu-host.html`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 // before the app is ready: app:// behaves like https (a secure, standard origin the page's modules,
@@ -89,6 +95,25 @@ function guard(contents: WebContents): void {
 let service: QuenchService | null = null;
 let window: BrowserWindow | null = null;
 let ipc: IpcManager | null = null;
+let gpuWindow: BrowserWindow | null = null;
+let gpuIpc: GpuHostIpc | null = null;
+
+/** Every window's web preferences: Electron's security defaults, all on, stated */
+function lockedDown(): Electron.WebPreferences {
+  return {
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    devTools: !app.isPackaged,
+  };
+}
 
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
@@ -99,27 +124,42 @@ function createWindow(): BrowserWindow {
     title: 'Quench',
     show: false,
     backgroundColor: '#ffffff',
-    webPreferences: {
-      preload: join(here, 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-      devTools: !app.isPackaged,
-    },
+    webPreferences: { ...lockedDown(), preload: join(here, 'preload.cjs') },
   });
   win.once('ready-to-show', () => win.show());
   ipc!.attach(win.webContents);
   win.on('closed', () => {
     if (window === win) window = null;
+    // the hidden GPU window must not keep the app alive once the app's window is closed
+    if (process.platform !== 'darwin') gpuWindow?.destroy();
   });
   void win.loadURL(`${APP_URL}index.html`);
+  return win;
+}
+
+/** The hidden window of the GPU host page: Chromium's WebGL2 on the real GPU, for gpujs-webgl. */
+function createGpuHostWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 640,
+    height: 360,
+    title: 'Quench GPU host',
+    show: false,
+    // a hidden window's timers are throttled by default: its loop would crawl
+    webPreferences: { ...lockedDown(), preload: join(here, 'gpu-host-preload.cjs'), backgroundThrottling: false },
+  });
+  // closing it from its menu hides it: the backend keeps its host
+  win.on('close', (event) => {
+    if (!quitting) {
+      event.preventDefault();
+      win.hide();
+    }
+  });
+  win.on('closed', () => {
+    gpuHost.disconnect('the hidden GPU window closed');
+    if (gpuWindow === win) gpuWindow = null;
+  });
+  win.webContents.on('render-process-gone', (_event, details) => gpuHost.disconnect(`the hidden GPU window's page stopped (${details.reason})`));
+  void win.loadURL(GPU_PAGE);
   return win;
 }
 
@@ -156,7 +196,16 @@ function buildMenu(svc: QuenchService): void {
         { role: 'togglefullscreen' },
       ],
     },
-    { role: 'windowMenu' },
+    {
+      role: 'windowMenu',
+      submenu: [
+        { role: 'minimize' },
+        { role: 'zoom' },
+        { type: 'separator' },
+        // the page that runs gpujs-webgl: what GPU it found, what it has simulated
+        { label: 'GPU Host', click: () => (gpuWindow ?? (gpuWindow = createGpuHostWindow())).show() },
+      ],
+    },
     { role: 'help', submenu: [{ label: 'About Quench', click: about }] },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
@@ -184,9 +233,13 @@ async function start(): Promise<void> {
   ipc.register();
   buildMenu(service);
   window = createWindow();
+  gpuIpc = new GpuHostIpc({ ipcMain, broker: gpuHost, pageUrl: GPU_PAGE });
+  gpuIpc.register();
+  gpuWindow = createGpuHostWindow();
 }
 
 let closed = false;
+let quitting = false;
 
 if (!app.requestSingleInstanceLock()) {
   // one window per user: a second launch brings the first forward
@@ -202,9 +255,10 @@ if (!app.requestSingleInstanceLock()) {
     if (process.platform !== 'darwin') app.quit();
   });
   app.on('activate', () => {
-    if (service && BrowserWindow.getAllWindows().length === 0) window = createWindow();
+    if (service && !window) window = createWindow();
   });
   app.on('before-quit', (event) => {
+    quitting = true;
     // cancel running jobs (their finished runs are archived) and close the archive first
     if (closed || !service) return;
     event.preventDefault();
@@ -212,6 +266,7 @@ if (!app.requestSingleInstanceLock()) {
     void svc.close().finally(() => {
       closed = true;
       ipc?.dispose();
+      gpuIpc?.dispose();
       app.quit();
     });
   });
