@@ -98,26 +98,12 @@ function sendText(res: ServerResponse, status: number, text: string, headers: Re
   res.end(`${text}\n`);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new HttpError(413, { kind: 'input', message: `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB` }));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-/** A binary body of at most `limit` bytes; a longer one is read to its end (so that the 413 reaches the sender) and dropped. */
-function readBinary(req: IncomingMessage, limit: number): Promise<ArrayBuffer> {
+/**
+ * A request body of at most `limit` bytes. A longer one is read to its end and dropped, then refused
+ * with 413 and `tooLarge(size)`: a request cut off mid-body would reach the sender as a reset
+ * connection, not as the 413.
+ */
+function readBytes(req: IncomingMessage, limit: number, tooLarge: (size: number) => string): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -127,12 +113,20 @@ function readBinary(req: IncomingMessage, limit: number): Promise<ArrayBuffer> {
       else chunks.length = 0;
     });
     req.on('end', () => {
-      if (size > limit) return reject(new HttpError(413, { kind: 'input', message: `the body (${size} bytes) is larger than the ${limit} bytes this answer can have` }));
-      const all = Buffer.concat(chunks);
-      resolve(all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer);
+      if (size > limit) return reject(new HttpError(413, { kind: 'input', message: tooLarge(size) }));
+      resolve(Buffer.concat(chunks));
     });
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBytes(req, MAX_BODY_BYTES, () => `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`)).toString('utf8');
+}
+
+async function readBinary(req: IncomingMessage, limit: number): Promise<ArrayBuffer> {
+  const all = await readBytes(req, limit, (size) => `the body (${size} bytes) is larger than the ${limit} bytes this answer can have`);
+  return all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
 }
 
 export async function startServer(opts: ServeOptions): Promise<RunningServer> {

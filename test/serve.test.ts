@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JobStatus, QuenchEvent } from '../common/api.js';
 import { QuenchService } from '../main/service.js';
-import { startServer, type RunningServer } from '../main/serve.js';
+import { MAX_BODY_BYTES, startServer, type RunningServer } from '../main/serve.js';
 
 const fixture = JSON.parse(readFileSync('test/fixtures/small-experiment.json', 'utf8')) as unknown;
 const dir = mkdtempSync(join(tmpdir(), 'quench-serve-'));
@@ -117,6 +117,12 @@ describe('quench serve', () => {
     expect(notArray.status).toBe(400);
     const get = await fetch(`${server.origin}/api/info`, { headers: { Authorization: `Bearer ${server.token}` } });
     expect(get.status).toBe(405);
+  });
+
+  it('refuses a body over MAX_BODY_BYTES with a 413 that reaches the caller (not a reset connection)', async () => {
+    const huge = await fetch(`${server.origin}/api/validateExperiment`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: ' '.repeat(MAX_BODY_BYTES + 1) });
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).message).toBe(`the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
   });
 
   it('streams job events as server-sent events', async () => {
