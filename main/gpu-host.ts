@@ -177,6 +177,18 @@ export class GpuHostBroker {
     const why = this.unavailable();
     if (why) return Promise.reject(new QuenchError('unsupported', `backend "${GPU_HOST_BACKEND}" is not available here: ${why}`));
     return new Promise((resolve, reject) => {
+      const id = this.nextId++;
+      const p: Pending = {
+        id,
+        // the id travels in the frame
+        frame: encodeSimulation(id, sim),
+        n: sim.n,
+        steps: sim.steps,
+        deadlineMs: Infinity,
+        budgetMs: simulationBudgetMs(sim.n, sim.steps),
+        resolve,
+        reject,
+      };
       // cancelled before the host took it: withdrawn, the host's time is not spent on it
       signal?.addEventListener(
         'abort',
@@ -188,18 +200,6 @@ export class GpuHostBroker {
         },
         { once: true },
       );
-      const p: Pending = {
-        id: this.nextId++,
-        frame: encodeSimulation(0, sim),
-        n: sim.n,
-        steps: sim.steps,
-        deadlineMs: Infinity,
-        budgetMs: simulationBudgetMs(sim.n, sim.steps),
-        resolve,
-        reject,
-      };
-      // the id travels in the frame: encode it again with the id it got
-      p.frame = encodeSimulation(p.id, sim);
       const [waiter] = this.waiters;
       if (waiter) waiter(p);
       else this.queue.push(p);
