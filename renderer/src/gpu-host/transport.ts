@@ -2,6 +2,7 @@
 // put `quenchGpuHost` on the window (main/electron/gpu-host-preload.cts), else over HTTP to `quench
 // serve` (main/serve.ts, /gpu/...), with the token of the page's address.
 import type { GpuHostInfo } from '../../../common/gpu-host.js';
+import { takeToken } from '../api/http.js';
 
 export interface HostTransport {
   /** where the host is connected, in words */
@@ -61,10 +62,7 @@ export function httpTransport(token: string, origin = ''): HostTransport {
 /** The transport of this page: the desktop app's IPC, else HTTP with the address's token (removed from the address bar). */
 export function pageTransport(): HostTransport {
   if (window.quenchGpuHost) return { where: 'hidden window', ...window.quenchGpuHost };
-  const url = new URL(window.location.href);
-  const token = url.searchParams.get('token');
+  const token = takeToken();
   if (!token) throw new Error('this page needs the access token: open the GPU host address `quench serve` printed (…/gpu-host.html?token=…)');
-  url.searchParams.delete('token');
-  window.history.replaceState(null, '', url.pathname);
   return httpTransport(token);
 }
