@@ -131,6 +131,13 @@ export class Arena {
   /** unique in this thread: the split helper keeps its instance of the arena it saw last */
   readonly id = ++arenaCount;
   private next = RESERVED;
+  /**
+   * Bytes below this may hold what an earlier user of the arena left (after reset()): take() zeroes
+   * them before handing them out again, so a reused arena reads exactly as fresh memory does. The
+   * kernels take zero-initialised state for granted (the LIF kernel's synaptic currents, traces and
+   * refractory counters); stale counters once silenced neurons of the next run (issue 11).
+   */
+  private dirtyEnd = RESERVED;
 
   /** `shared`: the threaded build, for split runs; `fused`: the build with fused multiply-add */
   constructor(bytes: number, shared = false, fused = false) {
@@ -150,18 +157,29 @@ export class Arena {
     return this.memory.buffer.byteLength - RESERVED;
   }
 
-  /** Hands out the whole arena again: every view handed out before is reused, so none may still be in use. */
+  /**
+   * Hands out the whole arena again: every view handed out before is reused, so none may still be in
+   * use. What they held is not visible to the next user: take() zeroes reused bytes.
+   */
   reset(): void {
+    this.dirtyEnd = Math.max(this.dirtyEnd, this.next);
     this.next = RESERVED;
   }
 
-  private take(bytes: number): number {
+  /** `written`: how many of the bytes the caller writes at once (a copy); only the rest is zeroed */
+  private take(bytes: number, written = 0): number {
     const at = this.next;
     this.next = at + Math.ceil(bytes / 16) * 16;
     if (this.next > this.memory.buffer.byteLength) throw new Error('WebAssembly arena exhausted (sized too small by its caller)');
+    if (at < this.dirtyEnd) {
+      const end = Math.min(this.next, this.dirtyEnd);
+      if (at + written < end) new Uint8Array(this.memory.buffer, at + written, end - at - written).fill(0);
+      if (end === this.dirtyEnd) this.dirtyEnd = RESERVED; // nothing stale from here on
+    }
     return at;
   }
 
+  /** a zeroed float64 array (as fresh memory is, also in a reused arena) */
   f64(length: number): Float64Array {
     return new Float64Array(this.memory.buffer, this.take(length * 8), length);
   }
@@ -175,7 +193,7 @@ export class Arena {
   }
 
   copyF64(src: ArrayLike<number>): Float64Array {
-    const v = this.f64(src.length);
+    const v = new Float64Array(this.memory.buffer, this.take(src.length * 8, src.length * 8), src.length);
     v.set(src);
     return v;
   }
