@@ -13,6 +13,8 @@ export interface RunFactors {
   manipulation: string;
   model: 'rate' | 'lif';
   seedIndex: number;
+  /** 'realised' when cv is a realised CV that the nominal c was calibrated to reach; absent: nominal */
+  match?: 'realised';
 }
 
 export interface RunSeeds {
@@ -48,6 +50,23 @@ export interface RealisedHeterogeneity {
   max: number;
   /** how many draws fell outside [tauMin, tauMax] and were clipped or redrawn */
   bounded: number;
+  /** with heterogeneity.match 'realised': the nominal c that was calibrated to reach the realised CV asked for */
+  nominalCv?: number;
+}
+
+/** What a run's firing-rate calibration found (LIF with model.calibration). */
+export interface RateCalibrationResult {
+  by: 'bias' | 'threshold';
+  /** the rate aimed at, in Hz (for target 'homogeneous': the twin's measured rate) */
+  targetHz: number;
+  target: number | 'homogeneous';
+  /** the spec's bias mean (or vTh) before calibration, and the value the run used */
+  uncalibratedValue: number;
+  value: number;
+  /** the run's rate at the calibrated value: its meanRateHz */
+  achievedHz: number;
+  /** simulations the calibration ran (the twin's included; the last one is the run's own) */
+  simulations: number;
 }
 
 export interface RunSummary {
@@ -83,6 +102,8 @@ export interface RunResult {
     density: number;
     /** LIF only: measured mean firing rate */
     meanRateHz: number | null;
+    /** LIF with model.calibration only: what the firing-rate calibration found */
+    calibration?: RateCalibrationResult | null;
   };
   timings: { simulateMs: number; readoutMs: number; totalMs: number };
 }

@@ -30,6 +30,13 @@ export const HeterogeneitySchema = z
     /** upper bound on tau, in the model's time unit; default: 100 * tauMean */
     tauMax: finite().positive().optional(),
     bound: z.enum(['clip', 'redraw']).default('clip'),
+    /**
+     * 'nominal' (the default, also when absent): cv is the family's parameter c, and the bounds may cut
+     * the realised CV below it (symmetric families much more than skewed ones). 'realised': cv is the
+     * realised CV to reach; the nominal c is calibrated per network seed until the realised CV is
+     * within 2 % of it, and stored with the run (science.md §2).
+     */
+    match: z.enum(['nominal', 'realised']).optional(),
     /** measured time constants for `empirical` (any unit: only their shape is used, rescaled to mean 1) */
     values: z.array(finite().positive()).min(2).optional(),
   })
@@ -60,6 +67,24 @@ export const RateModelSchema = z
   .strict();
 export type RateModelSpec = z.infer<typeof RateModelSchema>;
 
+/**
+ * Spiking comparisons at a matched population rate (science.md §1.2): before its simulation, a run
+ * sets its bias mean (or its threshold) so that its network's mean rate is within `tolerance` of the
+ * target, on the run's own input and length; the calibrated value and the rate reached are stored
+ * with the run.
+ */
+export const RateCalibrationSchema = z
+  .object({
+    /** a rate in Hz, or 'homogeneous': the rate of the run's homogeneous twin (family none, the same seeds and manipulations) at the uncalibrated drive */
+    target: z.union([finite().gt(0).max(400), z.literal('homogeneous')]),
+    /** what is adjusted: the bias mean (default) or the threshold vTh */
+    by: z.enum(['bias', 'threshold']).default('bias'),
+    /** relative tolerance on the rate */
+    tolerance: finite().gt(0).max(0.5).default(0.05),
+  })
+  .strict();
+export type RateCalibrationSpec = z.infer<typeof RateCalibrationSchema>;
+
 export const LifModelSchema = z
   .object({
     kind: z.literal('lif'),
@@ -80,6 +105,8 @@ export const LifModelSchema = z
      *  default spiking presets at 9-33 Hz across heterogeneity levels (science.md asks for 5-30 Hz; lognormal c = 2 is the top) */
     biasMean: finite().default(0.5),
     noise: finite().min(0).default(0),
+    /** absent: the bias is biasMean as given (uncalibrated) */
+    calibration: RateCalibrationSchema.optional(),
   })
   .strict()
   .superRefine((m, ctx) => {
@@ -90,6 +117,7 @@ export const LifModelSchema = z
     if (m.vReset >= m.vTh) ctx.addIssue({ code: 'custom', path: ['vReset'], message: `must be below vTh (${m.vTh})` });
   });
 export type LifModelSpec = z.infer<typeof LifModelSchema>;
+
 
 export const ModelSchema = z.discriminatedUnion('kind', [RateModelSchema, LifModelSchema]);
 export type ModelSpec = z.infer<typeof ModelSchema>;
@@ -216,6 +244,8 @@ const HeterogeneityConditionSchema = z
   .object({
     family: z.enum(HETEROGENEITY_FAMILIES),
     cv: finite().min(0).max(10).default(0),
+    /** as network.heterogeneity.match: 'realised' makes cv the realised CV to reach */
+    match: z.enum(['nominal', 'realised']).optional(),
   })
   .strict();
 

@@ -1,7 +1,7 @@
 // Expands an experiment spec into its runs: the cross product of the sweep factors, each run fully
 // resolved (its own network spec, seeds and training length) so a worker needs nothing else.
 import type { RunFactors, RunSpec } from '../common/results.js';
-import { DEFAULT_SUITE, type ExperimentSpec, type NetworkSpec, type SuiteSpec } from '../common/spec.js';
+import { DEFAULT_SUITE, type ExperimentSpec, type HeterogeneitySpec, type NetworkSpec, type SuiteSpec } from '../common/spec.js';
 import { deriveSeed } from '../worker/rng.js';
 
 export function resolveSuite(spec: ExperimentSpec): SuiteSpec {
@@ -16,6 +16,15 @@ function withTauMean(network: NetworkSpec, tauMean: number): NetworkSpec {
   return network.model.kind === 'rate'
     ? { ...network, model: { ...network.model, tauMeanSteps: tauMean } }
     : { ...network, model: { ...network.model, tauMeanMs: tauMean } };
+}
+
+/**
+ * `match` kept only where it says 'realised' and there is a spread to match (absent means nominal, so
+ * specs made before it existed keep their identity; a homogeneous or empirical network has no c).
+ */
+function withMatch(h: HeterogeneitySpec, match: HeterogeneitySpec['match']): HeterogeneitySpec {
+  const { match: _m, ...rest } = h;
+  return match === 'realised' && h.family !== 'none' && h.family !== 'empirical' && h.cv > 0 ? { ...rest, match } : rest;
 }
 
 /** Seeds of seed index s: the same network matrices and input stream for every other factor. */
@@ -37,6 +46,8 @@ export function factorKey(f: RunFactors, withSeed: boolean): string {
     `train=${f.trainLength}`,
     `manipulation=${f.manipulation}`,
   ];
+  // only when set, so that the keys (and run ids) of runs made before the option existed stay the same
+  if (f.match === 'realised') parts.push('match=realised');
   if (withSeed) parts.push(`seed=${f.seedIndex}`);
   return parts.join(';');
 }
@@ -61,7 +72,7 @@ export function planRuns(spec: ExperimentSpec): RunSpec[] {
                 {
                   ...base,
                   n,
-                  heterogeneity: { ...base.heterogeneity, family: het.family, cv: het.cv },
+                  heterogeneity: withMatch({ ...base.heterogeneity, family: het.family, cv: het.cv }, het.match ?? base.heterogeneity.match),
                   manipulations: [...base.manipulations, ...manip.ops],
                 },
                 tauMean,
@@ -76,6 +87,7 @@ export function planRuns(spec: ExperimentSpec): RunSpec[] {
                 model: base.model.kind,
                 seedIndex,
               };
+              if (network.heterogeneity.match === 'realised') factors.match = 'realised';
               runs.push({
                 index: runs.length,
                 key: factorKey(factors, true),

@@ -1,10 +1,11 @@
 // One run, start to finish, as a pure function of its RunSpec: inputs -> network -> simulation ->
 // targets -> readout -> scores. The same spec gives the same numbers on the same backend.
-import type { RunResult, RunSpec } from '../common/results.js';
+import type { RateCalibrationResult, RunResult, RunSpec } from '../common/results.js';
 import type { Backend } from './backends/backend.js';
 import { generateInput } from './inputs.js';
 import { retainedFraction } from './models/rate.js';
 import { buildNetwork, spectralSummary } from './network.js';
+import { calibrateLif, homogeneousTwin } from './rate-calibration.js';
 import { fitReadout } from './readout.js';
 import { deriveSeed } from './rng.js';
 import { buildSuite, computeTargets } from './tasks.js';
@@ -60,15 +61,31 @@ export function executePrepared(p: PreparedRun, backend: Backend): RunResult {
     const features = backend.simulateRate(model, p.net, p.input, p.steps, stateNoiseSeed(run), true);
     return finishRun(p, backend, features, null, performance.now() - t);
   }
-  const lif = backend.simulateLif(model, p.net, p.input, p.steps, deriveSeed(run.seeds.input, 'lif'), true);
-  return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t);
+  const seed = deriveSeed(run.seeds.input, 'lif');
+  if (!model.calibration) {
+    const lif = backend.simulateLif(model, p.net, p.input, p.steps, seed, true);
+    return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t);
+  }
+  // matched rate (science.md §1.2): the calibration's last simulation is the run's own; its time
+  // (the twin's and the search's simulations included) is the run's simulation time
+  const twin = model.calibration.target === 'homogeneous' ? homogeneousTwin(run.network, p.net.d, run.seeds.network) : undefined;
+  const { lif, calibration } = calibrateLif(model, p.net, p.input, p.steps, seed, backend, { twin, reuse: true });
+  return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t, calibration);
 }
 
 /**
  * The readout, spectra and summary of a simulated run. `simulateMs` is its simulation's time (a
  * batch's divided among its runs); totalMs counts it once, with this run's own preparation and readout.
+ * `calibration`: what a LIF run's rate calibration found (network.calibration; absent without one).
  */
-export function finishRun(p: PreparedRun, backend: Backend, features: Float64Array, meanRateHz: number | null, simulateMs: number): RunResult {
+export function finishRun(
+  p: PreparedRun,
+  backend: Backend,
+  features: Float64Array,
+  meanRateHz: number | null,
+  simulateMs: number,
+  calibration?: RateCalibrationResult,
+): RunResult {
   const { run, net, input, steps } = p;
   const t1 = performance.now();
   const seg = run.input.segments;
@@ -137,7 +154,8 @@ export function finishRun(p: PreparedRun, backend: Backend, features: Float64Arr
       accuracy: nullable(scores.accuracy),
       ridge: Array.from(scores.ridge),
     },
-    network: { tau: net.tauStats, rhoW, rhoEff, density: net.density, meanRateHz },
+    // `calibration` only where there was one: an uncalibrated run's result keeps its old shape
+    network: { tau: net.tauStats, rhoW, rhoEff, density: net.density, meanRateHz, ...(calibration ? { calibration } : {}) },
     timings: { simulateMs, readoutMs: t2 - t1, totalMs: p.prepareMs + simulateMs + (performance.now() - t1) },
   };
 }
