@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { describe, it, expect } from 'vitest';
-import { HETEROGENEITY_FAMILIES, HeterogeneitySchema, type HeterogeneityFamily } from '../common/spec.js';
+import { HETEROGENEITY_FAMILIES, HeterogeneitySchema, NetworkSchema, type HeterogeneityFamily } from '../common/spec.js';
 import { QuenchError } from '../common/errors.js';
-import { Rng } from './rng.js';
-import { HETEROGENEITY_NOTES, drawTaus, parseTauCsv, perturbTaus, sampleZ, tauStats } from './heterogeneity.js';
+import { deriveSeed, Rng } from './rng.js';
+import { buildNetwork } from './network.js';
+import { HETEROGENEITY_NOTES, MATCH_TOLERANCE as TOLERANCE_IN_CODE, drawTaus, matchRealisedCv, parseTauCsv, perturbTaus, sampleZ, tauStats } from './heterogeneity.js';
 
 const N = 200_000;
 
@@ -308,5 +310,231 @@ describe('HETEROGENEITY_NOTES', () => {
     expect(HETEROGENEITY_NOTES['reflected-lognormal']).toMatch(/left-skewed/);
     expect(HETEROGENEITY_NOTES.uniform).toMatch(/symmetric/);
     expect(HETEROGENEITY_NOTES.empirical).toMatch(/resampled/);
+  });
+});
+
+describe("match 'realised': calibrating the nominal c to a realised CV", () => {
+  // rate-model defaults: tauMean 5 task steps, dt 1, so the bounds are [1, 500]
+  const TAU_MEAN = 5;
+  const DT = 1;
+  // science.md §2: within 2 % (relative) of the target; pinned here, not read from the code
+  const MATCH_TOLERANCE = 0.02;
+  // the skew preset's tau seeds (rootSeed 5, seed indices 0-2, as main/plan.ts and buildNetwork derive them) and two more
+  const SEEDS = [0, 1, 2].map((k) => deriveSeed(deriveSeed(5, 'network', k), 'tau')).concat([1, 77]);
+  const SKEW_FAMILIES = ['uniform', 'normal', 'lognormal', 'gamma', 'reflected-lognormal'] as const;
+  const realised = (family: HeterogeneityFamily, cv: number, over: Record<string, unknown> = {}) => spec({ family, cv, match: 'realised', ...over });
+  const largestIn = (message: string) => Number(/largest realised CV reached is ([\d.]+), at nominal c ([\d.]+)/.exec(message)?.[1]);
+
+  /** The largest realised CV of the nominal (clipped) draws on a grid of c, independent of the search. */
+  function gridMax(family: HeterogeneityFamily, n: number, seed: number): number {
+    let max = 0;
+    for (let k = 1; k <= 500; k++) max = Math.max(max, drawTaus(spec({ family, cv: k * 0.02 }), n, TAU_MEAN, DT, seed).stats.cv);
+    return max;
+  }
+
+  function thrown(f: () => unknown): QuenchError {
+    try {
+      f();
+    } catch (e) {
+      expect(e).toBeInstanceOf(QuenchError);
+      return e as QuenchError;
+    }
+    throw new Error('expected a QuenchError');
+  }
+
+  it('leaves the nominal path bit-identical (digest of the draws taken before match existed)', () => {
+    // sha256 over the taus and JSON stats of 420 draws; computed with the code before this change
+    const digest = (match?: 'nominal') => {
+      const h = createHash('sha256');
+      for (const family of HETEROGENEITY_FAMILIES)
+        for (const cv of [0, 0.25, 0.5, 1, 2])
+          for (const bound of ['clip', 'redraw'])
+            for (const bounds of [{}, { tauMin: 2, tauMax: 12 }])
+              for (const seed of [1, 77, 123456789]) {
+                const values = family === 'empirical' ? { values: [10, 20, 30, 60] } : {};
+                const d = drawTaus(spec({ family, cv, bound, ...bounds, ...values, ...(match ? { match } : {}) }), 100, 5, 1, seed);
+                h.update(new Uint8Array(d.tau.buffer, d.tau.byteOffset, d.tau.byteLength));
+                h.update(JSON.stringify(d.stats));
+              }
+      return h.digest('hex');
+    };
+    const before = 'f24abd390edb36a6759945591ec70ed5441bdad7007cb8a217e1cbb1da66cd9e';
+    expect(digest()).toBe(before);
+    expect(digest('nominal')).toBe(before);
+    // and a few values to read, from the same old code
+    const d = drawTaus(spec({ family: 'lognormal', cv: 0.5 }), 5, 5, 1, 42);
+    expect(Array.from(d.tau)).toEqual([4.326275670283687, 6.847580771810251, 3.4276595890613666, 4.780895096899586, 5.239956561232325]);
+    expect(d.stats).toEqual({ mean: 4.924473537857443, cv: 0.23004548361179564, skewness: 0.4915417672177831, min: 3.4276595890613666, max: 6.847580771810251, bounded: 0 });
+    expect('nominalCv' in d.stats).toBe(false);
+  });
+
+  for (const family of SKEW_FAMILIES) {
+    for (const target of [0.25, 0.5, 1]) {
+      it(`${family} at realised CV ${target}: within 2 % for n = 100 and 400 and ${SEEDS.length} seeds, or a genuine miss`, () => {
+        for (const n of [100, 400]) {
+          for (const seed of SEEDS) {
+            const where = `${family} target ${target} n ${n} seed ${seed}`;
+            let d: ReturnType<typeof drawTaus>;
+            try {
+              d = drawTaus(realised(family, target), n, TAU_MEAN, DT, seed);
+            } catch (e) {
+              // reflected-lognormal z = 2 - y piles onto tau = dt from c ~ 0.5 on, so its realised CV
+              // peaks below 0.5 for most seeds; every other case here must be reached
+              expect(family === 'reflected-lognormal' && target >= 0.5, `${where}: ${(e as Error).message}`).toBe(true);
+              const err = e as QuenchError;
+              expect(err).toBeInstanceOf(QuenchError);
+              expect(err.kind).toBe('spec');
+              expect(err.message).toContain(`"${family}" cannot reach realised CV ${target}`);
+              expect(err.message).toMatch(/lower the target cv or widen tauMin\/tauMax/i);
+              const largest = largestIn(err.message);
+              const grid = gridMax(family, n, seed);
+              // genuinely out of reach: a grid over c in (0, 10] never comes within 2 % either,
+              // and the search found the peak the grid found (to the 3 digits it prints)
+              expect(grid, where).toBeLessThan(target * (1 - MATCH_TOLERANCE));
+              expect(largest, where).toBeLessThan(target * (1 - MATCH_TOLERANCE));
+              expect(largest, where).toBeGreaterThanOrEqual(grid - 0.0051);
+              continue;
+            }
+            expect(Math.abs(d.stats.cv / target - 1), where).toBeLessThanOrEqual(MATCH_TOLERANCE);
+            const c = d.stats.nominalCv!;
+            expect(c, where).toBeGreaterThan(0);
+            expect(c, where).toBeLessThanOrEqual(10);
+            expect(d.tau.every((t) => t >= DT && t <= 100 * TAU_MEAN), where).toBe(true);
+            if (family !== 'gamma') {
+              // with clip these are the nominal draws: a nominal spec at cv = nominalCv redraws the same network
+              const nominal = drawTaus(spec({ family, cv: c }), n, TAU_MEAN, DT, seed);
+              expect(nominal.tau, where).toEqual(d.tau);
+            }
+          }
+        }
+        if (family === 'reflected-lognormal' && target === 1) {
+          // never reached: asserted above per case, and here that the test saw no success
+          for (const n of [100, 400]) for (const seed of SEEDS) expect(() => drawTaus(realised(family, 1), n, TAU_MEAN, DT, seed)).toThrow(/cannot reach realised CV 1/);
+        }
+      });
+    }
+  }
+
+  it('is deterministic: the same seed gives the same taus and nominal c, another seed other ones', () => {
+    for (const family of SKEW_FAMILIES) {
+      const s = realised(family, 0.4);
+      const a = drawTaus(s, 150, TAU_MEAN, DT, 31);
+      const b = drawTaus(s, 150, TAU_MEAN, DT, 31);
+      const c = drawTaus(s, 150, TAU_MEAN, DT, 32);
+      expect(b.tau, family).toEqual(a.tau);
+      expect(b.stats, family).toEqual(a.stats);
+      expect(a.stats.nominalCv, family).toBeDefined();
+      expect(c.tau, family).not.toEqual(a.tau);
+    }
+  });
+
+  it('uses the 2 % tolerance of science.md', () => {
+    expect(TOLERANCE_IN_CODE).toBe(MATCH_TOLERANCE);
+  });
+
+  it('records the nominal c it drew with, and reports how many draws the search took', () => {
+    const s = realised('normal', 0.8);
+    const m = matchRealisedCv(s, 200, TAU_MEAN, DT, 100 * TAU_MEAN, 5);
+    expect(m.nominalCv).toBe(m.draw.stats.nominalCv);
+    expect(m.draw.tau).toEqual(drawTaus(s, 200, TAU_MEAN, DT, 5).tau);
+    expect(m.draw.tau).toEqual(drawTaus(spec({ family: 'normal', cv: m.nominalCv }), 200, TAU_MEAN, DT, 5).tau);
+    expect(m.draws).toBeGreaterThan(1);
+    expect(m.draws).toBeLessThan(40);
+  });
+
+  it('sanity: lognormal at realised CV 0.96 needs nominal c close to 1', () => {
+    // lognormal is barely cut by [dt, 100 tauMean] at c = 1 (nominal c 1 gives realised ~0.92-1.04 here)
+    const cs = SEEDS.map((seed) => drawTaus(realised('lognormal', 0.96), 400, TAU_MEAN, DT, seed).stats.nominalCv!);
+    for (const c of cs) expect(Math.abs(c - 1)).toBeLessThan(0.15);
+    const sorted = cs.slice().sort((a, b) => a - b);
+    expect(Math.abs(sorted[2]! - 1)).toBeLessThan(0.1);
+  });
+
+  it('sanity: uniform at realised CV 0.7 needs nominal c well above 0.7 (the clip at dt eats the spread)', () => {
+    // population value: U[1 - sqrt(3)c, 1 + sqrt(3)c] clipped below at dt/tauMean = 0.2 has CV 0.7 at c = 0.864;
+    // these seeds at n = 400 land at 0.845-0.917
+    for (const seed of SEEDS) {
+      const c = drawTaus(realised('uniform', 0.7), 400, TAU_MEAN, DT, seed).stats.nominalCv!;
+      expect(c).toBeGreaterThan(0.8);
+      expect(c).toBeLessThan(1);
+    }
+  });
+
+  it('names the largest realised CV reached when the target is out of reach', () => {
+    const err = thrown(() => drawTaus(realised('reflected-lognormal', 1), 100, TAU_MEAN, DT, SEEDS[0]!));
+    expect(err.kind).toBe('spec');
+    expect(err.message).toMatch(/"reflected-lognormal" cannot reach realised CV 1 /);
+    expect(err.message).toMatch(/largest realised CV reached is 0\.46, at nominal c 1\.14/);
+    expect(largestIn(err.message)).toBeCloseTo(gridMax('reflected-lognormal', 100, SEEDS[0]!), 2);
+    expect(err.message).not.toMatch(/bound 'clip'\./);
+    // uniform tops out near 1.2 (c = 10) with the default bounds; widening tauMin is the way out
+    const wide = thrown(() => drawTaus(realised('uniform', 2), 400, TAU_MEAN, DT, 3));
+    expect(wide.message).toMatch(/"uniform" cannot reach realised CV 2 /);
+    expect(largestIn(wide.message)).toBeGreaterThan(1);
+    expect(largestIn(wide.message)).toBeLessThan(1.5);
+    expect(wide.message).toMatch(/at nominal c 10 /);
+    // with redraw, clipping is suggested too
+    const redraw = thrown(() => drawTaus(realised('uniform', 1, { bound: 'redraw' }), 200, TAU_MEAN, DT, 3));
+    expect(redraw.message).toMatch(/bound 'redraw'/);
+    expect(redraw.message).toMatch(/or use bound 'clip'\.$/);
+  });
+
+  it('redraw and gamma use per-neuron streams and still reach the target inside the bounds', () => {
+    for (const family of SKEW_FAMILIES) {
+      if (family === 'reflected-lognormal') continue;
+      const d = drawTaus(realised(family, 0.4, { bound: 'redraw' }), 300, TAU_MEAN, DT, 8);
+      expect(Math.abs(d.stats.cv / 0.4 - 1), family).toBeLessThanOrEqual(MATCH_TOLERANCE);
+      expect(d.tau.every((t) => t >= DT && t <= 100 * TAU_MEAN), family).toBe(true);
+    }
+  });
+
+  it('says so when the target falls inside a jump of the realised CV (redraw of a tail neuron)', () => {
+    // lognormal with redraw, n = 100, seed 3: one neuron redrawn from above tauMax moves the CV by ~0.4
+    const err = thrown(() => drawTaus(realised('lognormal', 1.5, { bound: 'redraw' }), 100, TAU_MEAN, DT, 3));
+    expect(err.kind).toBe('spec');
+    const m = /could not be calibrated to realised CV 1\.5 within 2 %: for this seed the realised CV jumps from ([\d.]+) at nominal c ([\d.]+) to ([\d.]+) at ([\d.]+)/.exec(err.message);
+    expect(m, err.message).not.toBeNull();
+    expect(Number(m![1])).toBeLessThan(1.5 * (1 - MATCH_TOLERANCE));
+    expect(Number(m![3])).toBeGreaterThan(1.5 * (1 + MATCH_TOLERANCE));
+    // not out of reach: higher realised CVs were drawn
+    expect(largestIn(err.message)).toBeGreaterThan(1.5);
+    expect(err.message).toMatch(/or use bound 'clip'\.$/);
+  });
+
+  it('the gamma draws of the calibration are gamma: mean 1, CV c, skewness 2c without bounds', () => {
+    for (const target of [0.5, 1.5]) {
+      const d = drawTaus(realised('gamma', target, { tauMin: 1e-9, tauMax: 1e9 }), 20_000, TAU_MEAN, DT, 3);
+      expect(Math.abs(d.stats.mean / TAU_MEAN - 1)).toBeLessThan(0.02);
+      expect(Math.abs(d.stats.cv / target - 1)).toBeLessThanOrEqual(MATCH_TOLERANCE);
+      // nothing is cut, so the nominal c is the realised CV up to sampling noise
+      expect(Math.abs(d.stats.nominalCv! / target - 1)).toBeLessThan(0.05);
+      expect(Math.abs(d.stats.skewness / (2 * target) - 1)).toBeLessThan(0.1);
+    }
+  });
+
+  it('target 0 is c = 0; none and empirical ignore match', () => {
+    const zero = drawTaus(realised('lognormal', 0), 50, TAU_MEAN, DT, 1);
+    expect(zero.tau.every((t) => t === TAU_MEAN)).toBe(true);
+    expect(zero.stats.nominalCv).toBe(0);
+    const none = drawTaus(realised('none', 0.5), 50, TAU_MEAN, DT, 1);
+    expect(none.stats).toEqual(drawTaus(spec({ family: 'none', cv: 0.5 }), 50, TAU_MEAN, DT, 1).stats);
+    expect('nominalCv' in none.stats).toBe(false);
+    const values = [10, 20, 30, 60];
+    const emp = drawTaus(realised('empirical', 0.5, { values }), 50, TAU_MEAN, DT, 1);
+    expect(emp).toEqual(drawTaus(spec({ family: 'empirical', values }), 50, TAU_MEAN, DT, 1));
+    expect('nominalCv' in emp.stats).toBe(false);
+  });
+
+  it('perturbTau keeps the calibrated nominal c in the recomputed statistics', () => {
+    const heterogeneity = { family: 'lognormal', cv: 0.6, match: 'realised' };
+    const base = buildNetwork(NetworkSchema.parse({ n: 120, heterogeneity }), 2, 9);
+    const perturbed = buildNetwork(NetworkSchema.parse({ n: 120, heterogeneity, manipulations: [{ op: 'perturbTau', sigma: 0.3 }] }), 2, 9);
+    expect(base.tauStats.nominalCv).toBeGreaterThan(0);
+    expect(perturbed.tauStats.nominalCv).toBe(base.tauStats.nominalCv);
+    expect(perturbed.tauStats.cv).not.toBe(base.tauStats.cv);
+    expect(perturbed.tauStats.bounded).toBe(base.tauStats.bounded);
+    // and a nominal network keeps no nominalCv key (stats are stored as JSON)
+    const nominal = buildNetwork(NetworkSchema.parse({ n: 120, heterogeneity: { family: 'lognormal', cv: 0.6 }, manipulations: [{ op: 'perturbTau', sigma: 0.3 }] }), 2, 9);
+    expect('nominalCv' in nominal.tauStats).toBe(false);
   });
 });

@@ -175,7 +175,9 @@ export function applyManipulation(net: BuiltNetwork, m: Manipulation, spec: Netw
     case 'perturbTau': {
       const { tauMin, tauMax } = tauBounds(spec);
       net.tau = perturbTaus(net.tau, m.sigma, seed, tauMin, tauMax);
-      net.tauStats = tauStats(net.tau, net.tauStats.bounded);
+      // the calibrated nominal c (match 'realised') still describes how the base taus were drawn
+      const { bounded, nominalCv } = net.tauStats;
+      net.tauStats = nominalCv === undefined ? tauStats(net.tau, bounded) : { ...tauStats(net.tau, bounded), nominalCv };
       return;
     }
   }
