@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { RunResult, RunSpec } from '../common/results.js';
 import { parseExperiment } from '../common/validate.js';
 import { Archive } from '../db/archive.js';
-import { compare } from '../db/compare.js';
+import { compare } from '../main/analysis/compare.js';
 import { exportRuns, importArchives } from '../db/transfer.js';
 import { planRuns } from '../main/plan.js';
 import { runTasks } from '../worker/run.js';
@@ -128,14 +128,14 @@ try {
 
   const [c, groupedMs] = median(5, () => compare(archive, { filter: { experiments: [exp.id] } }));
   console.log(
-    `compare (default: ${c.groups.length} configurations with seeds aggregated, per family; ${c.pairs.length} paired per-task contrasts over ${c.pairs[0].tasks} tasks x ${c.pairs[0].seeds} seeds; curve; diff): ${ms(groupedMs)}`,
+    `compare (default: ${c.groups.length} configurations with seeds aggregated, per family; ${c.contrasts.length} paired per-task contrasts over ${c.contrasts[0].tasks} tasks x ${c.contrasts[0].seeds} seeds; curve; diff): ${ms(groupedMs)}`,
   );
   const [half, halfMs] = median(3, () => compare(archive, { filter: { experiments: [exp.id], where: [`seed<${Math.floor(seeds / 2)}`] } }));
   console.log(
-    `compare on half the seeds (${half.pairs.length} contrasts x ${half.pairs[0].seeds} seeds: per-task means averaged from ${half.groups.reduce((n, g) => n + g.runs, 0) * tasks.length} score rows, not the kept sums): ${ms(halfMs)}`,
+    `compare on half the seeds (${half.contrasts.length} contrasts x ${half.contrasts[0].seeds} seeds: ${half.groups.reduce((n, g) => n + g.runs, 0) * tasks.length} score rows): ${ms(halfMs)}`,
   );
   const [one, pairMs] = median(5, () => compare(archive, { filter: { where: ['n=100', 'manipulation=base'] }, conditions: ['family=none', 'family=lognormal,cv=1'] }));
-  console.log(`compare one pair (family=none vs family=lognormal,cv=1 at N=100, base; ${one.pairs[0].seeds} seeds x ${one.pairs[0].tasks} tasks): ${ms(pairMs)}`);
+  console.log(`compare one pair (family=none vs family=lognormal,cv=1 at N=100, base; ${one.contrasts[0].seeds} seeds x ${one.contrasts[0].tasks} tasks): ${ms(pairMs)}`);
   const [listed, listMs] = median(5, () => archive.listRuns({ where: ['family=gamma', 'cv>=1', 'network.n=100'] }, 100));
   console.log(`runs --where family=gamma --where cv>=1 --where network.n=100 (${listed.total} runs, first 100 listed): ${ms(listMs)}`);
 

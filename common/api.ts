@@ -3,9 +3,9 @@
 // /api/<method>, JSON `{ "args": [...] }`, bearer token) with events over server-sent events, and
 // the renderer talks to nothing else. Payloads are plain JSON: no paths the renderer did not ask
 // for, no Node objects.
-import type { Comparison, CompareRequest } from '../db/compare.js';
+import type { Comparison, CompareRequest } from './comparison.js';
 import type { ExperimentSummary, RunRow, NoteRow } from '../db/archive.js';
-import type { RunFilter } from '../db/filters.js';
+import type { RunFilter } from './filters.js';
 import type { SpecIssue } from './errors.js';
 import type { RealisedHeterogeneity } from './results.js';
 import type { ExperimentSpec, SuiteSpec } from './spec.js';
@@ -157,8 +157,11 @@ export interface QuenchApi {
   listSuites(): Promise<SavedSuite[]>;
   saveSuite(suite: unknown): Promise<SavedSuite>;
   startExperiment(req: StartExperiment): Promise<JobStatus>;
-  /** `backend`: a backend's name or 'auto' (default: the one the app was started with) */
-  resumeExperiment(experimentId: string, threads?: number, backend?: string): Promise<JobStatus>;
+  /**
+   * `backend`: a backend's name or 'auto' (default: the one the app was started with);
+   * `recomputeFlagged`: first make again the runs an erratum flags (Comparison.errata)
+   */
+  resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean): Promise<JobStatus>;
   cancelJob(jobId: string): Promise<JobStatus>;
   listJobs(): Promise<JobStatus[]>;
   listExperiments(): Promise<ExperimentSummary[]>;

@@ -5,7 +5,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from '
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { QuenchError } from '../common/errors.js';
-import type { RunFactors, RunResult, RunSpec } from '../common/results.js';
+import type { RateCalibrationResult, RunFactors, RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../worker/types.js';
 import { ArchiveError, archiveFailure } from './errors.js';
@@ -235,6 +235,29 @@ interface RunDbRow {
   mean_capacity: number;
   total_capacity: number;
   mean_r2: number;
+  cv_match: string | null;
+  nominal_cv: number | null;
+  rate_target: string | null;
+  rate_target_hz: number | null;
+  calibrated_by: string | null;
+  uncalibrated_value: number | null;
+  calibrated_value: number | null;
+  calibration_runs: number | null;
+}
+
+/** A run's firing-rate calibration as stored (null: none) */
+function calibrationOf(row: RunDbRow): RateCalibrationResult | null {
+  if (row.calibrated_by === null || row.rate_target === null) return null;
+  const target = row.rate_target === 'homogeneous' ? 'homogeneous' : Number(row.rate_target);
+  return {
+    by: row.calibrated_by as RateCalibrationResult['by'],
+    target,
+    targetHz: row.rate_target_hz!,
+    uncalibratedValue: row.uncalibrated_value!,
+    value: row.calibrated_value!,
+    achievedHz: row.mean_rate_hz!,
+    simulations: row.calibration_runs!,
+  };
 }
 
 export class Archive {
@@ -410,15 +433,17 @@ export class Archive {
   private insertPlanned(id: string, runs: readonly RunSpec[]): number {
     const identity = this.experimentIdentityOf(id);
     const put = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, cv_match, rate_target, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     const putSpec = this.db.prepare(`INSERT INTO run_specs (run_id, spec_json) VALUES (?, ?)`);
     const at = nowIso();
     let added = 0;
     for (const r of runs) {
       const f = r.factors;
-      const res = put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, at);
+      const model = r.network.model;
+      const rateTarget = model.kind === 'lif' && model.calibration ? String(model.calibration.target) : null;
+      const res = put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, f.match ?? null, rateTarget, at);
       if (res.changes > 0) {
         putSpec.run(res.lastInsertRowid, canonicalJson(r));
         added++;
@@ -463,11 +488,13 @@ export class Archive {
     const taskCount = (this.db.prepare(`SELECT task_count FROM experiments WHERE id = ?`).get(id) as { task_count: number }).task_count;
     if (k !== taskCount) throw new QuenchError('internal', `run ${r.index} has ${k} task scores; experiment ${id} has ${taskCount} tasks`);
     const t = r.network.tau;
+    const cal = r.network.calibration;
     this.db
       .prepare(
         `UPDATE runs SET status = 'done', backend = ?, app_version = ?, simulate_ms = ?, readout_ms = ?, total_ms = ?,
            tau_realised_mean = ?, tau_realised_cv = ?, tau_realised_skewness = ?, tau_realised_min = ?, tau_realised_max = ?, tau_bounded = ?,
-           rho_w = ?, rho_eff = ?, density = ?, mean_rate_hz = ?, tasks = ?, mean_capacity = ?, total_capacity = ?, mean_r2 = ?, finished_at = ?
+           rho_w = ?, rho_eff = ?, density = ?, mean_rate_hz = ?, tasks = ?, mean_capacity = ?, total_capacity = ?, mean_r2 = ?, finished_at = ?,
+           nominal_cv = ?, rate_target_hz = ?, calibrated_by = ?, uncalibrated_value = ?, calibrated_value = ?, calibration_runs = ?
          WHERE run_id = ?`,
       )
       .run(
@@ -491,6 +518,12 @@ export class Archive {
         r.summary.totalCapacity,
         r.summary.meanR2,
         nowIso(),
+        t.nominalCv ?? null,
+        cal?.targetHz ?? null,
+        cal?.by ?? null,
+        cal?.uncalibratedValue ?? null,
+        cal?.value ?? null,
+        cal?.simulations ?? null,
         row.run_id,
       );
     const put = this.db.prepare(`INSERT INTO scores (run_id, task_index, r2, capacity, nrmse, accuracy, ridge) VALUES (?, ?, ?, ?, ?, ?, ?)`);
@@ -524,6 +557,39 @@ export class Archive {
     return this.write(`storing ${rs.length} runs`, () => rs.reduce((n, r) => n + (this.commitOne(id, r) ? 1 : 0), 0), 'none of them was stored; the runs stored before them are kept');
   }
 
+  /**
+   * Makes finished runs pending again, to be made anew (a run flagged by an erratum): their scores
+   * and summaries go, their configurations' task sums lose them, their ids, tags and notes stay. One
+   * transaction; returns how many were reset.
+   */
+  resetRuns(runIds: readonly number[]): number {
+    if (runIds.length === 0) return 0;
+    return this.write(`resetting ${runIds.length} run(s) to pending`, () => {
+      const subtract = this.db.prepare(
+        `INSERT INTO config_tasks (config_hash, task_index, runs, sum_capacity, sum_comp)
+         SELECT r.config_hash, s.task_index, -1, -s.capacity, 0 FROM runs r JOIN scores s ON s.run_id = r.run_id WHERE r.run_id = ?
+         ${CONFIG_TASKS_ADD}`,
+      );
+      const reset = this.db.prepare(
+        `UPDATE runs SET status = 'pending', backend = NULL, app_version = NULL, simulate_ms = NULL, readout_ms = NULL, total_ms = NULL,
+           tau_realised_mean = NULL, tau_realised_cv = NULL, tau_realised_skewness = NULL, tau_realised_min = NULL, tau_realised_max = NULL,
+           tau_bounded = NULL, rho_w = NULL, rho_eff = NULL, density = NULL, mean_rate_hz = NULL, tasks = NULL, mean_capacity = NULL,
+           total_capacity = NULL, mean_r2 = NULL, finished_at = NULL, nominal_cv = NULL, rate_target_hz = NULL, calibrated_by = NULL,
+           uncalibrated_value = NULL, calibrated_value = NULL, calibration_runs = NULL
+         WHERE run_id = ? AND status = 'done'`,
+      );
+      let n = 0;
+      for (const id of runIds) {
+        subtract.run(id);
+        this.db.prepare(`DELETE FROM scores WHERE run_id = ?`).run(id);
+        this.db.prepare(`DELETE FROM run_family WHERE run_id = ?`).run(id);
+        n += reset.run(id).changes;
+      }
+      this.db.exec(`DELETE FROM config_tasks WHERE runs <= 0`);
+      return n;
+    }, 'no run was reset');
+  }
+
   /** The finished runs of an experiment as the engine returned them (in run order). */
   loadResults(id: string): RunResult[] {
     return this.read('reading runs', () => {
@@ -541,6 +607,7 @@ export class Archive {
           model: row.model as RunFactors['model'],
           seedIndex: row.seed_index,
         };
+        if (row.cv_match === 'realised') factors.match = 'realised';
         const perFamily: Record<string, number> = {};
         for (const f of families) perFamily[f] = NaN;
         const result: RunResult = {
@@ -553,11 +620,20 @@ export class Archive {
           summary: { tasks: row.tasks, meanCapacity: row.mean_capacity, totalCapacity: row.total_capacity, meanR2: row.mean_r2, perFamily },
           scores: { r2: [], capacity: [], nrmse: [], accuracy: [], ridge: [] },
           network: {
-            tau: { mean: row.tau_realised_mean, cv: row.tau_realised_cv, skewness: row.tau_realised_skewness, min: row.tau_realised_min, max: row.tau_realised_max, bounded: row.tau_bounded },
+            tau: {
+              mean: row.tau_realised_mean,
+              cv: row.tau_realised_cv,
+              skewness: row.tau_realised_skewness,
+              min: row.tau_realised_min,
+              max: row.tau_realised_max,
+              bounded: row.tau_bounded,
+              ...(row.nominal_cv !== null ? { nominalCv: row.nominal_cv } : {}),
+            },
             rhoW: row.rho_w,
             rhoEff: row.rho_eff,
             density: row.density,
             meanRateHz: row.mean_rate_hz,
+            ...(row.calibrated_by !== null ? { calibration: calibrationOf(row) } : {}),
           },
           timings: { simulateMs: row.simulate_ms, readoutMs: row.readout_ms, totalMs: row.total_ms },
         };

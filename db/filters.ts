@@ -2,22 +2,9 @@
 // path into the stored RunSpec JSON), tags, dates, status and experiments. Every value is bound as
 // a parameter; field names come from a fixed list, and JSON paths are bound too.
 import { QuenchError } from '../common/errors.js';
+import type { RunFilter } from '../common/filters.js';
 
-export interface RunFilter {
-  /** clauses like "family=lognormal", "n>=100", "network.p=0.1", "family=none|lognormal" */
-  where?: string[];
-  /** runs tagged with every one of these (a tag on an experiment applies to its runs) */
-  tags?: string[];
-  /** ISO instants: finished (or, if pending, created) at or after / before */
-  since?: string;
-  until?: string;
-  /** default: any status */
-  status?: string[];
-  /** experiment ids (already resolved) */
-  experiments?: string[];
-  /** run uids (a saved comparison set) */
-  runUids?: string[];
-}
+export type { RunFilter };
 
 export interface Sql {
   sql: string;
@@ -65,6 +52,11 @@ field('rho_eff', 'number', 'rhoEff');
 field('density', 'number');
 field('mean_rate_hz', 'number', 'rate', 'meanRateHz');
 field('total_ms', 'number', 'ms');
+field('cv_match', 'text', 'match');
+field('nominal_cv', 'number', 'nominalCv');
+field('rate_target', 'text', 'rateTarget');
+field('rate_target_hz', 'number', 'targetHz');
+field('calibrated_value', 'number', 'calibrated');
 field('created_at', 'text', 'created');
 field('finished_at', 'text', 'finished');
 

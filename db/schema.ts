@@ -22,10 +22,12 @@
 //   comparison_sets, comparison_set_runs     named comparisons with the runs they were made on (v2)
 //   suites(name, version, spec_hash, ...)    named task suites saved from the app, each version's spec
 //                                            in specs by content hash (v3)
+//   runs.cv_match, nominal_cv                realised-CV matching: 'realised' and the nominal c found (v4)
+//   runs.rate_target ... calibration_runs    LIF firing-rate calibration: target, value used, cost (v4)
 
 /** "QNCH" */
 export const APPLICATION_ID = 0x514e4348;
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /** Version 1: specs, experiments, tasks, runs and scores. */
 export const V1_DDL = `
@@ -223,8 +225,25 @@ CREATE TABLE suites (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Version 3 -> 4: what makes a comparison fair, per run. Realised-CV matching (the condition's
+ * `match`, and the nominal c calibrated to reach its realised CV) and LIF firing-rate calibration
+ * (the target as asked, 'homogeneous' or Hz, the rate aimed at, what was adjusted, its value before
+ * and after, and how many simulations it took). NULL: not used, or a run made before version 4.
+ */
+export const V4_DDL = `
+ALTER TABLE runs ADD COLUMN cv_match TEXT;
+ALTER TABLE runs ADD COLUMN nominal_cv REAL;
+ALTER TABLE runs ADD COLUMN rate_target TEXT;
+ALTER TABLE runs ADD COLUMN rate_target_hz REAL;
+ALTER TABLE runs ADD COLUMN calibrated_by TEXT;
+ALTER TABLE runs ADD COLUMN uncalibrated_value REAL;
+ALTER TABLE runs ADD COLUMN calibrated_value REAL;
+ALTER TABLE runs ADD COLUMN calibration_runs INTEGER;
+`;
+
 /** MIGRATIONS[v] takes a file from version v to v + 1. */
-export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL];
+export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL, V4_DDL];
 
 /** Tables every archive of the current version has (checked on import). */
 export const REQUIRED_TABLES = [

@@ -3,19 +3,19 @@
 import type { Command } from 'commander';
 import { QuenchError } from '../common/errors.js';
 import { Archive } from '../db/archive.js';
-import { compare, type Comparison } from '../db/compare.js';
 import { parseInstant, type RunFilter } from '../db/filters.js';
 import { exportRuns, importArchives, type ImportReport } from '../db/transfer.js';
+import { compare } from './analysis/compare.js';
+import { comparisonCsv, formatComparison, SECTIONS } from './analysis/tables.js';
+import { num as fmt } from '../common/format.js';
 import {
+  archiveArg,
   archiveLocation,
-  fmt,
-  fmtP,
+
   formatBytes,
   outputFormat,
-  pct,
   renderCsv,
   renderTable,
-  signed,
   type ArchiveLocation,
 } from './archive-format.js';
 import { appVersion } from './version.js';
@@ -77,142 +77,8 @@ function withArchive<T>(where: ArchiveLocation, create: boolean, fn: (a: Archive
 const out = (s: string) => process.stdout.write(s.endsWith('\n') ? s : s + '\n');
 const note = (s: string) => process.stderr.write(s + '\n');
 
-// ---------------------------------------------------------------------------------------------
-// compare output
-
 function hetLabel(f: { family: string; cv: number }): string {
   return f.family === 'none' || (f.cv === 0 && f.family !== 'empirical') ? 'homogeneous' : `${f.family} c=${f.cv}`;
-}
-
-export function formatComparison(c: Comparison): string {
-  const parts: string[] = [];
-  parts.push('Configurations (seeds aggregated: mean capacity over the suite with its 95 % interval across seeds; per-family means)');
-  parts.push(
-    renderTable(
-      ['configuration', 'seeds', 'mean capacity', '95 % CI', ...c.families],
-      c.groups.map((g) => [
-        g.label,
-        String(g.runs),
-        fmt(g.meanCapacity.mean),
-        g.runs > 1 ? `[${fmt(g.meanCapacity.lo)}, ${fmt(g.meanCapacity.hi)}]` : '(1 seed)',
-        ...c.families.map((f) => fmt(g.perFamily[f]?.mean)),
-      ]),
-    ),
-  );
-  if (c.pairs.length > 0) {
-    parts.push('', 'Paired per task ("A vs B": Δ = A − B; per task, capacities averaged over the seeds both have; won = tasks where A is higher, ties half)');
-    parts.push(
-      renderTable(
-        ['comparison', 'seeds', 'Δ mean capacity', '95 % CI', 'tasks', 'won', 'Wilcoxon p'],
-        c.pairs.map((p) => [
-          p.label,
-          String(p.seeds),
-          signed(p.meanDiff.mean),
-          p.seeds > 1 ? `[${fmt(p.meanDiff.lo)}, ${fmt(p.meanDiff.hi)}]` : '(1 seed)',
-          String(p.tasks),
-          pct(p.fractionWon),
-          fmtP(p.wilcoxon.pValue),
-        ]),
-      ),
-    );
-    parts.push('', 'Δ mean capacity per task family (tasks won in brackets)');
-    parts.push(
-      renderTable(
-        ['comparison', ...c.families],
-        c.pairs.map((p) => [p.label, ...c.families.map((f) => (p.perFamily[f] ? `${signed(p.perFamily[f].meanDiff)} (${pct(p.perFamily[f].fractionWon)})` : ''))]),
-      ),
-    );
-  } else if (c.groups.some((g) => g.condition > 0)) {
-    parts.push('', 'No pairs: no configuration of the first condition differs from the others only in the fields the conditions name.');
-  }
-  if (c.unpaired.length > 0) parts.push('', `Unpaired: ${c.unpaired.join('; ')}`);
-  if (c.curve) {
-    parts.push('', `Curve: mean capacity (± 95 % half-width) against ${c.curve.x}, one column per series`);
-    parts.push(
-      renderTable(
-        [c.curve.x, ...c.curve.series.map((s) => s.label)],
-        c.curve.xs.map((x, i) => [String(x), ...c.curve!.series.map((s) => (s.points[i] ? `${fmt(s.points[i]!.meanCapacity.mean)}${s.points[i]!.runs > 1 ? ` ± ${fmt(s.points[i]!.meanCapacity.halfWidth)}` : ''}` : ''))]),
-      ),
-    );
-  }
-  if (c.diff.length > 0) {
-    const labels = new Map(c.groups.map((g) => [g.key, g.label]));
-    const keys = c.groups.map((g) => g.key);
-    const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'string' ? v : JSON.stringify(v));
-    parts.push('', 'Configuration diff (the spec fields that differ between the configurations)');
-    if (keys.length <= 6) {
-      parts.push(renderTable(['field', ...keys.map((k) => labels.get(k)!)], c.diff.map((d) => [d.path, ...keys.map((k) => show(d.values[k]))])));
-    } else {
-      parts.push(renderTable(['field', 'values'], c.diff.map((d) => [d.path, [...new Set(keys.map((k) => show(d.values[k])))].join(' | ')])));
-    }
-  }
-  return parts.join('\n');
-}
-
-const SECTIONS = ['configurations', 'pairs', 'families', 'curve', 'diff'] as const;
-
-export function comparisonCsv(c: Comparison, section: string): string {
-  switch (section) {
-    case 'configurations':
-      return renderCsv(
-        ['configuration', 'config', 'condition', 'family', 'cv', 'n', 'tau_mean', 'train_length', 'manipulation', 'model', 'seeds', 'mean_capacity', 'ci_lo', 'ci_hi', ...c.families],
-        c.groups.map((g) => [
-          g.label,
-          g.config,
-          g.conditionText,
-          g.factors.family,
-          g.factors.cv,
-          g.factors.n,
-          g.factors.tauMean,
-          g.factors.trainLength,
-          g.factors.manipulation,
-          g.factors.model,
-          g.runs,
-          g.meanCapacity.mean,
-          g.runs > 1 ? g.meanCapacity.lo : null,
-          g.runs > 1 ? g.meanCapacity.hi : null,
-          ...c.families.map((f) => g.perFamily[f]?.mean ?? null),
-        ]),
-      );
-    case 'pairs':
-      return renderCsv(
-        ['comparison', 'first', 'second', 'seeds', 'mean_diff', 'ci_lo', 'ci_hi', 'tasks', 'mean_task_diff', 'fraction_won', 'wins', 'losses', 'ties', 'wilcoxon_p', 'wilcoxon_method'],
-        c.pairs.map((p) => [
-          p.label,
-          p.otherLabel,
-          p.baselineLabel,
-          p.seeds,
-          p.meanDiff.mean,
-          p.seeds > 1 ? p.meanDiff.lo : null,
-          p.seeds > 1 ? p.meanDiff.hi : null,
-          p.tasks,
-          p.meanTaskDiff,
-          p.fractionWon,
-          p.wins,
-          p.losses,
-          p.ties,
-          p.wilcoxon.pValue,
-          p.wilcoxon.method,
-        ]),
-      );
-    case 'families':
-      return renderCsv(
-        ['comparison', 'family', 'tasks', 'mean_diff', 'fraction_won'],
-        c.pairs.flatMap((p) => Object.entries(p.perFamily).map(([f, v]) => [p.label, f, v.tasks, v.meanDiff, v.fractionWon])),
-      );
-    case 'curve':
-      if (!c.curve) throw new QuenchError('input', 'this comparison has no curve (nothing varies along --curve)');
-      return renderCsv(
-        [c.curve.x, 'series', 'seeds', 'mean_capacity', 'ci_lo', 'ci_hi'],
-        c.curve.series.flatMap((s) => s.points.filter((p) => p !== null).map((p) => [p!.x, s.label, p!.runs, p!.meanCapacity.mean, p!.runs > 1 ? p!.meanCapacity.lo : null, p!.runs > 1 ? p!.meanCapacity.hi : null])),
-      );
-    case 'diff': {
-      const keys = c.groups.map((g) => g.key);
-      return renderCsv(['field', ...c.groups.map((g) => g.label)], c.diff.map((d) => [d.path, ...keys.map((k) => d.values[k])]));
-    }
-    default:
-      throw new QuenchError('input', `--section ${section}: choose one of ${SECTIONS.join(', ')}`);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,7 +187,7 @@ export function registerArchiveCommands(program: Command): void {
   addSelectionOptions(
     program
       .command('compare')
-      .description('compare conditions: configurations with seeds aggregated, paired per-task contrasts, per family, curves and a configuration diff')
+      .description('compare conditions: configurations with seeds aggregated, contrasts over seeds (paired where runs share seeds, else Welch), per family, size answers, curves and a configuration diff')
       .argument('[conditions...]', 'two or more conditions, each FIELD=VALUE[,FIELD=VALUE...] (the first is the baseline); none: homogeneous against each heterogeneous level')
       .option('--curve [factor]', 'score against a factor (manipulation, n, tau_mean, train_length, cv), one series per other setting; default: manipulation when it varies')
       .option('--save <name>', 'save this comparison (its conditions and the runs it was made on) as a named set')
@@ -349,8 +215,8 @@ export function registerArchiveCommands(program: Command): void {
       }
       const fmtOut = outputFormat(o);
       if (fmtOut === 'json') return out(JSON.stringify(c, null, 2));
-      if (fmtOut === 'csv') return out(comparisonCsv(c, o.section ?? (c.pairs.length ? 'pairs' : 'configurations')));
-      out(formatComparison(c));
+      if (fmtOut === 'csv') return out(comparisonCsv(c, o.section ?? (c.contrasts.length ? 'contrasts' : 'configurations')));
+      out(formatComparison(c, archiveArg(archiveLocation(o.archive))));
     });
   });
 

@@ -36,7 +36,7 @@ export function outputFormat(opts: { json?: boolean; csv?: boolean }): OutputFor
 /** Columns padded to their widest cell; numeric-looking columns right-aligned. */
 export function renderTable(head: string[], rows: string[][]): string {
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+]?[\d.]+( %)?$|^n\/a$|^$/.test(r[i] ?? '')));
+  const numeric = head.map((_, i) => rows.length > 0 && rows.every((r) => /^[-+\u2212]?[\d.]+([ \u00a0]%)?$|^n\/a$|^$/.test(r[i] ?? '')));
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (numeric[i] ? (c ?? '').padStart(widths[i]) : (c ?? '').padEnd(widths[i])))
@@ -56,10 +56,6 @@ export function renderCsv(head: string[], rows: unknown[][]): string {
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 }
 
-export const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefined || !Number.isFinite(x) ? 'n/a' : x.toFixed(d));
-export const signed = (x: number, d = 3) => (Number.isFinite(x) ? (x >= 0 ? '+' : '') + x.toFixed(d) : 'n/a');
-export const fmtP = (p: number) => (!Number.isFinite(p) ? 'n/a' : p < 1e-15 ? '< 1e-15' : p < 1e-4 ? p.toExponential(1) : p.toFixed(4));
-export const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)} %` : 'n/a');
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;

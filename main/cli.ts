@@ -8,7 +8,9 @@ import cliProgress from 'cli-progress';
 import { EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
 import type { RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
-import { analyse, conditionLabel, type Findings } from './analysis.js';
+import type { Findings } from '../common/findings.js';
+import { CONTRAST_HEAD, contrastCells, interval, num } from '../common/format.js';
+import { analyse } from './analysis/findings.js';
 import { planRuns } from './plan.js';
 import { BACKEND_OPTION_HELP, chooseBackends, describeCalibration } from './backend-choice.js';
 import { backendByName, backendReport } from '../worker/backends/registry.js';
@@ -21,8 +23,10 @@ import { appVersion } from './version.js';
 import { parseExperiment } from '../common/validate.js';
 import type { Archive, ExperimentRow } from '../db/archive.js';
 import type { TaskDef } from '../worker/types.js';
+import { errataIn, flaggedRunIds } from '../db/errata.js';
+import { errataLines } from './analysis/tables.js';
 import { openArchive, registerArchiveCommands } from './archive-cli.js';
-import { archiveArg, archiveLocation, type ArchiveLocation } from './archive-format.js';
+import { archiveArg, archiveLocation, renderTable, type ArchiveLocation } from './archive-format.js';
 import { registerServeCommand } from './serve.js';
 
 interface RunOptions {
@@ -37,6 +41,8 @@ interface RunOptions {
   archive?: string | false;
   new?: boolean;
   resume?: boolean;
+  /** resume: make the runs an erratum flags again first */
+  recomputeFlagged?: boolean;
 }
 
 function intArg(min: number) {
@@ -53,18 +59,20 @@ function formatEta(seconds: number | null): string {
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
-export function formatFindings(spec: ExperimentSpec, findings: Findings): string {
+export function formatFindings(findings: Findings): string {
   const rows = findings.conditions.map((c) => {
-    const ci = c.seeds > 1 ? `± ${c.meanCapacity.halfWidth.toFixed(3)}` : '(1 seed)';
+    const ci = c.seeds > 1 ? interval(c.meanCapacity.lo, c.meanCapacity.hi) : '(1 seed)';
+    const cal = c.calibration;
     const extra = [
-      `realised CV ${c.realised.cv.toFixed(2)}, skew ${c.realised.skewness.toFixed(2)}`,
+      `realised CV ${num(c.realised.cv, 2)}${c.realised.nominalCv !== null ? ` (nominal c ${num(c.realised.nominalCv, 2)})` : ''}, skew ${num(c.realised.skewness, 2)}`,
       c.realised.bounded > 0 ? `${c.realised.bounded.toFixed(1)} bounded` : '',
       c.meanRateHz !== null ? `${c.meanRateHz.toFixed(1)} Hz` : '',
-      c.rhoEff !== null ? `ρ_eff ${c.rhoEff.toFixed(2)}` : '',
+      cal ? `${cal.by} ${num(cal.value[0], 3)}${cal.value[1] !== cal.value[0] ? `–${num(cal.value[1], 3)}` : ''} for ${cal.targetHz[0] === cal.targetHz[1] ? cal.targetHz[0].toFixed(1) : `${cal.targetHz[0].toFixed(1)}–${cal.targetHz[1].toFixed(1)}`} Hz` : '',
+      c.rhoEff !== null ? `ρ_eff ${num(c.rhoEff, 2)}` : '',
     ]
       .filter(Boolean)
       .join(', ');
-    return [conditionLabel(c.factors, spec), `${c.meanCapacity.mean.toFixed(3)} ${ci}`, String(c.seeds), extra];
+    return [c.label, `${num(c.meanCapacity.mean)} ${ci}`, String(c.seeds), extra];
   });
   const head = ['condition', 'mean capacity (95 % CI)', 'seeds', 'network'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -72,7 +80,17 @@ export function formatFindings(spec: ExperimentSpec, findings: Findings): string
   const out = [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line), ''];
   if (findings.claim) out.push(`Claim tested: ${findings.claim}`);
   out.push('Found:');
-  for (const l of findings.lines) out.push(`  - ${l}`);
+  for (const l of findings.notes) out.push(`  ${l.startsWith('  ') ? l : `- ${l}`}`);
+  if (findings.contrasts.length) {
+    out.push(
+      '',
+      'Contrasts (Δ = first − second, mean capacity). Seeds are the unit of inference: paired t over the per-seed differences decides the verdict; the sign-flip p and the',
+      'hierarchical bootstrap interval stand beside it; per-task counts and the Wilcoxon p are descriptive (the tasks of one network are not independent).',
+      renderTable([...CONTRAST_HEAD], findings.contrasts.map(contrastCells)),
+    );
+    const left = findings.contrasts.filter((c) => c.leftOut.length);
+    for (const c of left) out.push(`  ${c.label}: left out ${c.leftOut.join('; ')}`);
+  }
   return out.join('\n');
 }
 
@@ -118,9 +136,10 @@ async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quie
   }
 }
 
-function report(spec: ExperimentSpec, tasks: TaskDef[], results: RunResult[], headline: string, out?: string): void {
-  const findings = analyse(spec, results);
-  process.stdout.write(`\n${headline}\n\n${formatFindings(spec, findings)}\n`);
+function report(spec: ExperimentSpec, tasks: TaskDef[], results: RunResult[], headline: string, out?: string, warnings: string[] = []): void {
+  const findings = analyse(spec, results, tasks);
+  process.stdout.write(`\n${headline}\n\n${formatFindings(findings)}\n`);
+  for (const w of warnings) process.stdout.write(`\n${w}\n`);
   if (out) {
     const doc = {
       kind: 'quench.results',
@@ -152,6 +171,11 @@ function resumeCommandFor(exp: ExperimentRow, where: ArchiveLocation): string {
 async function runArchived(archive: Archive, where: ArchiveLocation, exp: ExperimentRow, spec: ExperimentSpec, source: string, opts: RunOptions): Promise<number> {
   const runs = planRuns(spec);
   const tasks = runTasks(runs[0]);
+  if (opts.recomputeFlagged) {
+    const flagged = flaggedRunIds(archive, exp.id);
+    const reset = archive.resetRuns(flagged);
+    process.stderr.write(`${reset} run(s) flagged by an erratum set to be made again\n`);
+  }
   const remaining = archive.remainingRuns(exp.id, runs);
   const stored = runs.length - remaining.length;
   process.stderr.write(`archive: ${archive.path}\n`);
@@ -174,7 +198,7 @@ async function runArchived(archive: Archive, where: ArchiveLocation, exp: Experi
     remaining.length === 0
       ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${exp.id})`
       : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${stored > 0 ? ` (${stored} resumed from the archive)` : ''}, experiment ${exp.id}`;
-  report(spec, tasks, results, headline, opts.out);
+  report(spec, tasks, results, headline, opts.out, errataLines({ errata: errataIn(archive, { experiments: [exp.id] }) }, archiveArg(where)));
   return EXIT.ok;
 }
 
@@ -275,6 +299,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
     .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
     .option('-q, --quiet', 'no progress output')
+    .option('--recompute-flagged', 'first make again the runs a known defect of an earlier version touched (see the warnings of `quench compare`)')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);
     });

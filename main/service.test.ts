@@ -11,7 +11,7 @@ import { importArchives } from '../db/transfer.js';
 import { spectralRadius } from '../worker/linalg.js';
 import { retainedFraction } from '../worker/models/rate.js';
 import { buildNetwork, spectralSummary } from '../worker/network.js';
-import { fmt, signed } from './archive-format.js';
+import { contrastCells, describeContrast, num } from '../common/format.js';
 import { seedsFor } from './plan.js';
 import { QuenchService } from './service.js';
 import { toApiError } from './service/errors.js';
@@ -315,18 +315,19 @@ describe('the archive: runs, tags, notes, comparisons, reports', () => {
   it('compares as the archive does, with per-task differences for the heatmap', async () => {
     const req = { filter: { experiments: [experimentId] } };
     const c = await svc.compare(req);
-    expect(c.pairs).toHaveLength(1);
+    expect(c.contrasts).toHaveLength(1);
     expect(c.groups.map((g) => g.runs)).toEqual([3, 3]);
     const diffs = await svc.taskDiffs(req);
     expect(diffs).toHaveLength(25);
-    expect(diffs[0]).toMatchObject({ pair: c.pairs[0].label, id: 'delay/c0/d0', family: 'delay', memoryDepth: 0, nonlinearity: 1 });
+    expect(diffs[0]).toMatchObject({ pair: c.contrasts[0].label, id: 'delay/c0/d0', family: 'delay', memoryDepth: 0, nonlinearity: 1 });
     expect(diffs.find((d) => d.id.startsWith('narma'))).toMatchObject({ family: 'narma', memoryDepth: 5 });
+    // paired on all seeds and all tasks: the mean per-task difference is Δ mean capacity
     const meanDiff = diffs.reduce((s, d) => s + d.diff, 0) / diffs.length;
-    expect(meanDiff).toBeCloseTo(c.pairs[0].meanTaskDiff, 12);
-    const won = diffs.reduce((s, d) => s + (d.diff > 0 ? 1 : d.diff === 0 ? 0.5 : 0), 0) / diffs.length;
-    expect(won).toBeCloseTo(c.pairs[0].fractionWon, 12);
+    expect(meanDiff).toBeCloseTo(c.contrasts[0].delta.mean, 12);
+    expect(diffs.filter((d) => d.diff > 0).length).toBe(c.contrasts[0].wins);
+    expect(diffs.filter((d) => d.diff === 0).length).toBe(c.contrasts[0].ties);
     // experiments may be named, dates read as the CLI reads them
-    expect((await svc.compare({ filter: { experiments: ['Small test experiment'], since: '1d' } })).pairs[0].label).toBe(c.pairs[0].label);
+    expect((await svc.compare({ filter: { experiments: ['Small test experiment'], since: '1d' } })).contrasts[0].label).toBe(c.contrasts[0].label);
     expect(toApiError(await svc.compare({ filter: { where: ['colour=blue'] } }).catch((e: unknown) => e))).toMatchObject({ kind: 'input' });
   });
 
@@ -341,13 +342,15 @@ describe('the archive: runs, tags, notes, comparisons, reports', () => {
     const req = { filter: { experiments: [experimentId] } };
     const r = await svc.report(req, 'Small <test> report');
     const c = await svc.compare(req);
-    const p = c.pairs[0];
+    const p = c.contrasts[0];
     for (const id of ['claim', 'found', 'chart-capacity', 'chart-families', 'chart-paired', 'tables', 'specs', 'seeds']) expect(r.html).toContain(`<section id="${id}">`);
     expect(r.html).toContain('<title>Small &lt;test&gt; report</title>');
     expect(r.html).toContain('Test fixture: heterogeneous vs homogeneous on a short suite.');
-    expect(r.html).toContain(`Δ mean capacity ${signed(p.meanDiff.mean)} (95 % interval across seeds [${fmt(p.meanDiff.lo)}, ${fmt(p.meanDiff.hi)}]) over 3 seed(s)`);
-    expect(r.html).toMatch(/scores higher than|No clear difference/);
-    expect(r.html).toContain(fmt(c.groups[0].meanCapacity.mean));
+    // the finding in the words and numbers the CLI prints (common/format.ts), escaped for HTML
+    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    expect(r.html).toContain(html(describeContrast(p)));
+    for (const cell of contrastCells(p)) expect(r.html).toContain(html(cell));
+    expect(r.html).toContain(num(c.groups[0].meanCapacity.mean));
     expect(r.html).toContain('&quot;rootSeed&quot;: 77');
     expect(r.html).toContain(`Quench ${(await svc.info()).version}`);
     expect((r.html.match(/<svg /g) ?? []).length).toBe(3);
@@ -357,16 +360,17 @@ describe('the archive: runs, tags, notes, comparisons, reports', () => {
     expect(r.fileBase).toMatch(/^quench-small-test-report-\d{4}-\d{2}-\d{2}$/);
 
     expect(Object.keys(r.csv).sort()).toEqual(
-      ['chart-family-means', 'chart-mean-capacity', 'chart-paired', 'table-configurations', 'table-diff', 'table-experiments', 'table-pair-families', 'table-pairs', 'table-runs'].sort(),
+      ['chart-family-means', 'chart-mean-capacity', 'chart-paired', 'table-configurations', 'table-diff', 'table-experiments', 'table-contrast-families', 'table-contrasts', 'table-runs'].sort(),
     );
     const rows = (name: string) => r.csv[name].trim().split('\n').map((l) => l.split(','));
     const paired = rows('chart-paired');
     expect(paired[0]).toEqual(['comparison', 'seeds', 'mean', 'ci_lo', 'ci_hi']);
-    expect(paired[1].slice(1).map(Number)).toEqual([3, p.meanDiff.mean, p.meanDiff.lo, p.meanDiff.hi]);
+    expect(paired[1].slice(1).map(Number)).toEqual([3, p.delta.mean, p.delta.lo, p.delta.hi]);
     const capacity = rows('chart-mean-capacity');
     expect(capacity.slice(1).map((x) => Number(x[2]))).toEqual(c.groups.map((g) => g.meanCapacity.mean));
     expect(rows('chart-family-means')).toHaveLength(1 + 2 * 3);
     expect(rows('table-runs')).toHaveLength(1 + 6);
-    expect(r.csv['table-pairs']).toContain(String(p.wilcoxon.pValue));
+    expect(r.csv['table-contrasts']).toContain(String(p.test.p));
+    expect(r.csv['table-contrasts']).toContain(String(p.wilcoxon!.p));
   });
 });

@@ -36,7 +36,9 @@ import { CancelledError, QuenchError, SpecError } from '../common/errors.js';
 import { DEFAULT_SUITE, InputSchema, type ExperimentSpec } from '../common/spec.js';
 import { parseExperiment } from '../common/validate.js';
 import type { Archive, ExperimentRow, ExperimentSummary, NoteRow, RunRow } from '../db/archive.js';
-import { compare, type Comparison, type CompareRequest } from '../db/compare.js';
+import type { Comparison, CompareRequest } from '../common/comparison.js';
+import { compare } from './analysis/compare.js';
+import { flaggedRunIds } from '../db/errata.js';
 import { parseInstant, type RunFilter } from '../db/filters.js';
 import { backendByName, backendReport, defaultBackendName } from '../worker/backends/registry.js';
 import { runTasks } from '../worker/run.js';
@@ -273,7 +275,7 @@ export class QuenchService implements QuenchApi {
     return this.launch(exp, spec, r.threads ?? this.threads, backend);
   }
 
-  async resumeExperiment(experimentId: string, threads?: number, backend?: string): Promise<JobStatus> {
+  async resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean): Promise<JobStatus> {
     const ref = arg('resumeExperiment', 'experimentId', Id, experimentId);
     const t = threads === undefined || threads === null ? this.threads : arg('resumeExperiment', 'threads', Threads, threads);
     if (backend !== undefined && backend !== null && typeof backend !== 'string') {
@@ -284,6 +286,11 @@ export class QuenchService implements QuenchApi {
     const archive = this.archive();
     const exp = archive.findExperiment(ref);
     const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
+    if (recomputeFlagged !== undefined && recomputeFlagged !== null && typeof recomputeFlagged !== 'boolean') {
+      throw new QuenchError('input', `resumeExperiment: recomputeFlagged must be true or false, got ${JSON.stringify(recomputeFlagged)}`);
+    }
+    const running = [...this.jobs.values()].some((j) => j.status.experimentId === exp.id && j.status.state === 'running');
+    if (recomputeFlagged && !running) archive.resetRuns(flaggedRunIds(archive, exp.id));
     return this.launch(exp, spec, t, b);
   }
 
@@ -425,7 +432,7 @@ export class QuenchService implements QuenchApi {
 
   async taskDiffs(req: CompareRequest): Promise<TaskDiff[]> {
     const c = compare(this.archive(), { ...this.compareRequest('taskDiffs', req), perTask: true });
-    return plain(c.pairs.flatMap((p) => (p.perTask ?? []).map((t) => ({ pair: p.label, ...t }))));
+    return plain(c.contrasts.flatMap((p) => (p.perTask ?? []).map((t) => ({ pair: p.label, ...t }))));
   }
 
   async saveComparisonSet(name: string, req: CompareRequest): Promise<void> {

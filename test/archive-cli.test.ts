@@ -6,6 +6,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import type { Comparison } from '../common/comparison.js';
+import type { Findings } from '../common/findings.js';
+import { contrastCells } from '../common/format.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../db/schema.js';
 import { digest, scoresByUid, tempDir } from './fixtures/archive-helpers.js';
 
@@ -174,33 +177,30 @@ describe('queries and comparisons', () => {
   });
 
   it('compares heterogeneous with homogeneous with the numbers the run itself reported', () => {
-    const c = JSON.parse(quench(['compare', '--archive', S, '--json']).out) as {
-      groups: { label: string; runs: number }[];
-      pairs: { label: string; meanDiff: { mean: number; lo: number; hi: number }; fractionWon: number; wilcoxon: { pValue: number }; tasks: number }[];
-      curve: { x: string; xs: string[]; series: { label: string }[] };
-    };
-    const findings = JSON.parse(readFileSync(out, 'utf8')).findings as { contrasts: { label: string; meanDiff: { mean: number; lo: number; hi: number }; fractionWon: number; wilcoxonP: number; tasks: number }[] };
-    expect(c.pairs.map((p) => p.label)).toEqual(findings.contrasts.map((f) => f.label));
-    c.pairs.forEach((p, i) => {
+    const c = JSON.parse(quench(['compare', '--archive', S, '--json']).out) as Comparison;
+    const findings = JSON.parse(readFileSync(out, 'utf8')).findings as Findings;
+    // the run's findings and the archive's comparison come through one inference path: the same numbers
+    expect(c.contrasts.map((p) => p.label)).toEqual(findings.contrasts.map((f) => f.label));
+    c.contrasts.forEach((p, i) => {
       const f = findings.contrasts[i];
-      expect(p.meanDiff.mean).toBeCloseTo(f.meanDiff.mean, 12);
-      expect(p.meanDiff.lo).toBeCloseTo(f.meanDiff.lo, 12);
-      expect(p.fractionWon).toBe(f.fractionWon);
-      expect(p.tasks).toBe(f.tasks);
-      expect(p.wilcoxon.pValue).toBeCloseTo(f.wilcoxonP, 12);
+      for (const k of ['design', 'seeds', 'delta', 'test', 'signFlip', 'bootstrap', 'tasks', 'wins', 'losses', 'ties', 'wilcoxon', 'perFamily', 'verdict', 'headline'] as const) {
+        expect(p[k], `${p.label}: ${k}`).toEqual(f[k]);
+      }
     });
-    expect(c.curve.x).toBe('manipulation');
-    expect(c.curve.xs).toEqual(['base', 'gain x0.5', 'no recurrence']);
-    expect(c.curve.series.map((s) => s.label)).toEqual(['homogeneous', 'lognormal c=1']);
+    expect(c.curve!.x).toBe('manipulation');
+    expect(c.curve!.xs).toEqual(['base', 'gain x0.5', 'no recurrence']);
+    expect(c.curve!.series.map((s) => s.label)).toEqual(['homogeneous', 'lognormal c=1']);
 
     const table = quench(['compare', '--archive', S]).out;
-    for (const h of ['Configurations', 'Paired per task', 'per task family', 'Curve: mean capacity', 'Configuration diff']) expect(table).toContain(h);
-    expect(table).toMatch(/lognormal c=1, no recurrence vs homogeneous, no recurrence\s+4\s+\+\d\.\d{3}/);
+    for (const h of ['Configurations', 'Contrasts', 'per task family', 'Curve: mean capacity', 'Configuration diff']) expect(table).toContain(h);
+    expect(table).toMatch(/lognormal c=1, no recurrence vs homogeneous, no recurrence\s+paired over 4 seed\(s\)\s+[+\u2212]\d\.\d{3}/);
+    // every cell the CLI prints for a contrast is the common formatter's
+    for (const p of c.contrasts) for (const cell of contrastCells(p)) expect(table).toContain(cell);
 
     const csv = quench(['compare', '--archive', S, 'family=none,manipulation=base', 'family=lognormal,manipulation=base', '--csv']).out.trim().split('\n');
-    expect(csv[0]).toMatch(/^comparison,first,second,seeds,mean_diff/);
+    expect(csv[0]).toMatch(/^comparison,first,second,design,scope,headline,seeds/);
     expect(csv).toHaveLength(2);
-    expect(csv[1]).toMatch(/^lognormal c=1 vs homogeneous,/);
+    expect(csv[1]).toMatch(/^lognormal c=1 vs homogeneous,lognormal c=1,homogeneous,paired,one experiment,true,4,/);
     const curve = quench(['compare', '--archive', S, '--csv', '--section', 'curve']).out.trim().split('\n');
     expect(curve[0]).toBe('manipulation,series,seeds,mean_capacity,ci_lo,ci_hi');
     expect(curve).toHaveLength(1 + 6);

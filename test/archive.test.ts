@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { QuenchError } from '../common/errors.js';
 import { Archive } from '../db/archive.js';
-import { compare } from '../db/compare.js';
+import { compare } from '../main/analysis/compare.js';
+import { flaggedRunIds } from '../db/errata.js';
 import { filterSql, parseClause } from '../db/filters.js';
 import { APPLICATION_ID, SCHEMA_VERSION } from '../db/schema.js';
 import { planRuns } from '../main/plan.js';
@@ -14,7 +15,7 @@ import { runAll } from '../main/scheduler.js';
 import { runTasks } from '../worker/run.js';
 import { configTasksProblems, fileHash, makeSynthetic, runInto, smallSpec, synthCapacities, synthResult, synthSpec, tempDir } from './fixtures/archive-helpers.js';
 
-const T975_2 = 4.3026527; // t_{0.975, 2}, as in worker/stats.ts
+const T975_2 = 4.3026527; // t_{0.975, 2}, as in main/analysis/stats.ts
 
 describe('archive file', () => {
   it('is made with WAL, foreign keys, the application id and the current schema version', () => {
@@ -187,28 +188,36 @@ describe('compare', () => {
     expect(homo.perFamily.narma.mean).toBeCloseTo(0.21, 12);
     expect(het.perFamily.narma.mean).toBeCloseTo(0.35, 12);
 
-    expect(c.pairs).toHaveLength(1);
-    const p = c.pairs[0];
+    expect(c.contrasts).toHaveLength(1);
+    const p = c.contrasts[0];
     expect(p.label).toBe('lognormal c=1 vs homogeneous');
+    expect(p.design).toBe('paired');
     expect(p.seeds).toBe(3);
-    // per-seed differences 0.08, 0.09, 0.10
-    expect(p.meanDiff.mean).toBeCloseTo(0.09, 12);
-    expect(p.meanDiff.halfWidth).toBeCloseTo((T975_2 * 0.01) / Math.sqrt(3), 6);
+    // per-seed differences 0.08, 0.09, 0.10: paired t = 0.09 / (0.01 / √3) = 15.588 with df 2
+    expect(p.delta.mean).toBeCloseTo(0.09, 12);
+    expect(p.delta.hi - p.delta.mean).toBeCloseTo((T975_2 * 0.01) / Math.sqrt(3), 6);
+    expect(p.test.t).toBeCloseTo(0.09 / (0.01 / Math.sqrt(3)), 6);
+    // two-sided p of t(2): 1 - t / sqrt(t² + 2)
+    expect(p.test.p).toBeCloseTo(1 - p.test.t / Math.sqrt(p.test.t ** 2 + 2), 12);
+    expect(p.verdict).toBe('higher');
+    expect(p.headline).toBe(true);
+    expect(p.scope).toBe('one experiment');
+    // three seeds, all differences positive: the sign-flip p is at its floor 2/8
+    expect(p.signFlip).toEqual({ p: 0.25, exact: true, floor: 0.25 });
     // seed-averaged per task: homogeneous 0.51 0.41 0.31 0.21, lognormal 0.63 0.54 0.28 0.35:
-    // differences 0.12 0.13 -0.03 0.14 -> 3 of 4 won; signed ranks 2 3 -1 4: W+ = 9, and
+    // differences 0.12 0.13 -0.03 0.14 -> 3 higher, 1 lower; signed ranks 2 3 -1 4: W+ = 9, and
     // exactly 2 of the 16 sign patterns reach W+ >= 9, so the two-sided exact p = 2 * 2/16
     expect(p.tasks).toBe(4);
-    expect(p.meanTaskDiff).toBeCloseTo(0.09, 12);
-    expect(p.fractionWon).toBe(0.75);
     expect([p.wins, p.losses, p.ties]).toEqual([3, 1, 0]);
-    expect(p.wilcoxon.statistic).toBe(9);
-    expect(p.wilcoxon.pValue).toBeCloseTo(0.25, 12);
-    expect(p.wilcoxon.method).toBe('Wilcoxon signed-rank, exact');
+    expect(p.wilcoxon!.wPlus).toBe(9);
+    expect(p.wilcoxon!.p).toBeCloseTo(0.25, 12);
+    expect(p.wilcoxon!.exact).toBe(true);
     expect(p.perFamily.delay.tasks).toBe(3);
     expect(p.perFamily.delay.meanDiff).toBeCloseTo(0.22 / 3, 12);
-    expect(p.perFamily.delay.fractionWon).toBeCloseTo(2 / 3, 12);
-    expect(p.perFamily.narma).toMatchObject({ tasks: 1, fractionWon: 1 });
+    expect([p.perFamily.delay.wins, p.perFamily.delay.losses]).toEqual([2, 1]);
+    expect(p.perFamily.narma).toMatchObject({ tasks: 1, wins: 1, losses: 0, ties: 0 });
     expect(p.perFamily.narma.meanDiff).toBeCloseTo(0.14, 12);
+    expect(c.errata).toEqual([]);
 
     // the configuration diff shows only the fields that differ
     expect(c.diff.map((d) => d.path)).toEqual(['network.heterogeneity.cv', 'network.heterogeneity.family']);
@@ -216,36 +225,17 @@ describe('compare', () => {
     a.close();
   });
 
-  it('reads whole configurations from the sums kept at commit time, and the scores where those do not cover the runs', () => {
-    const path = join(tempDir(), 'kept.sqlite');
-    const { archive: a } = makeSynthetic(path);
-    expect(configTasksProblems(path)).toEqual([]);
-    const kept = compare(a, { filter: {} });
-    // without the kept sums (or with stale ones) the same numbers come from the scores
-    a.db.exec(`UPDATE config_tasks SET runs = runs + 1`);
-    const fromScores = compare(a, { filter: {} });
-    a.db.exec(`DELETE FROM config_tasks`);
-    const none = compare(a, { filter: {} });
-    for (const c of [fromScores, none]) {
-      expect(c.pairs[0].meanTaskDiff).toBeCloseTo(kept.pairs[0].meanTaskDiff, 14);
-      expect(c.pairs[0].wilcoxon.pValue).toBe(kept.pairs[0].wilcoxon.pValue);
-      expect(c.pairs[0].fractionWon).toBe(kept.pairs[0].fractionWon);
-    }
-    a.close();
-  });
-
   it('pairs explicit conditions, only on shared seeds, and in any order', () => {
     const { archive: a } = makeSynthetic(join(tempDir(), 'c2.sqlite'));
     const c = compare(a, { filter: { where: ['seed!=2'] }, conditions: ['family=lognormal', 'family=none'] });
-    expect(c.pairs).toHaveLength(1);
-    const p = c.pairs[0];
+    expect(c.contrasts).toHaveLength(1);
+    const p = c.contrasts[0];
     expect(p.label).toBe('homogeneous vs lognormal c=1');
     expect(p.seeds).toBe(2);
     // per seed: 0.35 - 0.43, 0.36 - 0.45
-    expect(p.meanDiff.mean).toBeCloseTo(-0.085, 12);
+    expect(p.delta.mean).toBeCloseTo(-0.085, 12);
     // per task over seeds 0, 1: homogeneous 0.505 0.405 0.305 0.205; lognormal 0.62 0.53 0.27 0.34
-    expect(p.meanTaskDiff).toBeCloseTo(-0.085, 12);
-    expect(p.fractionWon).toBe(0.25);
+    expect([p.wins, p.losses, p.ties]).toEqual([1, 3, 0]);
     a.close();
   });
 
@@ -259,7 +249,114 @@ describe('compare', () => {
     expect(c.curve?.series.map((s) => s.label)).toEqual(['homogeneous', 'lognormal c=1']);
     const het = c.groups.find((g) => g.label === 'lognormal c=1, W=0')!;
     expect(c.curve!.series[1].points[1]!.meanCapacity.mean).toBe(het.meanCapacity.mean);
-    expect(c.pairs.map((p) => p.label)).toEqual(['lognormal c=1, base vs homogeneous, base', 'lognormal c=1, W=0 vs homogeneous, W=0']);
+    expect(c.contrasts.map((p) => p.label)).toEqual(['lognormal c=1, base vs homogeneous, base', 'lognormal c=1, W=0 vs homogeneous, W=0']);
+    a.close();
+  });
+
+  it('leaves out a seed without a partner, and says so', () => {
+    const { archive: a } = makeSynthetic(join(tempDir(), 'partial.sqlite'));
+    a.db.exec(`DELETE FROM runs WHERE family = 'lognormal' AND seed_index = 2`);
+    const p = compare(a, { filter: {} }).contrasts[0];
+    expect(p.design).toBe('paired');
+    expect(p.seeds).toBe(2);
+    expect(p.seedsBaseline).toBe(3);
+    expect(p.leftOut.join(' ')).toMatch(/1 seed\(s\) of homogeneous with no partner in lognormal c=1 \(seed 2 of root 5\)/);
+    a.close();
+  });
+});
+
+describe('pairing rules across experiments', () => {
+  /** the synthetic experiment again, with another root seed (its networks and inputs are other ones) */
+  function twoExperiments(path: string, rootSeed: number) {
+    const { archive: a, id } = makeSynthetic(path);
+    const spec = { ...synthSpec, rootSeed };
+    const runs = planRuns(spec);
+    const other = a.createExperiment(spec, runs, runTasks(runs[0]));
+    // the second experiment's heterogeneous runs 0.05 higher than the first's
+    a.commitRuns(other.id, runs.map((r) => synthResult(r, synthCapacities(r).map((c) => (r.factors.family === 'none' ? c : c + 0.05)))));
+    return { a, first: id, second: other.id };
+  }
+
+  it('pairs only runs that share network and input seeds: other root seeds are compared unpaired (Welch), and never headline', () => {
+    const { a, first, second } = twoExperiments(join(tempDir(), 'x.sqlite'), 99);
+    // homogeneous of the first experiment against lognormal of the second: no seed in common
+    const c = compare(a, { filter: { where: [`experiment=${first}|${second}`] }, conditions: [`family=none,experiment=${first}`, `family=lognormal,experiment=${second}`] });
+    expect(c.contrasts).toHaveLength(1);
+    const p = c.contrasts[0];
+    expect(p.design).toBe('unpaired');
+    expect(p.test.name).toBe('Welch t');
+    // per-seed means: homogeneous 0.35 0.36 0.37, lognormal 0.48 0.50 0.52
+    expect(p.delta.mean).toBeCloseTo(0.14, 12);
+    expect(p.seedsBaseline).toBe(3);
+    expect(p.seedsOther).toBe(3);
+    expect(p.scope).toBe('across experiments');
+    expect(p.headline).toBe(false);
+    expect(p.signFlip).toBeNull();
+    expect(p.leftOut.join(' ')).toMatch(/no seed in common: compared unpaired \(Welch\)/);
+    a.close();
+  });
+
+  it('pools two experiments of one configuration paired seed by seed, but only one experiment alone may headline', () => {
+    const { a, first, second } = twoExperiments(join(tempDir(), 'y.sqlite'), 98);
+    const c = compare(a, { filter: {} });
+    // the two experiments' configurations are the same (config hash ignores seeds): one group each side, 6 seeds each
+    expect(c.groups.map((g) => g.runs)).toEqual([6, 6]);
+    const p = c.contrasts[0];
+    expect(p.design).toBe('paired');
+    expect(p.seeds).toBe(6);
+    expect(p.scope).toBe('across experiments');
+    expect(p.headline).toBe(false);
+    expect(new Set(c.groups.flatMap((g) => g.experiments))).toEqual(new Set([first, second]));
+    const one = compare(a, { filter: { experiments: [first] } }).contrasts[0];
+    expect([one.seeds, one.scope, one.headline]).toEqual([3, 'one experiment', true]);
+    a.close();
+  });
+
+  it('counts a run that repeats a network and input once (an experiment made again with --new)', () => {
+    const path = join(tempDir(), 'again.sqlite');
+    const { archive: a } = makeSynthetic(path);
+    const runs = planRuns(synthSpec);
+    const again = a.createExperiment(synthSpec, runs, runTasks(runs[0]), 'again');
+    a.commitRuns(again.id, runs.map((r) => synthResult(r, synthCapacities(r))));
+    const p = compare(a, { filter: {} }).contrasts[0];
+    expect(p.seeds).toBe(3);
+    expect(p.delta.mean).toBeCloseTo(0.09, 12);
+    expect(p.leftOut.join(' ')).toMatch(/3 repeated run\(s\) of homogeneous .*the first one counts/);
+    a.close();
+  });
+});
+
+describe('errata', () => {
+  it('flags spiking runs of 0.1.0 on the WebAssembly backends, warns in comparisons, and resets them for recomputation', () => {
+    const path = join(tempDir(), 'errata.sqlite');
+    const a = Archive.open(path, { appVersion: '0.1.0' });
+    const spec = { ...synthSpec, network: { ...synthSpec.network, model: { kind: 'lif' as const, tauMeanMs: 20, tauSynMs: 5, vRest: 0, vReset: 0, vTh: 1, tRefMs: 2, dtSimMs: 1, dtTaskMs: 10, tauReadMs: 20, dale: false, biasMean: 0.5, noise: 0 } } };
+    const runs = planRuns(spec);
+    const exp = a.createExperiment(spec, runs, runTasks(runs[0]));
+    a.commitRuns(exp.id, runs.map((r, i) => ({ ...synthResult(r, synthCapacities(r)), backend: i < 4 ? 'wasm-fma' : 'cpu' })));
+    const c = compare(a, { filter: {} });
+    expect(c.errata).toHaveLength(1);
+    expect(c.errata[0]).toMatchObject({ id: 'lif-reused-memory', fixedIn: '0.2.0', runs: 4, experiments: [{ id: exp.id, runs: 4 }] });
+    // the same runs made by a fixed version are not flagged
+    a.db.exec(`UPDATE runs SET app_version = '0.2.0' WHERE run_index = 0`);
+    expect(compare(a, { filter: {} }).errata[0].runs).toBe(3);
+    a.db.exec(`UPDATE runs SET app_version = '0.1.0'`);
+    const flagged = flaggedRunIds(a, exp.id);
+    expect(flagged).toHaveLength(4);
+    expect(a.resetRuns(flagged)).toBe(4);
+    expect(a.progress(exp.id)).toEqual({ done: 2, planned: 6 });
+    expect(a.counts()).toMatchObject({ scores: 2 * 4, run_family: 2 * 2 });
+    // the kept per-configuration sums lose the reset runs exactly
+    expect(configTasksProblems(path)).toEqual([]);
+    expect(a.remainingRuns(exp.id, runs).map((r) => r.index)).toEqual([0, 1, 2, 3]);
+    expect(compare(a, { filter: {} }).errata).toEqual([]);
+    a.close();
+  });
+
+  it('does not flag rate runs, noisy LIF runs or the cpu backend', () => {
+    const { archive: a } = makeSynthetic(join(tempDir(), 'rate.sqlite'));
+    a.db.exec(`UPDATE runs SET app_version = '0.1.0', backend = 'wasm'`);
+    expect(compare(a, { filter: {} }).errata).toEqual([]);
     a.close();
   });
 });

@@ -77,10 +77,10 @@ describe('quench CLI', () => {
     const r = quench('run', 'test/fixtures/small-experiment.json', '--out', out, '--threads', '2');
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/6\/6 runs/);
-    expect(r.out).toMatch(/homogeneous\s+\d\.\d{3} ± \d\.\d{3}\s+3/);
-    expect(r.out).toMatch(/lognormal c=1\s+\d\.\d{3} ± \d\.\d{3}\s+3/);
+    expect(r.out).toMatch(/homogeneous\s+\d\.\d{3} \[\d\.\d{3},\u00a0\d\.\d{3}\]\s+3/);
+    expect(r.out).toMatch(/lognormal c=1\s+\d\.\d{3} \[\d\.\d{3},\u00a0\d\.\d{3}\]\s+3/);
     expect(r.out).toContain('Claim tested: Test fixture');
-    expect(r.out).toMatch(/lognormal c=1 vs homogeneous: Δ mean capacity [+-]\d\.\d{3} \[/);
+    expect(r.out).toMatch(/lognormal c=1 vs homogeneous\s+paired over 3 seed\(s\)\s+[+\u2212]\d\.\d{3}\s+\[/);
     expect(existsSync(out)).toBe(true);
     const doc = JSON.parse(readFileSync(out, 'utf8'));
     expect(doc.kind).toBe('quench.results');

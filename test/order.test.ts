@@ -35,8 +35,8 @@ const base = {
 /**
  * Runs that reach every path of the kernels: odd N and N with tails past the SIMD blocks, sparse and
  * dense storage (float32 on the -f32 backends), W = 0, scaled and pruned W, noise (rate: the kernel's
- * noise input; LIF: the TypeScript kernel), Dale's law, and a job of levels that share one dense W
- * (batched where the backend batches).
+ * noise input; LIF: the TypeScript kernel), Dale's law, a job of levels that share one dense W
+ * (batched where the backend batches), LIF runs calibrated to a firing rate and a realised-CV match.
  */
 function cases(): RunSpec[][] {
   const jobs: RunSpec[][] = [];
@@ -57,6 +57,11 @@ function cases(): RunSpec[][] {
   add({ n: 30, p: 0.5, model: { kind: 'lif', noise: 0.05 } });
   add({ n: 64, p: 0.1, heterogeneity: { family: 'gamma', cv: 1 }, model: { kind: 'lif', dale: true }, manipulations: [{ op: 'prune', fraction: 0.5 }] });
   add({ n: 48, p: 0.5 }, { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 0.5 }, { family: 'lognormal', cv: 2 }] }, true);
+  // firing-rate calibration: a search over simulations, each of which must not see the last
+  add({ n: 40, p: 0.2, heterogeneity: { family: 'lognormal', cv: 1 }, model: { kind: 'lif', calibration: { target: 'homogeneous' } } });
+  add({ n: 35, p: 0.2, heterogeneity: { family: 'gamma', cv: 1 }, model: { kind: 'lif', calibration: { target: 12, by: 'threshold' } } });
+  // realised-CV matching
+  add({ n: 39, p: 0.1, heterogeneity: { family: 'uniform', cv: 0.6, match: 'realised' } });
   return jobs;
 }
 

@@ -5,10 +5,10 @@
 // tables; the specs, seeds, runs and app version — and one CSV per chart and per table holding the
 // exact numbers drawn or printed.
 import type { Report } from '../../common/api.js';
-import type { Comparison, CompareRequest, GroupSummary, PairSummary } from '../../db/compare.js';
-import type { Interval95 } from '../../worker/stats.js';
-import { comparisonCsv } from '../archive-cli.js';
-import { fmt, fmtP, pct, renderCsv, signed } from '../archive-format.js';
+import type { Comparison, CompareRequest, GroupSummary, Interval95 } from '../../common/comparison.js';
+import { CONTRAST_HEAD, contrastCells, describeContrast, describeSizeAnswer, interval, num as fmt, signedNum as signed } from '../../common/format.js';
+import { comparisonCsv, errataLines } from '../analysis/tables.js';
+import { renderCsv } from '../archive-format.js';
 
 export interface ReportExperiment {
   id: string;
@@ -54,7 +54,7 @@ const esc = (s: unknown) =>
 
 const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const hasInterval = (i: Interval95) => i.n > 1 && finite(i.lo) && finite(i.hi);
-const ciText = (i: Interval95) => (hasInterval(i) ? `[${fmt(i.lo)}, ${fmt(i.hi)}]` : '(1 seed: no interval)');
+const ciText = (i: Interval95) => (hasInterval(i) ? interval(i.lo, i.hi) : '(1 seed: no interval)');
 
 function slug(s: string): string {
   return (
@@ -64,28 +64,6 @@ function slug(s: string): string {
       .replace(/[^a-z0-9]+/g, '-')
       .replace(/^-+|-+$/g, '')
       .slice(0, 60) || 'comparison'
-  );
-}
-
-/** What a pair says, in words, whichever way it came out. */
-export function pairFinding(p: PairSummary): string {
-  const d = p.meanDiff;
-  const interval = hasInterval(d) ? ` (95 % interval across seeds [${fmt(d.lo)}, ${fmt(d.hi)}])` : ' (one seed: no interval)';
-  let verdict: string;
-  if (hasInterval(d) && d.lo > 0) verdict = `${p.otherLabel} scores higher than ${p.baselineLabel}: the interval lies above 0.`;
-  else if (hasInterval(d) && d.hi < 0) verdict = `${p.baselineLabel} scores higher than ${p.otherLabel}: the interval lies below 0.`;
-  else if (hasInterval(d)) verdict = `No clear difference: the interval includes 0 (${d.mean > 0 ? `${p.otherLabel}` : d.mean < 0 ? `${p.baselineLabel}` : 'neither'} ahead on average).`;
-  else verdict = `With one seed there is no interval: ${d.mean > 0 ? `${p.otherLabel} is ahead` : d.mean < 0 ? `${p.baselineLabel} is ahead` : 'they are equal'} on this seed only.`;
-  const fams = Object.entries(p.perFamily).sort((a, b) => b[1].meanDiff - a[1].meanDiff);
-  let byFamily = '';
-  if (fams.length > 1) {
-    const [bestF, best] = fams[0];
-    const [worstF, worst] = fams[fams.length - 1];
-    byFamily = ` By task family, the largest difference is in ${bestF} (${signed(best.meanDiff)}, ${pct(best.fractionWon)} of its ${best.tasks} tasks won) and the smallest in ${worstF} (${signed(worst.meanDiff)}, ${pct(worst.fractionWon)} won).`;
-  }
-  return (
-    `${p.otherLabel} vs ${p.baselineLabel}: Δ mean capacity ${signed(d.mean)}${interval} over ${p.seeds} seed(s); ` +
-    `${p.otherLabel} is higher on ${pct(p.fractionWon)} of ${p.tasks} tasks (Wilcoxon signed-rank p = ${fmtP(p.wilcoxon.pValue)}). ${verdict}${byFamily}`
   );
 }
 
@@ -310,6 +288,7 @@ th { background: #f5f5f7; } td.num { text-align: right; font-variant-numeric: ta
 pre { background: #f5f5f7; padding: .8rem; overflow-x: auto; font-size: .85em; }
 .chart { max-width: 100%; height: auto; display: block; margin: .6rem 0; }
 .chart text { font: 11px system-ui, sans-serif; fill: #1d1d1f; } .chart .axis { font-size: 12px; fill: #444; } .chart .tick { fill: #555; }
+.warning { background: #fff4e5; border-left: 4px solid #d55e00; padding: .4rem .6rem; }
 .chart .grid { stroke: #e6e6e6; } .chart .zero { stroke: #888; } .chart .whisker { stroke: #222; stroke-width: 1.5; }
 li { margin: .35rem 0; } .scroll { overflow-x: auto; }
 `;
@@ -325,11 +304,11 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     lo: hasInterval(g.meanCapacity) ? g.meanCapacity.lo : null,
     hi: hasInterval(g.meanCapacity) ? g.meanCapacity.hi : null,
   }));
-  const pairRows: IntervalRow[] = c.pairs.map((p) => ({
+  const pairRows: IntervalRow[] = c.contrasts.map((p) => ({
     label: p.label,
-    mean: p.meanDiff.mean,
-    lo: hasInterval(p.meanDiff) ? p.meanDiff.lo : null,
-    hi: hasInterval(p.meanDiff) ? p.meanDiff.hi : null,
+    mean: p.delta.mean,
+    lo: finite(p.delta.lo) ? p.delta.lo : null,
+    hi: finite(p.delta.hi) ? p.delta.hi : null,
   }));
   const intervalCsv = (head: string, rows: IntervalRow[], seeds: number[]) =>
     renderCsv([head, 'seeds', 'mean', 'ci_lo', 'ci_hi'], rows.map((r, i) => [r.label, seeds[i], r.mean, r.lo, r.hi]));
@@ -348,7 +327,7 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
       }),
     ),
   );
-  if (c.pairs.length) csv['chart-paired'] = intervalCsv('comparison', pairRows, c.pairs.map((p) => p.seeds));
+  if (c.contrasts.length) csv['chart-paired'] = intervalCsv('comparison', pairRows, c.contrasts.map((p) => p.seeds));
   if (c.curve) {
     csv['chart-curve'] = renderCsv(
       [c.curve.x, 'series', 'seeds', 'mean', 'ci_lo', 'ci_hi'],
@@ -358,10 +337,11 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     );
   }
   csv['table-configurations'] = comparisonCsv(c, 'configurations');
-  if (c.pairs.length) {
-    csv['table-pairs'] = comparisonCsv(c, 'pairs');
-    csv['table-pair-families'] = comparisonCsv(c, 'families');
+  if (c.contrasts.length) {
+    csv['table-contrasts'] = comparisonCsv(c, 'contrasts');
+    csv['table-contrast-families'] = comparisonCsv(c, 'families');
   }
+  if (c.sizeAnswers.length) csv['table-sizes'] = comparisonCsv(c, 'sizes');
   if (c.curve) csv['table-curve'] = comparisonCsv(c, 'curve');
   if (c.diff.length) csv['table-diff'] = comparisonCsv(c, 'diff');
   csv['table-experiments'] = renderCsv(
@@ -397,16 +377,22 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
   else h.push('<ul>', ...claims.map((e) => `<li><strong>${esc(e.name)}</strong> (${esc(e.id)}): ${esc(e.claim)}</li>`), '</ul>');
   h.push('</section>');
   h.push('<section id="found">', '<h2>What was found</h2>');
-  if (c.pairs.length === 0) {
+  const warnings = errataLines(c);
+  if (warnings.length) h.push(...warnings.map((w) => `<p class="warning">${esc(w)}</p>`));
+  if (c.contrasts.length === 0) {
     h.push(
-      `<p>No paired comparison could be made: no configuration of the later conditions has a partner in the baseline condition (<code>${esc(c.conditions[0])}</code>) that differs from it only in the fields the conditions name, on a seed both have. The configurations are summarised below.</p>`,
+      `<p>No contrast could be made: no configuration of the later conditions has a partner in the baseline condition (<code>${esc(c.conditions[0])}</code>) that differs from it only in the fields the conditions name. The configurations are summarised below.</p>`,
     );
   } else {
-    h.push('<ul>', ...c.pairs.map((p) => `<li>${esc(pairFinding(p))}</li>`), '</ul>');
+    const head = c.contrasts.filter((p) => p.headline);
+    const rest = c.contrasts.filter((p) => !p.headline);
+    if (head.length) h.push('<h3>Headline contrasts (paired within one experiment, with an interval)</h3>', '<ul>', ...head.map((p) => `<li>${esc(describeContrast(p))}</li>`), '</ul>');
+    if (rest.length) h.push('<h3>Other contrasts (unpaired, across experiments, or without an interval: descriptive)</h3>', '<ul>', ...rest.map((p) => `<li>${esc(describeContrast(p))}</li>`), '</ul>');
   }
-  if (c.unpaired.length) h.push(`<p>Without a partner: ${esc(c.unpaired.join('; '))}.</p>`);
+  if (c.sizeAnswers.length) h.push('<h3>Size answers</h3>', '<ul>', ...c.sizeAnswers.map((a) => `<li>${esc(describeSizeAnswer(a, true))}</li>`), '</ul>');
+  if (c.unpaired.length) h.push(`<p>Without a baseline partner: ${esc(c.unpaired.join('; '))}.</p>`);
   h.push(
-    '<p class="meta">Δ is the later condition minus the baseline, per seed, with its 95 % t-interval across the shared seeds; per task, capacities are averaged over the shared seeds, a task is won when the later condition is higher (ties count half), and the Wilcoxon signed-rank test is over the per-task differences.</p>',
+    '<p class="meta">Δ is the later condition minus the baseline. The seed (network) is the unit of inference: runs are paired when they share network and input seeds, and Δ is tested with a paired t-test over the per-seed differences (95 % t-interval), with an exact sign-flip p (whose floor, 2 / 2<sup>n</sup>, is given) and a hierarchical bootstrap interval (seeds, then tasks) beside it; sides that share no seed are compared with Welch\'s t. Per task, capacities are averaged over the seeds; tasks higher, lower and tied are strict counts, and the Wilcoxon signed-rank p over tasks is descriptive only (the tasks of one network are not independent). Only contrasts paired within one experiment and backed by an interval headline a finding.</p>',
   );
   h.push('</section>');
 
@@ -426,10 +412,10 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
   );
   h.push(csvNote('chart-family-means'), '</section>');
 
-  if (c.pairs.length) {
-    h.push('<section id="chart-paired">', '<h2>Paired comparison</h2>');
-    h.push('<p>Δ mean capacity (later condition − baseline) per comparison, with its 95 % interval across the shared seeds; the vertical line is no difference.</p>');
-    h.push(intervalChart(pairRows, { title: 'Paired difference in mean capacity (95 % interval across seeds)', xLabel: 'Δ mean capacity', forest: true }));
+  if (c.contrasts.length) {
+    h.push('<section id="chart-paired">', '<h2>Contrasts</h2>');
+    h.push('<p>Δ mean capacity (later condition − baseline) per contrast, with its 95 % interval across seeds (paired t, or Welch where the sides share no seed); the vertical line is no difference.</p>');
+    h.push(intervalChart(pairRows, { title: 'Difference in mean capacity (95 % interval across seeds)', xLabel: 'Δ mean capacity', forest: true }));
     h.push(csvNote('chart-paired'), '</section>');
   }
   if (c.curve) {
@@ -450,27 +436,20 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
       '</div>',
   );
   h.push(csvNote('table-configurations'));
-  if (c.pairs.length) {
-    h.push('<h3>Paired comparisons</h3>');
-    h.push(
-      '<div class="scroll">' +
-        table(
-          ['comparison', 'seeds', 'Δ mean capacity', '95 % CI', 'tasks', 'won', 'Wilcoxon p'],
-          c.pairs.map((p) => [p.label, String(p.seeds), signed(p.meanDiff.mean), ciText(p.meanDiff), String(p.tasks), pct(p.fractionWon), fmtP(p.wilcoxon.pValue)]),
-        ) +
-        '</div>',
-    );
-    h.push(csvNote('table-pairs'));
-    h.push('<h3>Δ mean capacity per task family (tasks won)</h3>');
+  if (c.contrasts.length) {
+    h.push('<h3>Contrasts</h3>');
+    h.push('<div class="scroll">' + table([...CONTRAST_HEAD], c.contrasts.map(contrastCells)) + '</div>');
+    h.push(csvNote('table-contrasts'));
+    h.push('<h3>Δ mean capacity per task family, with its 95 % interval across seeds (tasks higher / lower / tied)</h3>');
     h.push(
       '<div class="scroll">' +
         table(
           ['comparison', ...c.families],
-          c.pairs.map((p) => [p.label, ...c.families.map((f) => (p.perFamily[f] ? `${signed(p.perFamily[f].meanDiff)} (${pct(p.perFamily[f].fractionWon)})` : ''))]),
+          c.contrasts.map((p) => [p.label, ...c.families.map((f) => (p.perFamily[f] ? `${signed(p.perFamily[f].meanDiff)} ${interval(p.perFamily[f].lo, p.perFamily[f].hi, true)} (${p.perFamily[f].wins}/${p.perFamily[f].losses}/${p.perFamily[f].ties})` : ''))]),
         ) +
         '</div>',
     );
-    h.push(csvNote('table-pair-families'));
+    h.push(csvNote('table-contrast-families'));
   }
   if (c.curve) {
     const curve = c.curve;
@@ -518,7 +497,7 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
   h.push('</section>');
   h.push('<section id="seeds">', '<h2>Seeds and runs</h2>');
   h.push(
-    '<p>Every random quantity of a run derives from its experiment\'s root seed and the seed index (network seed = seed(root, "network/&lt;index&gt;"), input seed = seed(root, "input/&lt;index&gt;")); runs that differ only in heterogeneity share their network and input seeds, so the comparison is paired.</p>',
+    '<p>Every random quantity of a run derives from its experiment\'s root seed and the seed index (network seed = seed(root, "network/&lt;index&gt;"), input seed = seed(root, "input/&lt;index&gt;")); runs are paired only when they share their network and input seeds (runs of one experiment that differ only in heterogeneity do).</p>',
   );
   const seedsBy = new Map<string, Set<number>>();
   for (const r of ctx.runs) {

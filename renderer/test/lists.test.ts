@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readCsv, tauValues } from '../src/lib/csv.js';
 import { formatNumberList, parseChannels, parseNumberList } from '../src/lib/lists.js';
-import { sizeEquivalence } from '../src/lib/size.js';
-import { sizeEquivalence as engineSizeEquivalence } from '../../worker/stats.js';
 
 describe('number lists', () => {
   it('reads values, ranges and stepped ranges', () => {
@@ -48,24 +46,5 @@ describe('CSV of measured time constants', () => {
   });
   it('keeps only positive values', () => {
     expect(tauValues([3, 0, -1, 4, Number.NaN])).toEqual({ values: [3, 4], dropped: 3 });
-  });
-});
-
-describe('size equivalence', () => {
-  it('agrees with the engine (worker/stats.ts)', () => {
-    const table = [
-      { n: 25, homo: 0.16, hetero: 0.19 },
-      { n: 50, homo: 0.2, hetero: 0.24 },
-      { n: 100, homo: 0.25, hetero: 0.28 },
-      { n: 200, homo: 0.3, hetero: 0.32 },
-      { n: 400, homo: 0.33, hetero: 0.37 },
-    ];
-    for (const rows of [table, table.map((r) => ({ ...r, hetero: r.hetero - 0.1 })), table.map((r) => ({ ...r, hetero: r.hetero + 0.2 }))]) {
-      const mine = sizeEquivalence(new Map(rows.map((r) => [r.n, r.homo])), new Map(rows.map((r) => [r.n, r.hetero])), 's');
-      const engine = engineSizeEquivalence(rows);
-      expect(mine).toMatchObject({ nMax: engine.nMax, homoAtNMax: engine.homoAtNMax, smallestHeteroN: engine.smallestHeteroN });
-      if (engine.interpolatedN === null) expect(mine!.interpolatedN).toBeNull();
-      else expect(mine!.interpolatedN).toBeCloseTo(engine.interpolatedN, 9);
-    }
   });
 });

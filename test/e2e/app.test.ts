@@ -1,8 +1,11 @@
 // The app end to end, as a lab member uses it: `quench serve` on a fresh archive, Debian's Chromium
 // driven by playwright-core. Screenshots of every view go to test-artifacts/screenshots.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AppInfo, Comparison, Report } from '../../common/api.js';
+import { contrastCells } from '../../common/format.js';
 import { hasChromium, launch, shot, startServe, type Server } from './harness.js';
 
 // CI installs Chromium: there a missing browser fails the suite instead of skipping it
@@ -26,6 +29,18 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     await browser?.close();
     await server?.stop();
   });
+
+  /** a method of the app's api, called over HTTP as the renderer calls it */
+  async function call<T>(method: string, ...args: unknown[]): Promise<T> {
+    const url = new URL(server.url);
+    const res = await fetch(`${url.origin}/api/${method}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${url.searchParams.get('token')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ args }),
+    });
+    expect(res.status, `${method}: ${res.status}`).toBe(200);
+    return (await res.json()) as T;
+  }
 
   const realisedCv = async () => {
     const text = await page.locator('dl[aria-label="Realised heterogeneity"] dd').nth(1).innerText();
@@ -101,7 +116,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     await expect.poll(() => page.locator('main').innerText(), { timeout: 30_000 }).toMatch(/lognormal c=1/);
     const text = await page.locator('main').innerText();
     expect(text).toMatch(/Wilcoxon/);
+    expect(text).toMatch(/paired t/);
     await shot(page, '7-compare');
+  }, 60_000);
+
+  it('prints the same statistics in the app, the CLI and the report', async () => {
+    const experiment = (await page.locator('#cmp-exp').inputValue()) || '';
+    expect(experiment).not.toBe('');
+    const req = { filter: { experiments: [experiment] } };
+    const c = await call<Comparison>('compare', req);
+    expect(c.contrasts.length).toBe(4);
+    // the app: every cell of the contrast table, as drawn
+    const rows = page.locator('table.contrasts tbody tr');
+    await expect.poll(() => rows.count()).toBe(c.contrasts.length);
+    // the CLI on the same archive
+    const cli = spawnSync(process.execPath, ['bin/quench.js', 'compare', '--archive', server.archive, '--experiment', experiment], { encoding: 'utf8' });
+    expect(cli.status, cli.stderr).toBe(0);
+    // the report
+    const report = await call<Report>('report', req, 'same numbers');
+    const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+    for (let i = 0; i < c.contrasts.length; i++) {
+      const cells = contrastCells(c.contrasts[i]);
+      expect(await rows.nth(i).locator('td').allTextContents()).toEqual(cells);
+      for (const cell of cells) {
+        expect(cli.stdout).toContain(cell);
+        expect(report.html).toContain(html(cell));
+      }
+    }
+    // and the p-values are the seed-level ones, with the per-task Wilcoxon labelled descriptive
+    expect(cli.stdout).toContain('Wilcoxon p (per task, descriptive)');
+    expect(report.html).toContain('Wilcoxon p (per task, descriptive)');
   }, 60_000);
 
   it('exports a self-contained report whose contents match the comparison', async () => {
@@ -114,7 +158,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     expect(html).toMatch(/<html/i);
     expect(html).toMatch(/Heterogeneity gain/);
     expect(html).toMatch(/lognormal/);
-    expect(html).toMatch(/0\.1\.0/); // the app version behind the numbers
+    expect(html).toContain(`Quench ${(await call<AppInfo>('info')).version}`); // the app version behind the numbers
     expect(html).not.toMatch(/<script[^>]+src=|https?:\/\/(?!www\.w3\.org)/); // nothing loaded from anywhere
     await shot(page, '8-reports');
     // the same report printed to PDF, as the Print / Save as PDF button does in a browser

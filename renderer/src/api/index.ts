@@ -1,6 +1,6 @@
 // Which transport the renderer talks through: the Electron preload's window.quench when present
-// (QuenchApi + onEvent), else the HTTP client of `quench serve`; `?fake=1` gives the in-memory
-// development client. Views import `api()` and never know which one they have.
+// (QuenchApi + onEvent), else the HTTP client of `quench serve` (also for development: `quench
+// serve` on any archive). Views import `api()` and never know which one they have.
 import { API_METHODS } from '../../../common/api.js';
 import { createHttpClient, takeToken } from './http.js';
 import type { Client } from './types.js';
@@ -12,17 +12,12 @@ declare global {
 }
 
 let client: Client | null = null;
-let transport: 'electron' | 'http' | 'fake' = 'http';
+let transport: 'electron' | 'http' = 'http';
 
 export async function initApi(): Promise<Client> {
-  const params = new URLSearchParams(window.location.search);
   if (window.quench) {
     client = window.quench;
     transport = 'electron';
-  } else if (params.get('fake') === '1') {
-    const { createFakeClient } = await import('./fake.js');
-    client = createFakeClient();
-    transport = 'fake';
   } else {
     client = createHttpClient({ token: takeToken() });
     transport = 'http';
@@ -33,7 +28,7 @@ export async function initApi(): Promise<Client> {
 
 /**
  * Arguments are JSON on every transport: the views often hold them in Svelte state (proxies),
- * which contextBridge cannot copy and the fake would keep by reference. A JSON round trip gives
+ * which contextBridge cannot copy. A JSON round trip gives
  * the main process exactly what the HTTP transport would send (undefined fields dropped).
  */
 export function withPlainArguments(inner: Client): Client {

@@ -8,11 +8,6 @@ export function fmt(v: number | null | undefined, digits = 3): string {
 }
 export const signed = (v: number, digits = 3) => (v > 0 ? '+' : v < 0 ? '−' : '') + fmt(Math.abs(v), digits);
 export const pct = (v: number) => `${Math.round(v * 100)} %`;
-export function pValue(p: number): string {
-  if (!Number.isFinite(p)) return '–';
-  if (p === 0) return '< 1e-300';
-  return p < 1e-3 ? p.toExponential(1) : p.toFixed(3);
-}
 export function duration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '–';
   const s = Math.round(seconds);
