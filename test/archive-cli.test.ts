@@ -270,3 +270,31 @@ describe('export and import through the CLI', () => {
     expect(r.err).toContain(`archive ${newer} was written by a newer Quench (schema 7; this version reads up to ${SCHEMA_VERSION}); it was left untouched`);
   });
 });
+
+describe('errata', () => {
+  it('warns about spiking runs of an affected version in compare, and resume --recompute-flagged makes them again', () => {
+    const archive = join(dir, 'errata.sqlite');
+    const spec = JSON.parse(readFileSync(SMALL, 'utf8'));
+    spec.name = 'Small spiking experiment';
+    spec.network = { n: 30, model: { kind: 'lif' } };
+    const file = join(dir, 'small-lif.json');
+    writeFileSync(file, JSON.stringify(spec));
+    expect(quench(['run', file, '--archive', archive, '--backend', 'wasm', '-q']).code).toBe(0);
+    const before = scoresByUid(archive);
+    expect(quench(['compare', '--archive', archive]).out).not.toMatch(/WARNING/);
+    // as the runs of Quench 0.1.0 were stored
+    const db = new Database(archive);
+    db.exec(`UPDATE runs SET app_version = '0.1.0'`);
+    const id = db.prepare(`SELECT id FROM experiments`).pluck().get() as string;
+    db.close();
+    const warned = quench(['compare', '--archive', archive]);
+    expect(warned.out).toContain(`WARNING: 6 run(s) here are flagged by erratum lif-reused-memory (fixed in Quench 0.2.0): spiking runs on the WebAssembly backends depended on the run before them. Recompute them: quench resume ${id} --recompute-flagged --archive ${archive}`);
+    const again = quench(['resume', id, '--recompute-flagged', '--archive', archive, '--backend', 'wasm', '-q']);
+    expect(again.code).toBe(0);
+    expect(again.err).toContain('6 run(s) flagged by an erratum set to be made again');
+    expect(quench(['compare', '--archive', archive]).out).not.toMatch(/WARNING/);
+    expect(counts(archive)).toMatchObject({ runs: 6, done: 6, uids: 6 });
+    // made again in a fresh process, the runs have the numbers they had
+    expect(scoresByUid(archive)).toEqual(before);
+  });
+});

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppInfo, Comparison, Report } from '../../common/api.js';
 import { contrastCells } from '../../common/format.js';
@@ -170,6 +171,36 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     expect(pdf.length).toBeGreaterThan(10_000);
     await printable.close();
   }, 60_000);
+
+  it('warns about runs an erratum flags, and recomputes them from the warning', async () => {
+    const spec = {
+      name: 'Tiny spiking',
+      network: { n: 20, model: { kind: 'lif' } },
+      input: { segments: { washout: 20, train: 200, validation: 60, test: 60 } },
+      suite: { name: 'tiny', version: 1, families: [{ family: 'delay', delays: [0, 1, 2] }] },
+      sweep: { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 1 }], seeds: 2 },
+    };
+    const job = await call<{ id: string; experimentId: string }>('startExperiment', { spec, backend: 'wasm' });
+    await expect.poll(async () => (await call<{ id: string; state: string }[]>('listJobs')).find((j) => j.id === job.id)?.state, { timeout: 30_000 }).toBe('done');
+    // as Quench 0.1.0 stored them
+    const db = new Database(server.archive);
+    db.exec(`UPDATE runs SET app_version = '0.1.0' WHERE experiment_id = '${job.experimentId}'`);
+    db.close();
+    // the Compare view lists the experiments anew each time it opens
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Runs/ }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Compare/ }).click();
+    await expect.poll(() => page.locator('#cmp-exp option').count(), { timeout: 15_000 }).toBeGreaterThan(2);
+    await page.locator('#cmp-exp').selectOption(job.experimentId);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const warning = page.getByRole('alert', { name: 'Flagged runs' });
+    await expect.poll(() => warning.innerText(), { timeout: 15_000 }).toMatch(/4 run\(s\) in this comparison are flagged by erratum lif-reused-memory/);
+    await shot(page, '7b-compare-errata');
+    await warning.getByRole('button', { name: /Recompute the 4 flagged run\(s\) of Tiny spiking/ }).click();
+    await expect.poll(() => warning.innerText(), { timeout: 10_000 }).toMatch(/Recomputing the flagged runs of Tiny spiking \(4 to make\)/);
+    await expect.poll(async () => (await call<Comparison>('compare', { filter: { experiments: [job.experimentId] } })).errata.length, { timeout: 30_000 }).toBe(0);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => warning.count(), { timeout: 15_000 }).toBe(0);
+  }, 90_000);
 
   it('no page errors along the way', () => {
     expect(pageErrors).toEqual([]);
