@@ -6,6 +6,10 @@
 //   e(alpha) = c'Qc - 2 c'r + |yv|^2,  c = diag(1 / (l + alpha)) V' Xc'y,
 // so no prediction is formed until the chosen alpha is scored on the test segment. The intercept is
 // not penalised: features and targets are centred on the training segment.
+// The work is in three stages, as ReservoirPy's ridge readout has it (accumulate once, then solve for
+// many targets and ridge values): accumulateReadout (the Gram matrix, its eigen-decomposition, X'Y and
+// the validation sums), solveRidgeGrid (every ridge for every task, the chosen weights) and
+// scoreReadout (test predictions and scores). fitReadout runs the three.
 import type { Backend, Workspace } from './backends/backend.js';
 
 export interface Segment {
@@ -69,7 +73,10 @@ function centredTranspose(X: Float64Array, n: number, T: number, t0: number, t1:
   return { xt, mu };
 }
 
-export function checkSegments(p: ReadoutProblem): void {
+/** What the accumulation reads: a ReadoutProblem less what only the later stages need. */
+export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'>;
+
+export function checkSegments(p: ReadoutData): void {
   const segs = [p.train, p.validation, p.test];
   for (const s of segs) {
     if (!(s.start >= 0 && s.end <= p.steps && s.end > s.start)) {
@@ -80,11 +87,68 @@ export function checkSegments(p: ReadoutProblem): void {
   if (p.targets.length !== p.k * p.steps) throw new Error(`targets hold ${p.targets.length} values, expected ${p.k} x ${p.steps}`);
 }
 
-export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
+/**
+ * Everything the ridge grid and the scores need from the features and targets, computed once:
+ * the training Gram matrix G = Xc'Xc decomposed as V diag(l) V', X'Y in that eigenbasis, and the
+ * validation sums in the same basis. G itself is not kept: its memory holds the validation Gram
+ * while it is projected. The task-indexed arrays are K x N, task-major.
+ *
+ * The arrays marked "in the workspace" live in the backend's workspace, which the accumulation sized
+ * for one solveRidgeGrid and one scoreReadout on it (in that order, `stage` says which is next): they
+ * are valid until the backend's next workspace() call, that is, the next accumulation.
+ */
+export interface ReadoutAccumulator {
+  n: number;
+  steps: number;
+  k: number;
+  /** the caller's T x N features and K x T targets: the score stage reads the test rows from them */
+  features: Float64Array;
+  targets: Float64Array;
+  test: Segment;
+  ws: Workspace;
+  /** feature means over the training segment (N) */
+  mu: Float64Array;
+  /** target means over the training segment (K) */
+  yMean: Float64Array;
+  /** l: eigenvalues of G, ascending (N) */
+  eigenvalues: Float64Array;
+  /** V: eigenvectors of G as columns, row-major N x N */
+  eigenvectors: Float64Array;
+  /** (V' Xc'Y)': the training X'Y in the eigenbasis, K x N, in the workspace */
+  xtyEigen: Float64Array;
+  /** Q = V' Xv'Xv V, validation features centred on the training means, N x N, in the workspace */
+  validationGram: Float64Array;
+  /** (V' Xv'yv)', validation targets centred on the training means, K x N, in the workspace */
+  validationXty: Float64Array;
+  /** |yv|^2 per task (K) */
+  validationYy: Float64Array;
+  /** pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest */
+  cut: number;
+  /** the stage that may run next on this accumulation (each runs once: the workspace has room for one) */
+  stage: 'solve' | 'score' | 'done';
+}
+
+/** The ridge grid solved for every task. */
+export interface RidgeSolution {
+  /** the ridge each task chose: the lowest validation error, the first in the grid on a tie (K) */
+  ridge: Float64Array;
+  /** validation error |Xv w - yv|^2 of every task at every ridge of the grid, K x R task-major */
+  validationError: Float64Array;
+  /** W': the weights at each task's chosen ridge, K x N, in the workspace; prediction = yMean + W'(x - mu) */
+  weights: Float64Array;
+}
+
+/**
+ * Stage 1 (ReservoirPy's "partial_fit"): centres and transposes the features, forms and decomposes
+ * the training Gram matrix, and projects X'Y and the validation sums onto its eigenvectors. Costs
+ * O(N^2 T + N^3 + K N T); nothing here depends on the ridge values.
+ */
+export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
   checkSegments(p);
   const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
   const nTrain = train.end - train.start;
-  // every array a product reads or writes lives in the backend's workspace (no copies per product)
+  // every array a product reads or writes lives in the backend's workspace (no copies per product);
+  // sized here for the later stages too, since a second workspace() call would reuse this memory
   const nTest = test.end - test.start;
   const extra = backend.centredTranspose ? n * T + n : 0;
   const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + extra, 20);
@@ -127,14 +191,45 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     yy[kk] = s;
   }
 
-  // pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest
-  const cut = Number.EPSILON * n * Math.max(lambda[n - 1], 0);
+  return {
+    n,
+    steps: T,
+    k: K,
+    features: X,
+    targets: Y,
+    test,
+    ws,
+    mu,
+    yMean,
+    eigenvalues: lambda,
+    eigenvectors: v,
+    xtyEigen: zt,
+    validationGram: q,
+    validationXty: rt,
+    validationYy: yy,
+    cut: Number.EPSILON * n * Math.max(lambda[n - 1], 0),
+    stage: 'solve',
+  };
+}
+
+/**
+ * Stage 2: every ridge value of the grid for every task, O(K N^2) each, from the eigen-decomposition
+ * alone: c = diag(1 / (l + alpha)) V' Xc'y and the validation error c'Qc - 2 c'r + |yv|^2. Each task
+ * keeps the ridge with the lowest error; its weights are formed once, W' = C V'.
+ */
+export function solveRidgeGrid(backend: Backend, acc: ReadoutAccumulator, ridges: readonly number[]): RidgeSolution {
+  if (acc.stage !== 'solve') throw new Error('solveRidgeGrid runs once per readout accumulation (its workspace has room for one): accumulate again');
+  acc.stage = 'score';
+  const { n, k: K, ws, eigenvalues: lambda, xtyEigen: zt, validationGram: q, validationXty: rt, validationYy: yy, cut } = acc;
+  const R = ridges.length;
   const best = new Float64Array(K).fill(Infinity);
   const bestRidge = new Float64Array(K);
+  const errors = new Float64Array(K * R);
   const ct = ws.f64(K * n);
   const m = ws.f64(K * n);
   const inv = new Float64Array(n);
-  for (const alpha of p.ridges) {
+  for (let r = 0; r < R; r++) {
+    const alpha = ridges[r];
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
       inv[j] = den > cut ? 1 / den : 0;
@@ -153,6 +248,7 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
         lin += ct[o + j] * rt[o + j];
       }
       const e = quad - 2 * lin + yy[kk];
+      errors[kk * R + r] = e;
       if (e < best[kk]) {
         best[kk] = e;
         bestRidge[kk] = alpha;
@@ -160,16 +256,7 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     }
   }
 
-  const scores: ReadoutScores = {
-    r2: new Float64Array(K),
-    capacity: new Float64Array(K),
-    nrmse: new Float64Array(K),
-    accuracy: new Float64Array(K).fill(NaN),
-    ridge: bestRidge,
-    gramEigenvalues: lambda,
-  };
-  // chosen coefficients in the eigenbasis (K x N), weights W' = C V' (K x N), then all test
-  // predictions at once as K x T_test dot products with the centred test features
+  // chosen coefficients in the eigenbasis (K x N), then the weights W' = C V' (K x N)
   for (let kk = 0; kk < K; kk++) {
     const alpha = bestRidge[kk];
     for (let j = 0; j < n; j++) {
@@ -178,14 +265,35 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     }
   }
   const vRows = ws.f64(n * n);
-  vRows.set(v);
+  vRows.set(acc.eigenvectors);
   const wt = backend.dotRows(ct, K, n, vRows, n, n, 0, n, false, m);
+  return { ridge: bestRidge, validationError: errors, weights: wt };
+}
+
+/**
+ * Stage 3: the test predictions of the chosen weights, all at once as K x T_test dot products with
+ * the test features centred on the training means, and their scores per task. `solution` is
+ * solveRidgeGrid's on this accumulation.
+ */
+export function scoreReadout(backend: Backend, acc: ReadoutAccumulator, solution: RidgeSolution, classification: readonly boolean[]): ReadoutScores {
+  if (acc.stage !== 'score') throw new Error(acc.stage === 'solve' ? 'scoreReadout needs solveRidgeGrid on this accumulation first' : 'scoreReadout runs once per readout accumulation (its workspace has room for one): accumulate again');
+  acc.stage = 'done';
+  const { n, steps: T, k: K, features: X, targets: Y, test, ws, mu, yMean } = acc;
+  const nTest = test.end - test.start;
+  const scores: ReadoutScores = {
+    r2: new Float64Array(K),
+    capacity: new Float64Array(K),
+    nrmse: new Float64Array(K),
+    accuracy: new Float64Array(K).fill(NaN),
+    ridge: solution.ridge,
+    gramEigenvalues: acc.eigenvalues,
+  };
   const xs = ws.f64(nTest * n);
   for (let t = 0; t < nTest; t++) {
     const row = (test.start + t) * n;
     for (let i = 0; i < n; i++) xs[t * n + i] = X[row + i] - mu[i];
   }
-  const predictions = backend.dotRows(wt, K, n, xs, nTest, n, 0, n, false, ws.f64(K * nTest));
+  const predictions = backend.dotRows(solution.weights, K, n, xs, nTest, n, 0, n, false, ws.f64(K * nTest));
   for (let kk = 0; kk < K; kk++) {
     const pred = predictions.subarray(kk * nTest, (kk + 1) * nTest);
     for (let t = 0; t < nTest; t++) pred[t] += yMean[kk];
@@ -207,7 +315,14 @@ export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
     scores.r2[kk] = r2;
     scores.capacity[kk] = Math.min(1, Math.max(0, r2));
     scores.nrmse[kk] = ssTot > 0 ? Math.sqrt(ssRes / ssTot) : NaN;
-    if (p.classification[kk]) scores.accuracy[kk] = correct / nTest;
+    if (classification[kk]) scores.accuracy[kk] = correct / nTest;
   }
   return scores;
+}
+
+/** The three stages in a row: accumulate once, solve the whole ridge grid, score on test. */
+export function fitReadout(backend: Backend, p: ReadoutProblem): ReadoutScores {
+  const acc = accumulateReadout(backend, p);
+  const solution = solveRidgeGrid(backend, acc, p.ridges);
+  return scoreReadout(backend, acc, solution, p.classification);
 }
