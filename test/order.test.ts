@@ -91,6 +91,8 @@ async function throughOneWorker(jobs: RunSpec[][], backend: string): Promise<Map
             reject(new Error(`run ${m.index} failed on ${backend}: ${m.message}`));
             return;
           }
+          // this test sends jobs only, so no probe replies come (worker/probe.ts)
+          if (m.type !== 'result') return;
           out.set(m.index, m.result);
           if (--left === 0) {
             w.off('message', onMessage);

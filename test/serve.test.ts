@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JobStatus, QuenchEvent } from '../common/api.js';
+import type { ApiError, JobStatus, QuenchEvent, RunRow, SuitePreview } from '../common/api.js';
 import { QuenchService } from '../main/service.js';
 import { MAX_BODY_BYTES, startServer, type RunningServer } from '../main/serve.js';
 
@@ -91,19 +91,19 @@ describe('quench serve', () => {
 
     const v = await (await call('validateExperiment', [fixture])).json();
     expect(v).toMatchObject({ ok: true, runs: 6, tasks: 25 });
-    const preview = await (await call('previewSuite', ['default', [{ family: 'white' }, { family: 'white' }, { family: 'white' }]])).json();
+    const preview = (await (await call('previewSuite', ['default', [{ family: 'white' }, { family: 'white' }, { family: 'white' }]])).json()) as SuitePreview;
     expect(preview.tasks).toHaveLength(397);
 
     const bad = await call('startExperiment', [{ spec: { name: 'bad', network: { n: 0, heterogeneity: { family: 'weird' } } } }]);
     expect(bad.status).toBe(400);
-    const body = await bad.json();
+    const body = (await bad.json()) as ApiError;
     expect(body.kind).toBe('spec');
     expect(body.issues).toEqual(expect.arrayContaining([{ path: 'network.n', value: '0', allowed: 'must be at least 1' }]));
     expect(JSON.stringify(body)).not.toMatch(/\bat .*\.(ts|js):\d+/);
 
     const missing = await call('resumeExperiment', ['no-such-experiment']);
     expect(missing.status).toBe(404);
-    expect((await missing.json()).kind).toBe('not-found');
+    expect(((await missing.json()) as ApiError).kind).toBe('not-found');
     const wrongArg = await call('previewNetwork', [{ n: 10 }, 'seven']);
     expect(wrongArg.status).toBe(400);
     expect(await wrongArg.json()).toMatchObject({ kind: 'input', issues: [{ path: 'seed' }] });
@@ -112,7 +112,7 @@ describe('quench serve', () => {
   it('refuses bodies that are not {"args": [...]} and methods called with GET', async () => {
     const notJson = await fetch(`${server.origin}/api/info`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: '{args: [' });
     expect(notJson.status).toBe(400);
-    expect((await notJson.json()).message).toContain('not JSON');
+    expect(((await notJson.json()) as ApiError).message).toContain('not JSON');
     const notArray = await fetch(`${server.origin}/api/info`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: '{"args": 3}' });
     expect(notArray.status).toBe(400);
     const get = await fetch(`${server.origin}/api/info`, { headers: { Authorization: `Bearer ${server.token}` } });
@@ -122,7 +122,7 @@ describe('quench serve', () => {
   it('refuses a body over MAX_BODY_BYTES with a 413 that reaches the caller (not a reset connection)', async () => {
     const huge = await fetch(`${server.origin}/api/validateExperiment`, { method: 'POST', headers: { Authorization: `Bearer ${server.token}` }, body: ' '.repeat(MAX_BODY_BYTES + 1) });
     expect(huge.status).toBe(413);
-    expect((await huge.json()).message).toBe(`the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+    expect(((await huge.json()) as ApiError).message).toBe(`the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB`);
   });
 
   it('streams job events as server-sent events', async () => {
@@ -151,7 +151,7 @@ describe('quench serve', () => {
     controller.abort();
     const mine = events.filter((e) => e.type === 'job' && e.job.id === started.id).map((e) => e.job);
     expect(mine.at(-1)).toMatchObject({ state: 'done', done: 6, total: 6 });
-    const runs = await (await call('listRuns', [{ experiments: [started.experimentId] }])).json();
+    const runs = (await (await call('listRuns', [{ experiments: [started.experimentId] }])).json()) as { rows: RunRow[]; total: number };
     expect(runs.total).toBe(6);
     // a method without a result answers 204
     const note = await call('addNote', [runs.rows[0].uid, 'looked at it']);

@@ -1,7 +1,9 @@
 // Data shapes the engine passes between its pure functions. Matrices are row-major typed arrays;
 // time series are time-major (sample t, channel k at [t * D + k]).
 import type { RealisedHeterogeneity } from '../common/results.js';
-import type { TaskFamilyName } from '../common/spec.js';
+
+// a task is declared in the contract (common/), which the app's suite preview shares; re-exported here
+export type { Parity, TaskDef } from '../common/tasks.js';
 
 export type HeterogeneityStats = RealisedHeterogeneity;
 
@@ -36,24 +38,6 @@ export interface BuiltNetwork {
   tauStats: HeterogeneityStats;
   /** fraction of nonzero recurrent weights */
   density: number;
-}
-
-export type Parity = 'odd' | 'even' | 'mixed';
-
-/** One task of a suite, with the coordinates used by plots. */
-export interface TaskDef {
-  /** stable identifier, e.g. "delay/c0/d5"; unique within a suite */
-  id: string;
-  family: TaskFamilyName;
-  channels: number[];
-  /** delay / window / order / horizon, in task steps */
-  memoryDepth: number;
-  /** polynomial degree of the target in the input (1 = linear); documented per family */
-  nonlinearity: number;
-  parity: Parity;
-  /** scored by accuracy of sign(prediction) as well as R^2 */
-  classification: boolean;
-  params: Record<string, number | string>;
 }
 
 export interface TaskScore {

@@ -65,7 +65,7 @@ describe('contrast over seeds', () => {
   });
 
   it('compares sides that share no seed unpaired (Welch) and never headlines them', () => {
-    const moved = other.map((s, i) => seed(`x${i}`, [...s.scores] as number[]));
+    const moved = other.map((s, i) => seed(`x${i}`, Array.from(s.scores)));
     const r = contrast(base, moved, tasks);
     expect(r.stats.design).toBe('unpaired');
     expect(r.stats.test.name).toBe('Welch t');

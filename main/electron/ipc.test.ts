@@ -127,7 +127,7 @@ describe('IPC manager', () => {
     };
     const m = new IpcManager({ ipcMain: fakeIpcMain() as never, service: emitting, trustedPrefixes: ['app://quench/'] });
     m.attach(contents);
-    const event: QuenchEvent = { type: 'job', job: { id: 'j', experimentId: 'e', name: 'n', state: 'done', done: 2, total: 2, runsPerSecond: 1, etaSeconds: 0, error: null, startedAt: 'now' } };
+    const event: QuenchEvent = { type: 'job', job: { id: 'j', experimentId: 'e', name: 'n', state: 'done', done: 2, total: 2, runsPerSecond: 1, etaSeconds: 0, error: null, startedAt: 'now', backend: null } };
     for (const l of listeners) l(event);
     expect(sent).toEqual([[EVENT_CHANNEL, event]]);
     destroyed = true;

@@ -7,7 +7,7 @@ import { leakFactors } from '../models/rate.js';
 import { Rng } from '../rng.js';
 import type { BuiltNetwork } from '../types.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- gpu.js kernels are untyped JavaScript */
+// gpu.js kernels are untyped JavaScript: their arguments, results and `this` are `any` here
 export type Kernel = ((...args: any[]) => any) & { destroy?: () => void };
 /** what we use of a gpu.js GPU */
 export interface Gpu {

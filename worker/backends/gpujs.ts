@@ -16,7 +16,7 @@ import { wasmAvailable } from '../wasm/kernels.js';
 
 const readout = (): Backend => (wasmAvailable() ? wasmBackend : cpuBackend);
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- gpu.js kernels are untyped JavaScript */
+// gpu.js kernels are untyped JavaScript: the kernels below take `this` and their arguments as `any`
 interface GpuCtor {
   new (settings: { mode: string }): Gpu;
 }

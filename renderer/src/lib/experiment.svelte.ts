@@ -121,7 +121,7 @@ export function experimentSpec(saved: SavedSuite[]): { spec: Record<string, unkn
 }
 
 /** Loads an experiment spec (a preset) into the designer; the network goes to the network designer. */
-export function loadExperiment(spec: Record<string, any>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function loadExperiment(spec: Record<string, any>): void {
   const { kind: _k, version: _v, name, description, claim, rootSeed, network: _n, suite, sweep, ...extra } = spec;
   experiment.name = name ?? 'My experiment';
   experiment.description = description ?? '';
@@ -151,7 +151,7 @@ export function loadExperiment(spec: Record<string, any>): void { // eslint-disa
     const same = grid.length === conds.length && conds.every((c) => grid.some((g) => g.family === c.family && g.cv === c.cv));
     if (!same) experiment.customConditions = conds;
   }
-  experiment.manipulations = (sw.manipulations ?? []).map((m: { label: string; ops: Record<string, any>[] }) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+  experiment.manipulations = (sw.manipulations ?? []).map((m: { label: string; ops: Record<string, any>[] }) => {
     const op = m.ops[0];
     if (!op) return { label: m.label, op: 'none', value: null, mode: 'random' };
     const param = MANIPULATION_OPS[op.op as ManipulationOp]?.param;

@@ -80,7 +80,7 @@ export function networkSpec(): Record<string, unknown> {
 }
 
 /** Fills the form from a NetworkSpec (a preset's, or a saved one); absent fields take the defaults. */
-export function loadNetwork(spec: Record<string, any> | undefined): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function loadNetwork(spec: Record<string, any> | undefined): void {
   const s = spec ?? {};
   const { n, p, scaling, inputScale, inputConnectivity, biasScale, heterogeneity, model, ...extra } = s;
   network.n = n ?? 100;

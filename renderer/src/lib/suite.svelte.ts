@@ -131,7 +131,7 @@ export function suiteSpec(): { spec: Record<string, unknown> | null; issues: Spe
 }
 
 /** Fills the designer from a SuiteSpec (a saved suite). */
-export function loadSuite(spec: { name: string; families: Record<string, any>[] }): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function loadSuite(spec: { name: string; families: Record<string, any>[] }): void {
   suite.name = spec.name;
   const fresh = defaultFamilies();
   for (const name of TASK_FAMILIES) fresh[name].enabled = false;
