@@ -4,14 +4,14 @@
 // the renderer talks to nothing else. Payloads are plain JSON: no paths the renderer did not ask
 // for, no Node objects.
 import type { Comparison, CompareRequest } from './comparison.js';
-import type { ExperimentSummary, RunRow, NoteRow } from '../db/archive.js';
-import type { RunFilter } from './filters.js';
+import type { ExperimentSummary, RunRow, NoteRow } from './archive-types.js';
+import type { RunFilter, RunQuery, StartExperiment } from './requests.js';
 import type { SpecIssue } from './errors.js';
 import type { RealisedHeterogeneity } from './results.js';
 import type { ExperimentSpec, SuiteSpec } from './spec.js';
-import type { TaskDef } from '../worker/types.js';
+import type { TaskDef } from './tasks.js';
 
-export type { Comparison, CompareRequest, ExperimentSummary, RunRow, NoteRow, RunFilter, SpecIssue, TaskDef };
+export type { Comparison, CompareRequest, ExperimentSummary, RunRow, NoteRow, RunFilter, RunQuery, SpecIssue, StartExperiment, TaskDef };
 
 export interface AppInfo {
   version: string;
@@ -45,7 +45,16 @@ export interface PresetSummary {
 }
 
 export type Validation =
-  | { ok: true; spec: ExperimentSpec; runs: number; tasks: number; /** from a probe run, for all runs on all threads */ estimatedSeconds: number }
+  | {
+      ok: true;
+      spec: ExperimentSpec;
+      runs: number;
+      tasks: number;
+      /** from probe runs, for all runs on all threads */
+      estimatedSeconds: number;
+      /** what it will cost (main/cost.ts): time, the longest run, memory per run and at once, archive growth */
+      estimate: { seconds: number; runSeconds: number; peakBytesPerRun: number; peakBytes: number; archiveBytes: number; threads: number; concurrent: number };
+    }
   | { ok: false; issues: SpecIssue[] };
 
 export interface Histogram {
@@ -109,24 +118,12 @@ export interface JobStatus {
   startedAt: string;
   /** the backend(s) the runs got, and for an automatic choice what the calibration measured; null until chosen */
   backend: string | null;
+  /** the experiment was complete in the archive already: nothing was run (its results are there to open) */
+  alreadyComplete?: boolean;
+  /** what the job is doing before its first run, in words (storing the planned runs of a large sweep) */
+  stage?: string | null;
 }
 
-export interface StartExperiment {
-  /** an experiment spec as the user wrote it (validated by the main process) */
-  spec: unknown;
-  threads?: number;
-  backend?: string;
-  /** when this spec is already archived: resume it (default) or start a separate experiment */
-  ifArchived?: 'resume' | 'new';
-}
-
-export interface RunQuery extends RunFilter {
-  limit?: number;
-  offset?: number;
-  /** a column of RunRow */
-  sort?: string;
-  descending?: boolean;
-}
 
 export interface TaskDiff {
   pair: string;
@@ -216,4 +213,6 @@ export interface ApiError {
   kind: string;
   message: string;
   issues?: SpecIssue[];
+  /** kind 'confirm': what the work was estimated to take (repeat the call with confirm: true to start it) */
+  estimatedSeconds?: number;
 }

@@ -6,7 +6,7 @@
 // are then tested: paired t, with an exact sign-flip p and a hierarchical bootstrap interval beside
 // it), and UNPAIRED otherwise (Welch's t on the per-seed means of each side). Per-task statistics
 // (wins, losses, ties, the Wilcoxon signed-rank test over tasks) are descriptive only.
-import type { RunFilter } from './filters.js';
+import type { CompareRequest } from './requests.js';
 
 /** A t-based 95 % interval of a mean across seeds (halfWidth NaN: one value, no interval). */
 export interface Interval95 {
@@ -174,12 +174,4 @@ export interface Comparison {
   errata: ErratumNotice[];
 }
 
-export interface CompareRequest {
-  filter: RunFilter;
-  /** condition texts; none: homogeneous against each heterogeneous level */
-  conditions?: string[];
-  /** factor for the resilience curve: manipulation, n, tau_mean, train_length or cv; default manipulation when it varies */
-  curve?: string | null;
-  /** also give each contrast's per-task differences (Contrast.perTask) */
-  perTask?: boolean;
-}
+export type { CompareRequest };

@@ -153,3 +153,20 @@ export function describeSizeAnswer(a: SizeAnswer, withExperiment: boolean): stri
     : '';
   return `${series}: the smallest heterogeneous ${unit} whose mean capacity reaches the homogeneous ${unit}=${a.nMax} (${num(a.homoAtNMax)}) is ${unit}=${a.smallestHeteroN} (${(a.smallestHeteroN / a.nMax).toFixed(2)}× ${unit}max${interp}).${back}`;
 }
+
+/** bytes as people read them: 31 kB, 8.5 MB, 277 MB, 4.2 GB */
+export function formatBytes(n: number): string {
+  if (n < 1024 * 1024) return `${Math.max(1, Math.round(n / 1024))} kB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(n < 10 * 1024 ** 2 ? 1 : 0)} MB`;
+  return `${(n / 1024 ** 3).toFixed(1)} GB`;
+}
+
+/** a duration: 2.9 s, 45 s, 12 min, 3.5 h, 2.1 days */
+export function formatSeconds(s: number): string {
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 90) return `${Math.round(s)} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  if (s < 48 * 3600) return `${(s / 3600).toFixed(1)} h`;
+  return `${(s / 86400).toFixed(1)} days`;
+}
+

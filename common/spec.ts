@@ -168,12 +168,15 @@ export const ChannelSchema = z
   .strict();
 export type ChannelSpec = z.infer<typeof ChannelSchema>;
 
+/** the most steps a segment may have (memory is checked by the admission before anything runs) */
+export const MAX_SEGMENT_STEPS = 10_000_000;
+
 export const SegmentsSchema = z
   .object({
-    washout: nonNegInt().default(200),
-    train: posInt().default(2000),
-    validation: posInt().default(500),
-    test: posInt().default(500),
+    washout: nonNegInt().max(MAX_SEGMENT_STEPS).default(200),
+    train: posInt().max(MAX_SEGMENT_STEPS).default(2000),
+    validation: posInt().max(MAX_SEGMENT_STEPS).default(500),
+    test: posInt().max(MAX_SEGMENT_STEPS).default(500),
   })
   .strict();
 export type Segments = z.infer<typeof SegmentsSchema>;
@@ -187,20 +190,22 @@ export const InputSchema = z
 export type InputSpec = z.infer<typeof InputSchema>;
 
 const channelsSel = z.union([z.literal('all'), z.array(nonNegInt()).min(1)]);
-const lags = () => z.array(nonNegInt().max(100000)).min(1);
+/** every list of a task family or a sweep has at most this many entries */
+export const MAX_LIST = 1000;
+const lags = () => z.array(nonNegInt().max(100000)).min(1).max(MAX_LIST);
 
 export const TaskFamilySchema = z.discriminatedUnion('family', [
   z.object({ family: z.literal('delay'), channels: channelsSel.default('all'), delays: lags() }).strict(),
-  z.object({ family: z.literal('legendre'), channels: channelsSel.default('all'), degrees: z.array(z.number().int().min(1).max(20)).min(1), delays: lags() }).strict(),
+  z.object({ family: z.literal('legendre'), channels: channelsSel.default('all'), degrees: z.array(z.number().int().min(1).max(20)).min(1).max(20), delays: lags() }).strict(),
   z.object({ family: z.literal('product'), delays: lags() }).strict(),
   z.object({
     family: z.literal('window'),
     channels: channelsSel.default('all'),
-    windows: z.array(z.number().int().min(1).max(100000)).min(1),
+    windows: z.array(z.number().int().min(1).max(100000)).min(1).max(MAX_LIST),
     kinds: z.array(z.enum(['mean', 'difference'])).min(1).default(['mean', 'difference']),
   }).strict(),
-  z.object({ family: z.literal('narma'), channel: nonNegInt().default(0), orders: z.array(z.number().int().min(1).max(1000)).min(1) }).strict(),
-  z.object({ family: z.literal('forecast'), channels: channelsSel.default('all'), horizons: z.array(posInt().max(100000)).min(1) }).strict(),
+  z.object({ family: z.literal('narma'), channel: nonNegInt().default(0), orders: z.array(z.number().int().min(1).max(1000)).min(1).max(MAX_LIST) }).strict(),
+  z.object({ family: z.literal('forecast'), channels: channelsSel.default('all'), horizons: z.array(posInt().max(100000)).min(1).max(MAX_LIST) }).strict(),
   z.object({ family: z.literal('xor'), delays: lags() }).strict(),
   z.object({ family: z.literal('static'), channels: channelsSel.default('all'), functions: z.array(z.enum(['sin', 'abs', 'cube'])).min(1).default(['sin', 'abs', 'cube']) }).strict(),
 ]);
@@ -211,7 +216,7 @@ export const SuiteSchema = z
   .object({
     name: z.string().min(1).max(200).default('default'),
     version: posInt().default(1),
-    families: z.array(TaskFamilySchema).min(1),
+    families: z.array(TaskFamilySchema).min(1).max(100),
   })
   .strict();
 export type SuiteSpec = z.infer<typeof SuiteSchema>;
@@ -257,21 +262,24 @@ const ManipulationConditionSchema = z
   .strict();
 export type ManipulationCondition = z.infer<typeof ManipulationConditionSchema>;
 
+/** the most runs one experiment may make (the product of its sweep's lists and seeds) */
+export const MAX_RUNS = 1_000_000;
+
 export const ANALYSES = ['heterogeneity', 'size', 'data-efficiency', 'resilience', 'skew', 'timescale', 'none'] as const;
 export type AnalysisKind = (typeof ANALYSES)[number];
 
 export const SweepSchema = z
   .object({
     /** heterogeneity conditions (family and level); each overrides network.heterogeneity's family and cv */
-    heterogeneity: z.array(HeterogeneityConditionSchema).min(1).optional(),
-    n: z.array(posInt().max(20000)).min(1).optional(),
+    heterogeneity: z.array(HeterogeneityConditionSchema).min(1).max(MAX_LIST).optional(),
+    n: z.array(posInt().max(20000)).min(1).max(MAX_LIST).optional(),
     /** number of network/input seeds (seed indices 0..seeds-1) */
     seeds: posInt().max(10000).default(1),
     /** training lengths L: the readout trains on the first L steps of the training segment */
-    trainLength: z.array(posInt()).min(1).optional(),
-    manipulations: z.array(ManipulationConditionSchema).min(1).optional(),
+    trainLength: z.array(posInt()).min(1).max(MAX_LIST).optional(),
+    manipulations: z.array(ManipulationConditionSchema).min(1).max(MAX_LIST).optional(),
     /** mean time constant (task steps for rate, ms for LIF) */
-    tauMean: z.array(finite().positive()).min(1).optional(),
+    tauMean: z.array(finite().positive().max(1e6)).min(1).max(MAX_LIST).optional(),
   })
   .strict();
 export type SweepSpec = z.infer<typeof SweepSchema>;
@@ -303,6 +311,9 @@ export const ExperimentSchema = z
     if (conds.some((c) => c.family === 'empirical') && !e.network.heterogeneity.values) {
       ctx.addIssue({ code: 'custom', path: ['network', 'heterogeneity', 'values'], message: 'the sweep uses family "empirical": give the measured values here' });
     }
+    const sw = e.sweep;
+    const runs = (sw.heterogeneity?.length ?? 1) * (sw.n?.length ?? 1) * (sw.tauMean?.length ?? 1) * (sw.manipulations?.length ?? 1) * (sw.trainLength?.length ?? 1) * sw.seeds;
+    if (runs > MAX_RUNS) ctx.addIssue({ code: 'custom', path: ['sweep'], message: `makes ${runs} runs; an experiment has at most ${MAX_RUNS} (split it, or sweep fewer values)` });
     const labels = (e.sweep.manipulations ?? []).map((m) => m.label);
     const dup = labels.find((l, i) => labels.indexOf(l) !== i);
     if (dup) ctx.addIssue({ code: 'custom', path: ['sweep', 'manipulations'], message: `labels must be unique; "${dup}" appears twice` });

@@ -65,7 +65,28 @@ export function issuesOf(error: z.ZodError, raw: unknown): SpecIssue[] {
   });
 }
 
+/** No spec nests deeper than this; a deeper document is refused before the schema walks it. */
+export const MAX_SPEC_DEPTH = 32;
+
+/** The nesting depth of a parsed JSON value (iterative: a 5000-deep document must not overflow the stack). */
+export function depthOf(value: unknown, limit = Infinity): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const here = d + 1;
+    if (here > deepest) deepest = here;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(v) ? v : Object.values(v as object)) stack.push([child, here]);
+  }
+  return deepest;
+}
+
 export function parseWith<S extends z.ZodType>(schema: S, raw: unknown, source: string): z.infer<S> {
+  if (depthOf(raw, MAX_SPEC_DEPTH) > MAX_SPEC_DEPTH) {
+    throw new SpecError([{ path: '(top level)', value: `a document nested more than ${MAX_SPEC_DEPTH} levels deep`, allowed: `specs nest at most ${MAX_SPEC_DEPTH} levels of objects and lists` }], source);
+  }
   const r = schema.safeParse(raw);
   if (!r.success) throw new SpecError(issuesOf(r.error, raw), source);
   return r.data;

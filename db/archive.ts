@@ -4,7 +4,9 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import type { ExperimentRow, ExperimentSummary, NoteRow, RunRow } from '../common/archive-types.js';
 import { QuenchError } from '../common/errors.js';
+import { FACTORS } from '../common/factors.js';
 import type { RateCalibrationResult, RunFactors, RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../worker/types.js';
@@ -12,6 +14,9 @@ import { ArchiveError, archiveFailure } from './errors.js';
 import { filterSql, type RunFilter } from './filters.js';
 import { canonicalJson, configHash, experimentId, experimentIdentity, runUid, specHash } from './identity.js';
 import { APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION } from './schema.js';
+
+// the row types are declared in the contract (common/); re-exported for the archive's callers
+export type { ExperimentRow, ExperimentSummary, NoteRow, RunRow };
 
 export type Db = Database.Database;
 
@@ -22,61 +27,6 @@ export interface ArchiveOptions {
   create?: boolean;
   /** stored with every run committed through this handle */
   appVersion?: string;
-}
-
-export interface ExperimentRow {
-  id: string;
-  spec_hash: string;
-  nonce: string;
-  name: string;
-  analysis: string;
-  claim: string;
-  root_seed: number;
-  sweep_json: string;
-  planned_runs: number;
-  task_count: number;
-  app_version: string;
-  created_at: string;
-}
-
-export interface ExperimentSummary extends ExperimentRow {
-  done: number;
-  pending: number;
-  failed: number;
-  last_finished_at: string | null;
-  tags: string[];
-  notes: number;
-}
-
-/** One row of `quench runs`. */
-export interface RunRow {
-  uid: string;
-  experiment_id: string;
-  experiment_name: string;
-  run_index: number;
-  status: string;
-  family: string;
-  cv: number;
-  n: number;
-  tau_mean: number;
-  train_length: number;
-  manipulation: string;
-  model: string;
-  seed_index: number;
-  root_seed: number;
-  backend: string | null;
-  app_version: string | null;
-  mean_capacity: number | null;
-  mean_r2: number | null;
-  tau_realised_cv: number | null;
-  tau_realised_skewness: number | null;
-  rho_eff: number | null;
-  mean_rate_hz: number | null;
-  total_ms: number | null;
-  config_hash: string;
-  created_at: string;
-  finished_at: string | null;
-  tags: string[];
 }
 
 /** Paging and order of `listRuns`. */
@@ -106,13 +56,6 @@ export interface SuiteRow {
   tasks: number;
   saved_at: string;
   suite: SuiteSpec;
-}
-
-export interface NoteRow {
-  kind: 'experiment' | 'run';
-  target: string;
-  text: string;
-  created_at: string;
 }
 
 export interface Target {
@@ -401,9 +344,13 @@ export class Archive {
     return rows[0];
   }
 
-  /** Stores the spec, the experiment, its task list and every planned run (status pending). */
-  createExperiment(spec: ExperimentSpec, runs: readonly RunSpec[], tasks: readonly TaskDef[], nonce = ''): ExperimentRow {
-    if (runs.length === 0) throw new QuenchError('spec', 'the experiment plans no runs');
+  /**
+   * Stores the spec, the experiment, its task list and the planned runs given (status pending).
+   * `planned` is how many runs the experiment makes in all: a large sweep stores its first runs here
+   * and the others with addPlanned, a batch at a time (remainingRuns adds any that are missing).
+   */
+  createExperiment(spec: ExperimentSpec, runs: readonly RunSpec[], tasks: readonly TaskDef[], nonce = '', planned = runs.length): ExperimentRow {
+    if (runs.length === 0 || planned === 0) throw new QuenchError('spec', 'the experiment plans no runs');
     const sh = specHash(spec);
     const identity = experimentIdentity(sh, nonce);
     const id = experimentId(identity);
@@ -419,7 +366,7 @@ export class Archive {
           `INSERT INTO experiments (id, spec_hash, network_hash, suite_hash, nonce, name, analysis, claim, root_seed, sweep_json, planned_runs, task_count, app_version, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(id, sh, networkHash, suiteHash, nonce, spec.name, spec.analysis, spec.claim, spec.rootSeed, canonicalJson(spec.sweep), runs.length, tasks.length, this.appVersion, nowIso());
+        .run(id, sh, networkHash, suiteHash, nonce, spec.name, spec.analysis, spec.claim, spec.rootSeed, canonicalJson(spec.sweep), planned, tasks.length, this.appVersion, nowIso());
       const putTask = this.db.prepare(
         `INSERT INTO tasks (experiment_id, task_index, id, family, channels, memory_depth, nonlinearity, parity, classification) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       );
@@ -430,11 +377,17 @@ export class Archive {
     });
   }
 
+  /** Stores more planned runs of an experiment (pending), in one transaction; those already there are kept. */
+  addPlanned(id: string, runs: readonly RunSpec[]): number {
+    return this.write('recording the planned runs', () => this.insertPlanned(id, runs));
+  }
+
   private insertPlanned(id: string, runs: readonly RunSpec[]): number {
     const identity = this.experimentIdentityOf(id);
+    // the sweep factors' columns, from the factor table
     const put = this.db.prepare(
-      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, family, cv, n, tau_mean, train_length, manipulation, model, seed_index, root_seed, network_seed, input_seed, cv_match, rate_target, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT OR IGNORE INTO runs (uid, experiment_id, run_index, run_key, condition, config_hash, status, ${FACTORS.map((f) => f.column).join(', ')}, root_seed, network_seed, input_seed, rate_target, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ${FACTORS.map(() => '?').join(', ')}, ?, ?, ?, ?, ?)`,
     );
     const putSpec = this.db.prepare(`INSERT INTO run_specs (run_id, spec_json) VALUES (?, ?)`);
     const at = nowIso();
@@ -443,7 +396,8 @@ export class Archive {
       const f = r.factors;
       const model = r.network.model;
       const rateTarget = model.kind === 'lif' && model.calibration ? String(model.calibration.target) : null;
-      const res = put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), f.family, f.cv, f.n, f.tauMean, f.trainLength, f.manipulation, f.model, f.seedIndex, r.seeds.root, r.seeds.network, r.seeds.input, f.match ?? null, rateTarget, at);
+      const factors = FACTORS.map((x) => f[x.key] ?? null);
+      const res = put.run(runUid(identity, r.key), id, r.index, r.key, r.condition, configHash(r), ...factors, r.seeds.root, r.seeds.network, r.seeds.input, rateTarget, at);
       if (res.changes > 0) {
         putSpec.run(res.lastInsertRowid, canonicalJson(r));
         added++;
@@ -453,20 +407,18 @@ export class Archive {
   }
 
   /**
-   * Makes sure every planned run of the experiment has a row (an archive that received only some of
-   * an experiment's runs by import lacks the others) and returns the runs that are not done yet.
+   * Of these runs of the experiment (all of them, or a slice of a large sweep), the ones not done yet;
+   * any that has no row yet gets one (an archive that received only some of an experiment's runs by
+   * import lacks the others).
    */
   remainingRuns(id: string, runs: readonly RunSpec[]): RunSpec[] {
-    const exp = this.getExperiment(id);
-    if (runs.length !== exp.planned_runs) {
-      throw new QuenchError('internal', `experiment ${id} planned ${exp.planned_runs} runs when it was made; this Quench plans ${runs.length} from its spec, so it cannot resume it`);
-    }
     const identity = this.experimentIdentityOf(id);
     this.write('recording the planned runs', () => this.insertPlanned(id, runs));
+    const uids = runs.map((r) => runUid(identity, r.key));
     const done = new Set(
-      (this.db.prepare(`SELECT uid FROM runs WHERE experiment_id = ? AND status = 'done'`).all(id) as { uid: string }[]).map((r) => r.uid),
+      this.db.prepare(`SELECT uid FROM runs WHERE status = 'done' AND uid IN (SELECT value FROM json_each(?))`).pluck().all(JSON.stringify(uids)) as string[],
     );
-    return runs.filter((r) => !done.has(runUid(identity, r.key)));
+    return runs.filter((_, i) => !done.has(uids[i]));
   }
 
   progress(id: string): { done: number; planned: number } {

@@ -2,6 +2,7 @@
 // path into the stored RunSpec JSON), tags, dates, status and experiments. Every value is bound as
 // a parameter; field names come from a fixed list, and JSON paths are bound too.
 import { QuenchError } from '../common/errors.js';
+import { FACTORS } from '../common/factors.js';
 import type { RunFilter } from '../common/filters.js';
 
 export type { RunFilter };
@@ -18,16 +19,10 @@ const FIELDS: Record<string, { col: string; type: FieldType }> = {};
 function field(col: string, type: FieldType, ...aliases: string[]) {
   for (const a of [col, ...aliases]) FIELDS[a.toLowerCase()] = { col, type };
 }
-field('family', 'text', 'heterogeneity');
+// the sweep factors, by their columns and every name they go by (common/factors.ts)
+for (const f of FACTORS) field(f.column, f.type, f.key, ...f.aliases);
 /** not a column: family none, or level 0 of a family other than empirical */
 field('homogeneous', 'boolean', 'homo');
-field('cv', 'number', 'level');
-field('n', 'number', 'size');
-field('tau_mean', 'number', 'tauMean', 'tau');
-field('train_length', 'number', 'trainLength', 'L');
-field('manipulation', 'text');
-field('model', 'text');
-field('seed_index', 'number', 'seed', 'seedIndex');
 field('root_seed', 'number', 'rootSeed');
 field('network_seed', 'number', 'networkSeed');
 field('input_seed', 'number', 'inputSeed');
@@ -52,7 +47,6 @@ field('rho_eff', 'number', 'rhoEff');
 field('density', 'number');
 field('mean_rate_hz', 'number', 'rate', 'meanRateHz');
 field('total_ms', 'number', 'ms');
-field('cv_match', 'text', 'match');
 field('nominal_cv', 'number', 'nominalCv');
 field('rate_target', 'text', 'rateTarget');
 field('rate_target_hz', 'number', 'targetHz');

@@ -7,18 +7,9 @@ import { parseInstant, type RunFilter } from '../db/filters.js';
 import { exportRuns, importArchives, type ImportReport } from '../db/transfer.js';
 import { compare } from './analysis/compare.js';
 import { comparisonCsv, formatComparison, SECTIONS } from './analysis/tables.js';
-import { num as fmt } from '../common/format.js';
-import {
-  archiveArg,
-  archiveLocation,
-
-  formatBytes,
-  outputFormat,
-  renderCsv,
-  renderTable,
-  type ArchiveLocation,
-} from './archive-format.js';
-import { appVersion } from './version.js';
+import { formatBytes, num as fmt } from '../common/format.js';
+import { outputFormat, renderCsv, renderTable } from './archive-format.js';
+import { archiveArg, archiveLocation, openArchive, type ArchiveLocation } from './archive-location.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -48,19 +39,16 @@ export function addArchiveOption(cmd: Command): Command {
   return cmd.option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder; see `quench archive`)');
 }
 
-export function openArchive(where: ArchiveLocation, create = false): Archive {
-  return Archive.open(where.path, { create, appVersion: appVersion() });
-}
-
 export function selection(archive: Archive, o: SelectionOptions): RunFilter {
   const statuses = (o.status ?? []).flatMap((s) => s.split(','));
   for (const s of statuses) if (!['done', 'pending', 'failed'].includes(s)) throw new QuenchError('input', `--status ${s}: choose done, pending or failed`);
   return {
+    // checked just above
+    status: statuses.length ? (statuses as ('done' | 'pending' | 'failed')[]) : undefined,
     where: o.where,
     tags: o.tag,
     since: o.since ? parseInstant(o.since, '--since') : undefined,
     until: o.until ? parseInstant(o.until, '--until') : undefined,
-    status: statuses.length ? statuses : undefined,
     experiments: o.experiment?.map((ref) => archive.findExperiment(ref).id),
   };
 }

@@ -1,31 +1,4 @@
-// Where the archive is, and how archive query results are printed: readable tables, JSON or CSV.
-import { join, resolve } from 'node:path';
-import envPaths from 'env-paths';
-
-export function defaultArchivePath(): string {
-  return join(envPaths('quench', { suffix: '' }).data, 'archive.sqlite');
-}
-
-export interface ArchiveLocation {
-  path: string;
-  /** true unless it is the default location (then commands that print a command to type name it) */
-  explicit: boolean;
-}
-
-/** --archive PATH, else $QUENCH_ARCHIVE, else the user's data folder. */
-export function archiveLocation(option?: string): ArchiveLocation {
-  const given = option ?? (process.env.QUENCH_ARCHIVE || undefined);
-  if (given) return { path: resolve(given), explicit: resolve(given) !== defaultArchivePath() };
-  return { path: defaultArchivePath(), explicit: false };
-}
-
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_./:=@%+,-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-export function archiveArg(where: ArchiveLocation): string {
-  return where.explicit ? ` --archive ${shellQuote(where.path)}` : '';
-}
+// How query results are printed on the command line: readable tables, JSON or CSV.
 
 export type OutputFormat = 'table' | 'json' | 'csv';
 
@@ -54,11 +27,4 @@ function csvCell(v: unknown): string {
 
 export function renderCsv(head: string[], rows: unknown[][]): string {
   return [head, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
-}
-
-
-export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`;
-  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} kB`;
-  return `${(n / 1024 / 1024).toFixed(1)} MB`;
 }

@@ -9,14 +9,14 @@ import envPaths from 'env-paths';
 import type { RunSpec } from '../common/results.js';
 import type { Backend } from '../worker/backends/backend.js';
 import { availableBackends, backendByName, backendNames } from '../worker/backends/registry.js';
-import { executeRun } from '../worker/run.js';
-// registers gpujs-webgl, the GPU host's backend, before the list of names below is made
-import './gpu-host.js';
+import { probeInWorker, type Prober } from './probes.js';
 import { defaultThreads } from './scheduler.js';
 import { appVersion } from './version.js';
 
-/** the help of the commands' --backend option */
-export const BACKEND_OPTION_HELP = `${backendNames().join(', ')}, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); \`quench backends\` lists what runs here`;
+/** the help of the commands' --backend option (after the app has registered its hosted backends) */
+export function backendOptionHelp(): string {
+  return `${backendNames().join(', ')}, or auto: a short calibration picks the float64 backend that finishes soonest per network size (cached); \`quench backends\` lists what runs here`;
+}
 
 export interface Calibration {
   key: string;
@@ -47,17 +47,6 @@ function probeOf(run: RunSpec): RunSpec {
   };
 }
 
-export function timeProbe(run: RunSpec, backend: Backend): number {
-  const probe = probeOf(run);
-  executeRun(probe, backend); // warm-up: JIT and module compilation are not the backend's steady speed
-  let best = Infinity;
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now();
-    executeRun(probe, backend);
-    best = Math.min(best, performance.now() - t);
-  }
-  return best;
-}
 
 /**
  * The backend that finishes `runs` runs soonest on `threads` threads: a backend that splits each run
@@ -82,9 +71,12 @@ export function fastestFor(timings: Record<string, number>, candidates: Backend[
   return best;
 }
 
-export function calibrate(run: RunSpec, candidates: Backend[], runs = 1, threads = defaultThreads()): Calibration {
+/** Times the run's probe on every candidate, in a thread of its own (the prober's). */
+export async function calibrate(run: RunSpec, candidates: Backend[], runs = 1, threads = defaultThreads(), prober: Prober = probeInWorker): Promise<Calibration> {
+  const probe = probeOf(run);
+  const ms = await prober(candidates.map((b) => ({ backend: b.name, runs: [probe], repeats: 3 })));
   const timings: Record<string, number> = {};
-  for (const b of candidates) timings[b.name] = timeProbe(run, b);
+  candidates.forEach((b, i) => (timings[b.name] = ms[i][0]));
   return { key: calibrationKey(run), chosen: fastestFor(timings, candidates, runs, threads), timings, cached: false };
 }
 
@@ -125,7 +117,13 @@ export interface BackendPlan {
  * `requested` is a backend name or 'auto'. Auto calibrates the float64 backends (float32 changes the
  * numbers, so it is only used when named) once per calibration key of the experiment.
  */
-export function chooseBackends(runs: readonly RunSpec[], requested: string, candidates: Backend[] = availableBackends(), threads = defaultThreads()): BackendPlan {
+export async function chooseBackends(
+  runs: readonly RunSpec[],
+  requested: string,
+  candidates: Backend[] = availableBackends(),
+  threads = defaultThreads(),
+  prober: Prober = probeInWorker,
+): Promise<BackendPlan> {
   const byRun = new Map<number, string>();
   if (requested !== 'auto') {
     backendByName(requested); // fails in words if it does not exist here
@@ -149,7 +147,7 @@ export function chooseBackends(runs: readonly RunSpec[], requested: string, cand
     if (!c) {
       const count = runsPerKey.get(key)!;
       // the measurement is cached; the choice depends on this experiment's run count, so it is redone
-      c = cache[key] ? { ...cache[key], chosen: fastestFor(cache[key].timings, eligible, count, threads), cached: true } : calibrate(r, eligible, count, threads);
+      c = cache[key] ? { ...cache[key], chosen: fastestFor(cache[key].timings, eligible, count, threads), cached: true } : await calibrate(r, eligible, count, threads, prober);
       if (!c.cached) {
         cache[key] = c;
         changed = true;

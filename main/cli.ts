@@ -1,37 +1,41 @@
 // The `quench` command line: run an experiment spec or a preset into the archive, resume it, list
 // presets, validate a spec; the archive's own commands (runs, compare, export, ...) are in archive-cli.ts.
+// Experiments are launched through main/experiments.ts, as the app launches them.
 // Progress goes to stderr, results to stdout (or a file), errors in words with distinct exit codes.
-import { randomUUID } from 'node:crypto';
-import { writeFileSync, renameSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
-import type { RunResult, RunSpec } from '../common/results.js';
-import type { ExperimentSpec } from '../common/spec.js';
+import { CancelledError, EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
 import type { Findings } from '../common/findings.js';
 import { CONTRAST_HEAD, contrastCells, interval, num } from '../common/format.js';
-import { analyse } from './analysis/findings.js';
-import { planRuns } from './plan.js';
-import { BACKEND_OPTION_HELP, chooseBackends, describeCalibration } from './backend-choice.js';
-import { backendByName, backendReport } from '../worker/backends/registry.js';
-import { defaultThreads, runAll, type Progress } from './scheduler.js';
-import { listPresets, loadSpec } from './specs.js';
-import { parseTauCsv } from '../worker/heterogeneity.js';
-import { readFileSync } from 'node:fs';
-import { runTasks } from '../worker/run.js';
-import { appVersion } from './version.js';
+import type { RunResult } from '../common/results.js';
+import type { ExperimentSpec } from '../common/spec.js';
 import { parseExperiment } from '../common/validate.js';
-import type { Archive, ExperimentRow } from '../db/archive.js';
-import type { TaskDef } from '../worker/types.js';
-import { errataIn, flaggedRunIds } from '../db/errata.js';
+import type { Archive } from '../db/archive.js';
+import { backendByName, backendReport } from '../worker/backends/registry.js';
+import { parseTauCsv } from '../worker/heterogeneity.js';
+import { admitSize, admitTime, CONFIRM_ABOVE_SECONDS, CONFIRM_THRESHOLD_TEXT } from './admission.js';
 import { errataLines } from './analysis/tables.js';
-import { openArchive, registerArchiveCommands } from './archive-cli.js';
-import { archiveArg, archiveLocation, renderTable, type ArchiveLocation } from './archive-format.js';
+import { registerArchiveCommands } from './archive-cli.js';
+import { renderTable } from './archive-format.js';
+import { archiveArg, archiveLocation, openArchive, type ArchiveLocation } from './archive-location.js';
+import { backendOptionHelp } from './backend-choice.js';
+import { describeCost, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
+import { errataOf, estimateExperiment, executeExperiment, findingsOf, prepareExperiment, type Prepared } from './experiments.js';
+import { registerGpuHostBackend } from './gpu-host.js';
+import { runCount } from './plan.js';
+import { defaultThreads, type Progress } from './scheduler.js';
 import { registerServeCommand } from './serve.js';
+import { listPresets, loadSpec } from './specs.js';
+import { appVersion } from './version.js';
 
 interface RunOptions {
+  /** resume: the experiment (found by id, not by spec) */
+  experimentId?: string;
   out?: string;
   threads: number;
+  forceThreads?: boolean;
   /** a backend name, or 'auto' for the calibrated choice */
   backend: string;
   quiet?: boolean;
@@ -41,6 +45,7 @@ interface RunOptions {
   archive?: string | false;
   new?: boolean;
   resume?: boolean;
+  yes?: boolean;
   /** resume: make the runs an erratum flags again first */
   recomputeFlagged?: boolean;
 }
@@ -94,112 +99,158 @@ export function formatFindings(findings: Findings): string {
   return out.join('\n');
 }
 
-interface Execution {
-  results: RunResult[];
-  seconds: number;
-}
+const note = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Runs `runs` on the pool with a progress bar (or lines) on stderr; Ctrl-C cancels. */
-async function execute(runs: RunSpec[], opts: Pick<RunOptions, 'threads' | 'quiet' | 'backend'>, onResult?: (r: RunResult) => void): Promise<Execution> {
-  const plan = chooseBackends(runs, opts.backend, undefined, opts.threads);
-  if (!opts.quiet) {
-    for (const c of plan.calibrations) process.stderr.write(`backend ${describeCalibration(c)}\n`);
-    if (plan.calibrations.length === 0 && runs.length > 0) process.stderr.write(`backend ${opts.backend} (as asked)\n`);
-  }
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const bar =
-    opts.quiet || !process.stderr.isTTY
-      ? null
-      : new cliProgress.SingleBar(
-          { format: ' {bar} {value}/{total} runs | {rate} runs/s | ETA {eta_h}', stream: process.stderr, hideCursor: true },
-          cliProgress.Presets.shades_classic,
-        );
-  bar?.start(runs.length, 0, { rate: '0.0', eta_h: '--' });
-  let lastLine = 0;
-  const onProgress = (p: Progress) => {
-    if (bar) bar.update(p.done, { rate: p.runsPerSecond.toFixed(1), eta_h: formatEta(p.etaSeconds) });
-    else if (!opts.quiet && (p.done === p.total || performance.now() - lastLine > 2000)) {
-      // not a terminal (CI, a pipe): a line now and then instead of a redrawn bar
-      lastLine = performance.now();
-      process.stderr.write(`  ${p.done}/${p.total} runs, ${p.runsPerSecond.toFixed(1)} runs/s, ETA ${formatEta(p.etaSeconds)}\n`);
-    }
-  };
-  const started = performance.now();
+/** `--out`: a file in a folder that exists and can be written, checked before any compute. */
+function checkOut(out: string | undefined): void {
+  if (!out) return;
+  const path = resolve(out);
+  const folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new QuenchError('input', `--out ${out}: the folder ${folder} does not exist (make it first, or write elsewhere)`);
+  if (existsSync(path) && statSync(path).isDirectory()) throw new QuenchError('input', `--out ${out}: that is a folder; name a file in it, e.g. ${resolve(path, 'results.json')}`);
   try {
-    const results = runs.length === 0 ? [] : await runAll(runs, { threads: opts.threads, backendByRun: plan.byRun, signal: controller.signal, onProgress, onResult });
-    return { results, seconds: (performance.now() - started) / 1000 };
-  } finally {
-    bar?.stop();
-    process.off('SIGINT', onSigint);
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new QuenchError('input', `--out ${out}: the folder ${folder} cannot be written to`);
   }
 }
 
-function report(spec: ExperimentSpec, tasks: TaskDef[], results: RunResult[], headline: string, out?: string, warnings: string[] = []): void {
-  const findings = analyse(spec, results, tasks);
-  process.stdout.write(`\n${headline}\n\n${formatFindings(findings)}\n`);
-  for (const w of warnings) process.stdout.write(`\n${w}\n`);
-  if (out) {
-    const doc = {
-      kind: 'quench.results',
-      version: 1,
-      app: { name: 'quench', version: appVersion() },
-      createdAt: new Date().toISOString(),
-      backend: results[0]?.backend ?? 'cpu',
-      spec,
-      tasks,
-      runs: results,
-      findings,
-    };
-    // write beside, then rename: an interrupted write never leaves half a file under the real name
-    const tmp = `${out}.partial`;
+/** `--tau-csv`: measured time constants, read and checked before any compute. */
+function readTauCsv(file: string): number[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new QuenchError('input', `--tau-csv ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'that is a folder, not a file' : (err as Error).message}`);
+  }
+  return parseTauCsv(text);
+}
+
+function writeResults(out: string, spec: ExperimentSpec, p: Prepared, results: RunResult[], findings: Findings): void {
+  const doc = { kind: 'quench.results', version: 1, app: { name: 'quench', version: appVersion() }, createdAt: new Date().toISOString(), backend: results[0]?.backend ?? 'cpu', spec, tasks: p.tasks, runs: results, findings };
+  // write beside, then rename: an interrupted write never leaves half a file under the real name
+  const tmp = `${out}.partial`;
+  try {
     writeFileSync(tmp, JSON.stringify(doc));
     renameSync(tmp, out);
-    process.stderr.write(`results written to ${out}\n`);
+  } catch (err) {
+    throw new QuenchError('internal', `could not write the results to ${out}: ${(err as Error).message}${p.experiment ? ` (every run is stored in the archive: \`quench resume ${p.experiment.id}\` writes them again with --out)` : ''}`);
   }
+  note(`results written to ${out}`);
 }
 
-function resumeCommandFor(exp: ExperimentRow, where: ArchiveLocation): string {
-  return `quench resume ${exp.id}${archiveArg(where)}`;
+/** A progress bar on a terminal, a line now and then elsewhere (CI, a pipe), nothing with --quiet. */
+function progressReporter(quiet: boolean | undefined, total: number, stored: number): { onProgress: (p: Progress) => void; stop: () => void } {
+  if (quiet) return { onProgress: () => {}, stop: () => {} };
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar({ format: ' {bar} {value}/{total} runs | {rate} runs/s | ETA {eta_h}', stream: process.stderr, hideCursor: true }, cliProgress.Presets.shades_classic);
+    bar.start(total, stored, { rate: '0.0', eta_h: '--' });
+    return { onProgress: (p) => bar.update(p.done, { rate: p.runsPerSecond.toFixed(1), eta_h: formatEta(p.etaSeconds) }), stop: () => bar.stop() };
+  }
+  let last = 0;
+  return {
+    onProgress: (p) => {
+      if (p.done === p.total || performance.now() - last > 2000) {
+        last = performance.now();
+        note(`  ${p.done}/${p.total} runs, ${p.runsPerSecond.toFixed(1)} runs/s, ETA ${formatEta(p.etaSeconds)}`);
+      }
+    },
+    stop: () => {},
+  };
 }
 
 /**
- * Runs what is left of an archived experiment, committing each run as it finishes, then reports on
- * all its runs as stored. A failure or a cancel leaves the finished runs stored and says how to resume.
+ * Runs an experiment through the orchestrator: prepare (find or make it, admit it), execute (with
+ * progress; Ctrl-C or SIGTERM stops it, keeping every finished run), then the findings of all its runs.
  */
-async function runArchived(archive: Archive, where: ArchiveLocation, exp: ExperimentRow, spec: ExperimentSpec, source: string, opts: RunOptions): Promise<number> {
-  const runs = planRuns(spec);
-  const tasks = runTasks(runs[0]);
-  if (opts.recomputeFlagged) {
-    const flagged = flaggedRunIds(archive, exp.id);
-    const reset = archive.resetRuns(flagged);
-    process.stderr.write(`${reset} run(s) flagged by an erratum set to be made again\n`);
-  }
-  const remaining = archive.remainingRuns(exp.id, runs);
-  const stored = runs.length - remaining.length;
-  process.stderr.write(`archive: ${archive.path}\n`);
-  process.stderr.write(
-    `experiment ${exp.id} "${spec.name}" (${source}): ${runs.length} runs × ${tasks.length} tasks` +
-      (stored > 0 ? `; ${stored} already stored, ${remaining.length} to run` : '') +
-      (remaining.length > 0 ? ` on ${opts.threads} thread(s)\n` : '\n'),
-  );
-  let seconds = 0;
+async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocation | null, opts: RunOptions, create: boolean): Promise<number> {
+  checkOut(opts.out);
+  const archive: Archive | null = where ? openArchive(where, create) : null;
+  const controller = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | null = null;
+  const stop = (s: 'SIGINT' | 'SIGTERM') => () => {
+    signal = s;
+    controller.abort();
+  };
+  const onInt = stop('SIGINT');
+  const onTerm = stop('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
   try {
-    seconds = (await execute(remaining, opts, (r) => archive.commitRun(exp.id, r))).seconds;
+    const p = await prepareExperiment(spec, archive, {
+      threads: opts.threads,
+      forceThreads: opts.forceThreads,
+      backend: opts.backend,
+      ifArchived: opts.new ? 'new' : 'resume',
+      yes: opts.yes,
+      recomputeFlagged: opts.recomputeFlagged,
+      experimentId: opts.experimentId,
+    });
+    const left = p.total - p.stored;
+    if (archive) note(`archive: ${archive.path}`);
+    const what = `${p.total} runs × ${p.tasks.length} tasks`;
+    if (!p.experiment) note(`${spec.name} (${source}): ${what}; not archived`);
+    else if (p.state === 'complete') note(`experiment ${p.experiment.id} "${spec.name}" (${source}) is complete in this archive (${what}): its results follow. To run it again as a separate experiment, add --new`);
+    else if (p.state === 'resumed') note(`experiment ${p.experiment.id} "${spec.name}" (${source}): ${what}; ${p.stored} already stored, ${left} to run (to start it over as a separate experiment, add --new)`);
+    else note(`experiment ${p.experiment.id} "${spec.name}" (${source}${p.state === 'again' ? ', again as a separate experiment' : ''}): ${what}`);
+    if (p.reset > 0) note(`${p.reset} run(s) flagged by an erratum set to be made again`);
+    if (p.estimate && !opts.quiet) note(`estimate: ${describeCost(p.estimate)}`);
+
+    let seconds = 0;
+    let made: RunResult[] | null = null;
+    if (left > 0) {
+      const progress = progressReporter(opts.quiet, p.total, p.stored);
+      try {
+        const o = await executeExperiment(p, archive, {
+          signal: controller.signal,
+          onBackend: (lines) => {
+            if (!opts.quiet) for (const l of lines) note(`backend ${l}`);
+          },
+          onProgress: progress.onProgress,
+        });
+        seconds = o.seconds;
+        made = o.results;
+      } finally {
+        progress.stop();
+      }
+    }
+    const { findings, results } = findingsOf(p, archive, made);
+    const headline =
+      left === 0
+        ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${p.experiment!.id})`
+        : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${p.stored > 0 ? ` (${p.stored} resumed from the archive)` : ''}${p.experiment ? `, experiment ${p.experiment.id}` : ''}`;
+    process.stdout.write(`\n${headline}\n\n${formatFindings(findings)}\n`);
+    for (const w of errataLines({ errata: errataOf(p, archive) }, where ? archiveArg(where) : '')) process.stdout.write(`\n${w}\n`);
+    if (opts.out) writeResults(opts.out, spec, p, results, findings);
+    return EXIT.ok;
   } catch (err) {
-    const { done } = archive.progress(exp.id);
-    const hint = `${done} of ${runs.length} runs of experiment ${exp.id} are stored in ${archive.path}; finish with: ${resumeCommandFor(exp, where)}`;
-    if (err instanceof QuenchError) throw new QuenchError(err.kind, `${err.message}\n${hint}`);
-    throw new QuenchError('internal', `${(err as Error).message}\n${hint}`);
+    // what is stored stays stored: say how to finish it
+    const exp = archive?.db.open ? (opts.experimentId ? archive.getExperiment(opts.experimentId) : archive.findExperimentBySpec(spec)) : null;
+    const hint = exp && archive && where ? `\n${archive.progress(exp.id).done} of ${exp.planned_runs} runs of experiment ${exp.id} are stored in ${archive.path}; finish with: quench resume ${exp.id}${archiveArg(where)}` : '';
+    if (err instanceof CancelledError || controller.signal.aborted) {
+      throw new CancelledError(`${signal === 'SIGTERM' ? 'stopped by SIGTERM' : 'cancelled'}${hint}`, signal);
+    }
+    if (err instanceof QuenchError) throw new QuenchError(err.kind, `${err.message}${err.kind === 'confirm' || err.kind === 'spec' || err.kind === 'input' ? '' : hint}`);
+    throw new QuenchError('internal', `${(err as Error).message}${hint}`);
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    archive?.close();
   }
-  const results = archive.loadResults(exp.id);
-  const headline =
-    remaining.length === 0
-      ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${exp.id})`
-      : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${stored > 0 ? ` (${stored} resumed from the archive)` : ''}, experiment ${exp.id}`;
-  report(spec, tasks, results, headline, opts.out, errataLines({ errata: errataIn(archive, { experiments: [exp.id] }) }, archiveArg(where)));
-  return EXIT.ok;
+}
+
+/** Whether `run` would start it here, in words (null: it would, without asking). */
+function admissionOf(spec: ExperimentSpec, est: CostEstimate, archivePath: string | null): string | null {
+  const limits = { memoryBytes: memoryBudget(), freeDiskBytes: archivePath ? freeDiskBytes(dirname(archivePath)) : null, confirmAboveSeconds: CONFIRM_ABOVE_SECONDS };
+  try {
+    admitSize(spec, est, limits);
+    admitTime(est, limits, false);
+    return null;
+  } catch (err) {
+    if (err instanceof QuenchError) return err.kind === 'confirm' ? `It would start with --yes (longer than ${CONFIRM_THRESHOLD_TEXT}).` : `It would not be started here: ${err.message}`;
+    throw err;
+  }
 }
 
 /** An unknown backend is bad input: say so before anything is planned or archived. */
@@ -207,62 +258,42 @@ function checkBackend(name: string): void {
   if (name !== 'auto') backendByName(name);
 }
 
+function specOf(target: string, opts: RunOptions): { spec: ExperimentSpec; source: string } {
+  let { spec, source } = loadSpec(target);
+  if (opts.seeds !== undefined) spec = parseExperiment({ ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } }, source);
+  if (opts.tauCsv) {
+    const values = readTauCsv(opts.tauCsv);
+    spec = parseExperiment({ ...spec, network: { ...spec.network, heterogeneity: { ...spec.network.heterogeneity, values } } }, source);
+  }
+  return { spec, source };
+}
+
 async function runCommand(target: string, opts: RunOptions): Promise<number> {
   checkBackend(opts.backend);
-  let { spec, source } = loadSpec(target);
-  if (opts.seeds !== undefined) spec = { ...spec, sweep: { ...spec.sweep, seeds: opts.seeds } };
-  if (opts.tauCsv) {
-    const values = parseTauCsv(readFileSync(opts.tauCsv, 'utf8'));
-    spec = { ...spec, network: { ...spec.network, heterogeneity: { ...spec.network.heterogeneity, values } } };
-  }
   if (opts.new && opts.resume) throw new QuenchError('input', '--new and --resume exclude each other: --new starts a fresh experiment, --resume finishes the stored one');
-  const runs = planRuns(spec);
-  const tasks = runTasks(runs[0]);
-
-  if (opts.archive === false) {
-    process.stderr.write(`${spec.name} (${source}): ${runs.length} runs × ${tasks.length} tasks on ${opts.threads} thread(s); not archived\n`);
-    const { results, seconds } = await execute(runs, opts);
-    report(spec, tasks, results, `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s`, opts.out);
-    return EXIT.ok;
-  }
-
-  const where = archiveLocation(opts.archive);
-  const archive = openArchive(where, true);
-  try {
-    let exp = archive.findExperimentBySpec(spec);
-    if (exp && !opts.resume && !opts.new) {
-      const { done, planned } = archive.progress(exp.id);
-      const state = done >= planned ? `complete (${done} of ${planned} runs)` : `${done} of ${planned} runs done`;
-      throw new QuenchError(
-        'input',
-        `this spec is already experiment ${exp.id} "${exp.name}" in archive ${archive.path}, ${state}.\n` +
-          (done >= planned
-            ? `  see its results: quench compare --experiment ${exp.id}${archiveArg(where)}   (or run it with --resume to print its findings)\n`
-            : `  finish it with: ${resumeCommandFor(exp, where)}   (or add --resume to this command)\n`) +
-          `  or run it again as a separate experiment: add --new`,
-      );
-    }
-    if (!exp || opts.new) exp = archive.createExperiment(spec, runs, tasks, exp ? randomUUID() : '');
-    return await runArchived(archive, where, exp, spec, source, opts);
-  } finally {
-    archive.close();
-  }
+  const { spec, source } = specOf(target, opts);
+  return launch(spec, source, opts.archive === false ? null : archiveLocation(opts.archive), opts, true);
 }
 
 async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
   checkBackend(opts.backend);
   const where = archiveLocation(opts.archive === false ? undefined : opts.archive);
   const archive = openArchive(where, false);
+  let spec: ExperimentSpec;
+  let id: string;
   try {
     const exp = archive.findExperiment(ref);
-    const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
-    return await runArchived(archive, where, exp, spec, 'resumed', opts);
+    id = exp.id;
+    spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
   } finally {
     archive.close();
   }
+  return launch(spec, 'resumed', where, { ...opts, experimentId: id }, false);
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // the backends this app offers, hosted ones included: registered where the app is put together
+  registerGpuHostBackend();
   const program = new Command();
   let code: number = EXIT.ok;
   program
@@ -277,15 +308,17 @@ export async function main(argv: string[]): Promise<number> {
     .description('run an experiment spec (a JSON file) or a shipped preset')
     .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
-    .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
+    .option('-t, --threads <n>', 'worker threads, at most the cores (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('--force-threads', 'allow more threads than cores')
+    .option('-b, --backend <name>', backendOptionHelp(), 'auto')
     .option('--seeds <n>', 'override the number of seeds of the sweep', intArg(1))
     .option('--tau-csv <file>', 'measured time constants for the "empirical" family (CSV, first numeric column)')
     .option('-q, --quiet', 'no progress output')
     .option('-a, --archive <file>', 'the archive to write to (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('--no-archive', 'do not archive (nothing can be resumed or compared later)')
-    .option('--resume', 'if this spec is already in the archive, finish it (or just report it when complete)')
+    .option('--resume', 'if this spec is already in the archive, finish it (or show it when complete): what run does anyway')
     .option('--new', 'if this spec is already in the archive, run it again as a separate experiment with its own id')
+    .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
     .action(async (target: string, opts: RunOptions) => {
       code = await runCommand(target, opts);
     });
@@ -296,9 +329,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<experiment>', 'experiment id, id prefix or name (see `quench experiments`)')
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
-    .option('-t, --threads <n>', 'worker threads (0 runs in the main thread)', intArg(0), defaultThreads())
-    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
+    .option('-t, --threads <n>', 'worker threads, at most the cores (0 runs in the main thread)', intArg(0), defaultThreads())
+    .option('--force-threads', 'allow more threads than cores')
+    .option('-b, --backend <name>', backendOptionHelp(), 'auto')
     .option('-q, --quiet', 'no progress output')
+    .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
     .option('--recompute-flagged', 'first make again the runs a known defect of an earlier version touched (see the warnings of `quench compare`)')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);
@@ -327,20 +362,32 @@ export async function main(argv: string[]): Promise<number> {
     .description('list the shipped experiment presets and the claim each tests')
     .action(() => {
       for (const p of listPresets()) {
-        const runs = planRuns(p.spec).length;
+        const runs = runCount(p.spec);
         process.stdout.write(`${p.name.padEnd(26)} ${String(runs).padStart(4)} runs  ${p.spec.claim}\n`);
       }
     });
 
-  program
-    .command('validate')
-    .description('check an experiment spec and say how many runs and tasks it makes')
-    .argument('<spec>', 'path to an experiment spec, or a preset name')
-    .action((target: string) => {
-      const { spec, source } = loadSpec(target);
-      const runs = planRuns(spec);
-      process.stdout.write(`${source}: valid. ${runs.length} runs × ${runTasks(runs[0]).length} tasks.\n`);
-    });
+  for (const name of ['validate', 'plan']) {
+    program
+      .command(name)
+      .description(
+        name === 'validate'
+          ? 'check an experiment spec; say how many runs and tasks it makes and what it will cost (time, memory, archive)'
+          : 'what an experiment will make and cost (time, memory per run and at once, archive growth), and whether it would be admitted',
+      )
+      .argument('<spec>', 'path to an experiment spec, or a preset name')
+      .option('-t, --threads <n>', 'worker threads the estimate is for', intArg(0), defaultThreads())
+      .option('-b, --backend <name>', backendOptionHelp(), 'auto')
+      .option('--no-archive', 'estimate without the archive')
+      .action(async (target: string, opts: { threads: number; backend: string; archive: boolean }) => {
+        checkBackend(opts.backend);
+        const { spec, source } = loadSpec(target);
+        const est = await estimateExperiment(spec, { threads: opts.threads, backend: opts.backend, archive: opts.archive });
+        process.stdout.write(`${source}: valid. ${describeCost(est)}.\n`);
+        const verdict = admissionOf(spec, est, opts.archive ? archiveLocation(undefined).path : null);
+        if (verdict) process.stdout.write(`${verdict}\n`);
+      });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -354,7 +401,9 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`quench: ${err.message}\n`);
       return exitCodeFor(err);
     }
-    process.stderr.write(`quench: internal error: ${(err as Error).stack ?? String(err)}\n`);
+    // not a QuenchError: a bug. Its words, not a stack trace (QUENCH_DEBUG=1 shows the stack)
+    const e = err as Error;
+    process.stderr.write(`quench: internal error: ${e?.message ?? String(err)}\n${process.env.QUENCH_DEBUG ? `${e?.stack ?? ''}\n` : '  (this is a bug in Quench; QUENCH_DEBUG=1 shows where it happened)\n'}`);
     return EXIT.failure;
   }
 }

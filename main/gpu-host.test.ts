@@ -14,7 +14,10 @@ import { serveSimulations } from '../renderer/src/gpu-host/host.js';
 import { httpTransport } from '../renderer/src/gpu-host/transport.js';
 import type { Gpu } from '../worker/backends/gpujs-rate.js';
 import { backendReport } from '../worker/backends/registry.js';
-import { GpuHostBroker, STALE_MS, gpuHost } from './gpu-host.js';
+import { GpuHostBroker, STALE_MS, gpuHost, registerGpuHostBackend } from './gpu-host.js';
+
+// as the app's main does, where it is put together
+registerGpuHostBackend();
 import { startServer, type RunningServer } from './serve.js';
 import { QuenchService } from './service.js';
 

@@ -237,4 +237,15 @@ export function hostedGpuBackend(broker: GpuHostBroker): Backend {
 
 /** this process's GPU host broker, its backend registered (the service, `serve` and the desktop app share it) */
 export const gpuHost = new GpuHostBroker();
-registerHostedBackend(hostedGpuBackend(gpuHost), () => gpuHost.unavailable());
+
+let registered = false;
+
+/**
+ * Offers gpujs-webgl (this process's broker) among the backends. Called where the app is put
+ * together (the CLI's main, the desktop app's main), not as a side effect of importing this module.
+ */
+export function registerGpuHostBackend(): void {
+  if (registered) return;
+  registered = true;
+  registerHostedBackend(hostedGpuBackend(gpuHost), () => gpuHost.unavailable());
+}

@@ -1,5 +1,6 @@
 // Expands an experiment spec into its runs: the cross product of the sweep factors, each run fully
 // resolved (its own network spec, seeds and training length) so a worker needs nothing else.
+import { FACTORS } from '../common/factors.js';
 import type { RunFactors, RunSpec } from '../common/results.js';
 import { DEFAULT_SUITE, type ExperimentSpec, type HeterogeneitySpec, type NetworkSpec, type SuiteSpec } from '../common/spec.js';
 import { deriveSeed } from '../worker/rng.js';
@@ -36,74 +37,107 @@ export function seedsFor(rootSeed: number, seedIndex: number) {
   };
 }
 
+/**
+ * A run's key (with the seed) or its condition's (without): the factors in the table's order
+ * (common/factors.ts), `match` only where it is 'realised' so that runs made before it existed keep
+ * their keys, and so their ids.
+ */
 export function factorKey(f: RunFactors, withSeed: boolean): string {
-  const parts = [
-    `model=${f.model}`,
-    `family=${f.family}`,
-    `cv=${f.cv}`,
-    `n=${f.n}`,
-    `tauMean=${f.tauMean}`,
-    `train=${f.trainLength}`,
-    `manipulation=${f.manipulation}`,
-  ];
-  // only when set, so that the keys (and run ids) of runs made before the option existed stay the same
-  if (f.match === 'realised') parts.push('match=realised');
-  if (withSeed) parts.push(`seed=${f.seedIndex}`);
+  const parts: string[] = [];
+  for (const x of FACTORS) {
+    if (x.key === 'seedIndex' && !withSeed) continue;
+    if (x.key === 'match') {
+      if (f.match === 'realised') parts.push(`${x.runKey}=realised`);
+      continue;
+    }
+    parts.push(`${x.runKey}=${f[x.key]}`);
+  }
   return parts.join(';');
 }
 
-export function planRuns(spec: ExperimentSpec): RunSpec[] {
+/** The factor lists of a sweep, each with its default when the sweep does not vary it. */
+function axes(spec: ExperimentSpec) {
   const base = spec.network;
   const sweep = spec.sweep;
-  const hets = sweep.heterogeneity ?? [{ family: base.heterogeneity.family, cv: base.heterogeneity.cv }];
-  const sizes = sweep.n ?? [base.n];
-  const tauMeans = sweep.tauMean ?? [tauMeanOf(base)];
-  const manips = sweep.manipulations ?? [{ label: 'base', ops: [] }];
-  const trainLengths = sweep.trainLength ?? [spec.input.segments.train];
+  return {
+    hets: sweep.heterogeneity ?? [{ family: base.heterogeneity.family, cv: base.heterogeneity.cv, match: base.heterogeneity.match }],
+    sizes: sweep.n ?? [base.n],
+    tauMeans: sweep.tauMean ?? [tauMeanOf(base)],
+    manips: sweep.manipulations ?? [{ label: 'base', ops: [] }],
+    trainLengths: sweep.trainLength ?? [spec.input.segments.train],
+    seeds: sweep.seeds,
+  };
+}
+
+/** How many runs the spec makes, without making them (a sweep can plan a million). */
+export function runCount(spec: ExperimentSpec): number {
+  const a = axes(spec);
+  return a.hets.length * a.sizes.length * a.tauMeans.length * a.manips.length * a.trainLengths.length * a.seeds;
+}
+
+/**
+ * Run `index` of the experiment: the cross product heterogeneity × n × tauMean × manipulation ×
+ * trainLength × seed, the seed varying fastest (planRuns lists them in this order).
+ */
+export function runAt(spec: ExperimentSpec, index: number, suite: SuiteSpec = resolveSuite(spec)): RunSpec {
+  const a = axes(spec);
+  const total = runCount(spec);
+  if (!Number.isInteger(index) || index < 0 || index >= total) throw new RangeError(`run ${index} of ${total}`);
+  let rest = index;
+  const digit = (size: number) => {
+    const d = rest % size;
+    rest = Math.floor(rest / size);
+    return d;
+  };
+  const seedIndex = digit(a.seeds);
+  const trainLength = a.trainLengths[digit(a.trainLengths.length)];
+  const manip = a.manips[digit(a.manips.length)];
+  const tauMean = a.tauMeans[digit(a.tauMeans.length)];
+  const n = a.sizes[digit(a.sizes.length)];
+  const het = a.hets[digit(a.hets.length)];
+  const base = spec.network;
+  const network: NetworkSpec = withTauMean(
+    {
+      ...base,
+      n,
+      heterogeneity: withMatch({ ...base.heterogeneity, family: het.family, cv: het.cv }, het.match ?? base.heterogeneity.match),
+      manipulations: [...base.manipulations, ...manip.ops],
+    },
+    tauMean,
+  );
+  const factors: RunFactors = {
+    family: het.family,
+    cv: het.cv,
+    n,
+    tauMean,
+    trainLength,
+    manipulation: manip.label,
+    model: base.model.kind,
+    seedIndex,
+  };
+  if (network.heterogeneity.match === 'realised') factors.match = 'realised';
+  return {
+    index,
+    key: factorKey(factors, true),
+    condition: factorKey(factors, false),
+    factors,
+    seeds: seedsFor(spec.rootSeed, seedIndex),
+    network,
+    input: { ...spec.input, segments: { ...spec.input.segments } },
+    suite,
+    readout: spec.readout,
+  };
+}
+
+/** Runs `from` .. `to` - 1 of the experiment, in order (a sweep is made and stored a slice at a time). */
+export function planSlice(spec: ExperimentSpec, from: number, to: number): RunSpec[] {
   const suite = resolveSuite(spec);
-  const runs: RunSpec[] = [];
-  for (const het of hets) {
-    for (const n of sizes) {
-      for (const tauMean of tauMeans) {
-        for (const manip of manips) {
-          for (const trainLength of trainLengths) {
-            for (let seedIndex = 0; seedIndex < sweep.seeds; seedIndex++) {
-              const network: NetworkSpec = withTauMean(
-                {
-                  ...base,
-                  n,
-                  heterogeneity: withMatch({ ...base.heterogeneity, family: het.family, cv: het.cv }, het.match ?? base.heterogeneity.match),
-                  manipulations: [...base.manipulations, ...manip.ops],
-                },
-                tauMean,
-              );
-              const factors: RunFactors = {
-                family: het.family,
-                cv: het.cv,
-                n,
-                tauMean,
-                trainLength,
-                manipulation: manip.label,
-                model: base.model.kind,
-                seedIndex,
-              };
-              if (network.heterogeneity.match === 'realised') factors.match = 'realised';
-              runs.push({
-                index: runs.length,
-                key: factorKey(factors, true),
-                condition: factorKey(factors, false),
-                factors,
-                seeds: seedsFor(spec.rootSeed, seedIndex),
-                network,
-                input: { ...spec.input, segments: { ...spec.input.segments } },
-                suite,
-                readout: spec.readout,
-              });
-            }
-          }
-        }
-      }
-    }
-  }
-  return runs;
+  const out: RunSpec[] = [];
+  for (let i = from; i < Math.min(to, runCount(spec)); i++) out.push(runAt(spec, i, suite));
+  return out;
+}
+
+/** Every run of the experiment, in order. */
+export function planRuns(spec: ExperimentSpec): RunSpec[] {
+  return planSlice(spec, 0, runCount(spec));
 }

@@ -151,6 +151,7 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
           finish(new QuenchError(msg.kind as ErrorKind, `run ${msg.index} failed: ${msg.message}`));
           return;
         }
+        if (msg.type !== 'result') return finish(new QuenchError('internal', `a run worker answered a probe (${msg.type})`));
         const slot = byIndex.get(msg.index);
         if (slot === undefined) return finish(new QuenchError('internal', `worker returned unknown run ${msg.index}`));
         results[slot] = msg.result;

@@ -23,7 +23,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { API_METHODS, type ApiError, type ApiMethod, type QuenchApi, type QuenchEvent } from '../common/api.js';
 import { EXIT, QuenchError } from '../common/errors.js';
 import type { GpuHostInfo } from '../common/gpu-host.js';
-import { BACKEND_OPTION_HELP } from './backend-choice.js';
+import { backendOptionHelp } from './backend-choice.js';
 import { gpuHost, type GpuHostBroker } from './gpu-host.js';
 import { QuenchService } from './service.js';
 import { httpStatusOf, toApiError } from './service/errors.js';
@@ -401,7 +401,7 @@ export function registerServeCommand(program: Command, setCode: (code: number) =
     .option('--host <address>', 'loopback address to listen on (127.0.0.1, ::1 or localhost)', '127.0.0.1')
     .option('-a, --archive <file>', 'the archive (default: $QUENCH_ARCHIVE, else the data folder)')
     .option('-t, --threads <n>', 'worker threads for experiments (default: one per core)', threadsArg)
-    .option('-b, --backend <name>', BACKEND_OPTION_HELP, 'auto')
+    .option('-b, --backend <name>', backendOptionHelp(), 'auto')
     .action(async (o: ServeCommandOptions) => {
       setCode(await serveCommand(o));
     });

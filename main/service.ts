@@ -43,14 +43,14 @@ import { parseInstant, type RunFilter } from '../db/filters.js';
 import { backendByName, backendReport, defaultBackendName } from '../worker/backends/registry.js';
 import { runTasks } from '../worker/run.js';
 import { buildSuite } from '../worker/tasks.js';
-import { openArchive } from './archive-cli.js';
-import { archiveLocation, type ArchiveLocation } from './archive-format.js';
-import { chooseBackends, describeCalibration } from './backend-choice.js';
+import { archiveLocation, openArchive, type ArchiveLocation } from './archive-location.js';
+import { checkThreads } from './admission.js';
+import type { CostEstimate } from './cost.js';
+import { estimateExperiment, executeExperiment, prepareExperiment, type Prepared } from './experiments.js';
 import { gpuHost } from './gpu-host.js';
 import { planRuns } from './plan.js';
 import { defaultThreads, runAll } from './scheduler.js';
 import { arg, CompareRequestSchema, Id, Name, NoteText, PreviewSteps, RunIds, RunQuerySchema, Seed, StartExperimentSchema, Tags, Threads, Title } from './service/args.js';
-import { estimateSeconds } from './service/estimate.js';
 import type { FromPreview, ToPreview } from './service/preview-thread.js';
 import { checkPreviewSize, parseChannels, parseNetwork, parseSuite, suitePreview, taskSignals, type PreviewPart } from './service/preview.js';
 import { buildReport, type ReportRun } from './service/report.js';
@@ -100,7 +100,7 @@ export class QuenchService implements QuenchApi {
   private readonly listeners = new Set<EventListener>();
   private readonly jobs = new Map<string, Job>();
   private presets: PresetSummary[] | null = null;
-  private readonly estimates = new Map<string, number>();
+  private readonly estimates = new Map<string, CostEstimate>();
   private closed = false;
 
   constructor(opts: ServiceOptions = {}) {
@@ -181,17 +181,22 @@ export class QuenchService implements QuenchApi {
       if (err instanceof SpecError) return { ok: false, issues: err.issues };
       throw err;
     }
-    const runs = planRuns(parsed);
-    const tasks = runTasks(runs[0]).length;
     const key = JSON.stringify(parsed);
-    let seconds = this.estimates.get(key);
-    if (seconds === undefined) {
-      const backend = backendByName(this.backend === 'auto' ? defaultBackendName() : this.backend);
-      seconds = estimateSeconds(runs, this.threads, backend);
+    let est = this.estimates.get(key);
+    if (!est) {
+      // probes run in a worker thread: this thread keeps answering
+      est = await estimateExperiment(parsed, { threads: this.threads, backend: this.backend, archive: true });
       if (this.estimates.size > 100) this.estimates.clear();
-      this.estimates.set(key, seconds);
+      this.estimates.set(key, est);
     }
-    return plain({ ok: true, spec: parsed, runs: runs.length, tasks, estimatedSeconds: seconds });
+    return plain({
+      ok: true,
+      spec: parsed,
+      runs: est.runs,
+      tasks: est.tasks,
+      estimatedSeconds: est.seconds,
+      estimate: { seconds: est.seconds, runSeconds: est.runSeconds, peakBytesPerRun: est.peakBytesPerRun, peakBytes: est.peakBytes, archiveBytes: est.archiveBytes, threads: est.threads, concurrent: est.concurrent },
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -268,11 +273,15 @@ export class QuenchService implements QuenchApi {
     const spec = parseExperiment(r.spec);
     const backend = r.backend ?? this.backend;
     if (backend !== 'auto') backendByName(backend);
-    const runs = planRuns(spec);
-    const archive = this.archive();
-    let exp = archive.findExperimentBySpec(spec);
-    if (!exp || r.ifArchived === 'new') exp = archive.createExperiment(spec, runs, runTasks(runs[0]), exp ? randomUUID() : '');
-    return this.launch(exp, spec, r.threads ?? this.threads, backend);
+    const running = this.runningJobOf(spec);
+    if (running && r.ifArchived !== 'new') return plain(running.status);
+    return this.launch(spec, {
+      threads: r.threads ?? this.threads,
+      forceThreads: r.forceThreads,
+      backend,
+      ifArchived: r.ifArchived ?? 'resume',
+      yes: r.confirm === true,
+    });
   }
 
   async resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean): Promise<JobStatus> {
@@ -281,17 +290,18 @@ export class QuenchService implements QuenchApi {
     if (backend !== undefined && backend !== null && typeof backend !== 'string') {
       throw new QuenchError('input', `resumeExperiment: backend must be a backend's name or "auto", got ${JSON.stringify(backend)}`);
     }
+    if (recomputeFlagged !== undefined && recomputeFlagged !== null && typeof recomputeFlagged !== 'boolean') {
+      throw new QuenchError('input', `resumeExperiment: recomputeFlagged must be true or false, got ${JSON.stringify(recomputeFlagged)}`);
+    }
     const b = backend ?? this.backend;
     if (b !== 'auto') backendByName(b);
     const archive = this.archive();
     const exp = archive.findExperiment(ref);
+    const running = [...this.jobs.values()].find((j) => j.status.experimentId === exp.id && j.status.state === 'running');
+    if (running) return plain(running.status);
     const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
-    if (recomputeFlagged !== undefined && recomputeFlagged !== null && typeof recomputeFlagged !== 'boolean') {
-      throw new QuenchError('input', `resumeExperiment: recomputeFlagged must be true or false, got ${JSON.stringify(recomputeFlagged)}`);
-    }
-    const running = [...this.jobs.values()].some((j) => j.status.experimentId === exp.id && j.status.state === 'running');
-    if (recomputeFlagged && !running) archive.resetRuns(flaggedRunIds(archive, exp.id));
-    return this.launch(exp, spec, t, b);
+    // resuming what was started is not new work: it is admitted without asking again
+    return this.launch(spec, { threads: t, backend: b, experimentId: exp.id, recomputeFlagged: recomputeFlagged === true, yes: true });
   }
 
   async cancelJob(jobId: string): Promise<JobStatus> {
@@ -313,51 +323,60 @@ export class QuenchService implements QuenchApi {
     return plain(await job.done);
   }
 
-  /** Starts (or joins) the job that runs what is left of an archived experiment. */
-  private launch(exp: ExperimentRow, spec: ExperimentSpec, threads: number, backend: string): JobStatus {
-    const running = [...this.jobs.values()].find((j) => j.status.experimentId === exp.id && j.status.state === 'running');
-    if (running) return plain(running.status);
+  private runningJobOf(spec: ExperimentSpec): Job | undefined {
+    const exp = this.archive().findExperimentBySpec(spec);
+    return exp ? [...this.jobs.values()].find((j) => j.status.experimentId === exp.id && j.status.state === 'running') : undefined;
+  }
+
+  /**
+   * Prepares the experiment through the orchestrator (main/experiments.ts: found or made in the
+   * archive, admitted, or refused in words) and starts its job; answers the job's status at once.
+   */
+  private async launch(spec: ExperimentSpec, opts: Parameters<typeof prepareExperiment>[2]): Promise<JobStatus> {
     const archive = this.archive();
-    const runs = planRuns(spec);
-    const remaining = archive.remainingRuns(exp.id, runs);
-    const stored = runs.length - remaining.length;
+    const prepared = await prepareExperiment(spec, archive, opts);
+    const exp = prepared.experiment!;
+    const left = prepared.total - prepared.stored;
     const status: JobStatus = {
       id: randomUUID(),
       experimentId: exp.id,
       name: spec.name,
-      state: remaining.length === 0 ? 'done' : 'running',
-      done: stored,
-      total: runs.length,
+      state: left === 0 ? 'done' : 'running',
+      done: prepared.stored,
+      total: prepared.total,
       runsPerSecond: 0,
-      etaSeconds: remaining.length === 0 ? 0 : null,
+      etaSeconds: left === 0 ? 0 : (prepared.estimate?.seconds ?? null),
       error: null,
       startedAt: new Date().toISOString(),
       backend: null,
+      alreadyComplete: prepared.state === 'complete',
     };
     const job: Job = { status, controller: new AbortController(), done: Promise.resolve(status), lastEmit: 0 };
     this.jobs.set(status.id, job);
-    if (remaining.length > 0) job.done = this.execute(job, archive, remaining, stored, threads, backend);
+    if (left > 0) job.done = this.execute(job, archive, prepared);
     this.emitJob(job, true);
     return plain(status);
   }
 
-  private async execute(job: Job, archive: Archive, remaining: ReturnType<typeof planRuns>, stored: number, threads: number, backend: string): Promise<JobStatus> {
+  private async execute(job: Job, archive: Archive, prepared: Prepared): Promise<JobStatus> {
     const s = job.status;
     const signal = job.controller.signal;
-    // answer the caller first: the backend calibration below holds this thread for a moment
+    // answer the caller first
     await new Promise((r) => setImmediate(r));
     try {
       if (signal.aborted) throw new CancelledError();
-      const plan = chooseBackends(remaining, backend, undefined, threads);
-      s.backend = plan.calibrations.length ? plan.calibrations.map(describeCalibration).join('; ') : `${backend} (as asked)`;
-      this.emitJob(job, true);
-      await runAll(remaining, {
-        threads,
-        backendByRun: plan.byRun,
+      await executeExperiment(prepared, archive, {
         signal,
-        onResult: (r) => archive.commitRun(s.experimentId, r),
+        onPlanning: (stored, total) => {
+          s.stage = stored < total ? `storing the planned runs: ${stored} of ${total}` : null;
+          this.emitJob(job, stored >= total);
+        },
+        onBackend: (lines) => {
+          s.backend = s.backend ? `${s.backend}; ${lines.join('; ')}` : lines.join('; ');
+          this.emitJob(job, true);
+        },
         onProgress: (p) => {
-          s.done = stored + p.done;
+          s.done = p.done;
           s.runsPerSecond = p.runsPerSecond;
           s.etaSeconds = p.etaSeconds;
           this.emitJob(job, p.done === p.total);
@@ -370,11 +389,11 @@ export class QuenchService implements QuenchApi {
       s.state = cancelled ? 'cancelled' : 'failed';
       s.etaSeconds = null;
       if (!cancelled) s.error = err instanceof Error ? err.message : String(err);
-      try {
-        if (archive.db.open) s.done = archive.progress(s.experimentId).done;
-      } catch {
-        // the count stays what the last progress said
-      }
+    }
+    try {
+      if (archive.db.open) s.done = archive.progress(s.experimentId).done;
+    } catch {
+      // the count stays what the last progress said
     }
     this.emitJob(job, true);
     return { ...s };
@@ -421,7 +440,7 @@ export class QuenchService implements QuenchApi {
     return plain(archive.notesOf(archive.resolveTarget(arg('notes', 'runId', Id, runId))));
   }
 
-  private compareRequest(method: string, req: CompareRequest): CompareRequest {
+  private compareRequest(method: string, req: CompareRequest): CompareRequest & { filter: RunFilter } {
     const r = arg(method, 'request', CompareRequestSchema, req ?? {});
     return { filter: this.filter(method, r.filter), conditions: r.conditions, curve: r.curve ?? null };
   }

@@ -14,6 +14,7 @@
 //   - nothing is dropped silently: groups without a partner, and why, are listed.
 import type { Comparison, CompareRequest, Contrast, Curve, GroupFactors, GroupSummary, SizeAnswer } from '../../common/comparison.js';
 import { QuenchError } from '../../common/errors.js';
+import { FACTORS, factor } from '../../common/factors.js';
 import type { RunSpec } from '../../common/results.js';
 import type { Archive } from '../../db/archive.js';
 import { comparisonData, configDiff, groupKey, runScores, runSpecJson, taskList, type GroupRow, type SeedRow, type TaskRow } from '../../db/compare.js';
@@ -24,37 +25,22 @@ import { TASK_FAMILIES } from '../../worker/tasks.js';
 import { contrast, type SeedScores, type TaskInfo } from './inference.js';
 import { interval95, sizeEquivalence } from './stats.js';
 
-/** Spec paths each factor column stands for (deleted before matching configurations). */
-const FACTOR_PATHS: Record<string, string[][]> = {
-  family: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv'], ['network', 'heterogeneity', 'match'], ['factors', 'match']],
-  cv: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv'], ['network', 'heterogeneity', 'match'], ['factors', 'match']],
-  homogeneous: [['network', 'heterogeneity', 'family'], ['network', 'heterogeneity', 'cv'], ['network', 'heterogeneity', 'match'], ['factors', 'match']],
-  cv_match: [['network', 'heterogeneity', 'match'], ['factors', 'match']],
-  n: [['network', 'n']],
-  tau_mean: [['network', 'model', 'tauMeanSteps'], ['network', 'model', 'tauMeanMs']],
-  train_length: [['factors', 'trainLength']],
-  manipulation: [['network', 'manipulations'], ['factors', 'manipulation']],
-  model: [['network', 'model']],
+/** Spec paths each factor column stands for (deleted before matching configurations): the factor table's, and 'homogeneous' (family and level). */
+const FACTOR_PATHS: Record<string, readonly (readonly string[])[]> = {
+  ...Object.fromEntries(FACTORS.map((f) => [f.column, f.specPaths])),
+  homogeneous: factor('family').specPaths,
 };
 
-const CURVE_FACTORS: Record<string, keyof GroupFactors> = {
-  manipulation: 'manipulation',
-  n: 'n',
-  size: 'n',
-  tau_mean: 'tauMean',
-  tau: 'tauMean',
-  tauMean: 'tauMean',
-  train_length: 'trainLength',
-  trainLength: 'trainLength',
-  L: 'trainLength',
-  cv: 'cv',
-};
+/** every name a curve's factor goes by, to its GroupFactors key */
+const CURVE_FACTORS: Record<string, keyof GroupFactors> = Object.fromEntries(
+  FACTORS.filter((f) => f.curve).flatMap((f) => [f.key, f.column, ...f.aliases].map((name) => [name, f.key as keyof GroupFactors])),
+);
 
 function jsonPathTokens(path: string): string[] {
   return [...path.replace(/^\$\.?/, '').matchAll(/([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]/g)].map((m) => m[1] ?? m[2]);
 }
 
-function deletePath(obj: unknown, path: string[]): void {
+function deletePath(obj: unknown, path: readonly string[]): void {
   let o = obj as Record<string, unknown> | undefined;
   for (let i = 0; i < path.length - 1; i++) {
     if (o === null || typeof o !== 'object') return;
@@ -89,17 +75,15 @@ function heterogeneityLabel(f: GroupFactors): string {
   return f.match === 'realised' ? `${f.family} realised CV=${f.cv}` : `${f.family} c=${f.cv}`;
 }
 
+/** each factor as it reads in a label: the heterogeneity's for family, level and match, else the table's short form */
 function factorLabels(f: GroupFactors): Record<keyof GroupFactors, string> {
-  return {
-    family: heterogeneityLabel(f),
-    cv: heterogeneityLabel(f),
-    match: heterogeneityLabel(f),
-    n: `N=${f.n}`,
-    tauMean: `tau=${f.tauMean}`,
-    trainLength: `L=${f.trainLength}`,
-    manipulation: f.manipulation,
-    model: f.model,
-  };
+  const out = {} as Record<keyof GroupFactors, string>;
+  for (const x of FACTORS) {
+    if (x.key === 'seedIndex') continue;
+    const k = x.key as keyof GroupFactors;
+    out[k] = x.short ? x.short(f[k] as string | number) : heterogeneityLabel(f);
+  }
+  return out;
 }
 
 function familyOrder(names: Iterable<string>): string[] {
@@ -306,7 +290,7 @@ function buildCurve(groups: GroupSummary[], rows: GroupRow[], requested: string 
   let xKey: keyof GroupFactors;
   if (requested) {
     const k = CURVE_FACTORS[requested];
-    if (!k) throw new QuenchError('input', `--curve ${requested}: choose one of manipulation, n, tau_mean, train_length, cv`);
+    if (!k) throw new QuenchError('input', `--curve ${requested}: choose one of ${FACTORS.filter((f) => f.curve).map((f) => f.column).join(', ')}`);
     xKey = k;
   } else {
     if (new Set(groups.map((g) => g.factors.manipulation)).size < 2) return null;

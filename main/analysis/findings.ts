@@ -2,6 +2,7 @@
 // aggregated, heterogeneous-vs-homogeneous contrasts (main/analysis/inference.ts: paired over seeds),
 // and the preset's own answer in words, whichever way it came out.
 import type { Contrast, SizeAnswer } from '../../common/comparison.js';
+import { FACTORS } from '../../common/factors.js';
 import type { ConditionSummary, Findings, SeedRegression } from '../../common/findings.js';
 import { describeContrast, describeSizeAnswer, interval, num, pEquals, signedNum } from '../../common/format.js';
 import type { RunFactors, RunResult } from '../../common/results.js';
@@ -24,13 +25,14 @@ export function heterogeneityLabel(f: Pick<RunFactors, 'family' | 'cv' | 'match'
   return f.match === 'realised' ? `${f.family} realised CV=${f.cv}` : `${f.family} c=${f.cv}`;
 }
 
+/** The condition in words: its heterogeneity, then each factor the experiment sweeps (all of them without a spec). */
 export function conditionLabel(f: Factors, spec?: ExperimentSpec): string {
   const parts = [heterogeneityLabel(f)];
-  const sweep = spec?.sweep;
-  if (!spec || sweep?.n) parts.push(`N=${f.n}`);
-  if (!spec || sweep?.tauMean) parts.push(`tau=${f.tauMean}`);
-  if (!spec || sweep?.trainLength) parts.push(`L=${f.trainLength}`);
-  if (!spec || sweep?.manipulations) parts.push(f.manipulation);
+  for (const x of FACTORS) {
+    if (!x.short || x.key === 'model' || x.key === 'seedIndex') continue;
+    const swept = x.sweep !== null && x.sweep !== 'heterogeneity' && x.sweep !== 'seeds' && spec?.sweep[x.sweep] !== undefined;
+    if (!spec || swept) parts.push(x.short(f[x.key as keyof Factors] as string | number));
+  }
   return parts.join(', ');
 }
 

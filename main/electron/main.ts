@@ -15,7 +15,7 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, session, shell, ty
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gpuHost } from '../gpu-host.js';
+import { gpuHost, registerGpuHostBackend } from '../gpu-host.js';
 import type { QuenchService } from '../service.js';
 import { CONTENT_SECURITY_POLICY } from '../service/security.js';
 import { rendererDir, resolveStatic } from '../service/static-files.js';
@@ -219,14 +219,18 @@ async function start(): Promise<void> {
     // the service loads better-sqlite3, a native module that must be built for Electron's ABI
     ({ QuenchService: Service } = await import('../service.js'));
   } catch (err) {
-    dialog.showErrorBox(
-      'Quench cannot open its archive',
-      `${(err as Error).message}\n\nThe SQLite binding (better-sqlite3) must be built for this Electron (ABI ${process.versions.modules}). ` +
-        'In the source folder run: npx electron-builder install-app-deps (and, for the command line and the tests afterwards: npm rebuild better-sqlite3).',
-    );
+    const message = (err as Error).message;
+    // the advice about the native binding only where the binding is what failed
+    const binding = /better_sqlite3|better-sqlite3|NODE_MODULE_VERSION/.test(message)
+      ? `\n\nThe SQLite binding (better-sqlite3) must be built for this Electron (ABI ${process.versions.modules}). ` +
+        'In the source folder run: npx electron-builder install-app-deps (and, for the command line and the tests afterwards: npm rebuild better-sqlite3).'
+      : '';
+    dialog.showErrorBox('Quench cannot open its archive', `${message}${binding}`);
     app.exit(1);
     return;
   }
+  // the backends this app offers, the GPU host's included: registered where the app is put together
+  registerGpuHostBackend();
   const threads = option('threads');
   service = new Service({ archive: option('archive'), threads: threads === undefined ? undefined : Number(threads) });
   ipc = new IpcManager({ ipcMain, service, trustedPrefixes: TRUSTED });

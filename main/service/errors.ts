@@ -15,7 +15,7 @@ export class ArgumentError extends QuenchError {
   }
 }
 
-const KINDS = new Set(['spec', 'input', 'not-found', 'cancelled', 'internal', 'unsupported']);
+const KINDS = new Set(['spec', 'input', 'not-found', 'cancelled', 'internal', 'unsupported', 'confirm']);
 
 /** Any thrown value as the renderer sees it. Errors that are not QuenchErrors are internal. */
 export function toApiError(err: unknown): ApiError {
@@ -23,6 +23,8 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof QuenchError || (err instanceof Error && typeof kind === 'string' && KINDS.has(kind))) {
     const e = err as QuenchError & { issues?: unknown };
     const out: ApiError = { kind: e.kind, message: e.message };
+    const seconds = (err as { estimatedSeconds?: unknown }).estimatedSeconds;
+    if (typeof seconds === 'number') out.estimatedSeconds = seconds;
     if (Array.isArray(e.issues)) out.issues = (e.issues as SpecIssue[]).map((i) => ({ path: String(i.path), value: String(i.value), allowed: String(i.allowed) }));
     return out;
   }
@@ -41,6 +43,9 @@ export function httpStatusOf(kind: string): number {
       return 404;
     case 'cancelled':
       return 409;
+    case 'confirm':
+      // the request is good but needs the user's go-ahead: repeat it with confirm: true
+      return 428;
     default:
       return 500;
   }

@@ -296,26 +296,38 @@ li { margin: .35rem 0; } .scroll { overflow-x: auto; }
 // ---------------------------------------------------------------------------------------------
 // the report
 
-export function buildReport(c: Comparison, ctx: ReportContext): Report {
-  const csv: Record<string, string> = {};
-  const groupRows: IntervalRow[] = c.groups.map((g) => ({
+/** The rows of the chart of mean capacity per configuration (and of its CSV file). */
+function groupIntervalRows(c: Comparison): IntervalRow[] {
+  return c.groups.map((g) => ({
     label: g.label,
     mean: g.meanCapacity.mean,
     lo: hasInterval(g.meanCapacity) ? g.meanCapacity.lo : null,
     hi: hasInterval(g.meanCapacity) ? g.meanCapacity.hi : null,
   }));
-  const pairRows: IntervalRow[] = c.contrasts.map((p) => ({
+}
+
+/** The rows of the chart of the contrasts' Δ (and of its CSV file). */
+function contrastIntervalRows(c: Comparison): IntervalRow[] {
+  return c.contrasts.map((p) => ({
     label: p.label,
     mean: p.delta.mean,
     lo: finite(p.delta.lo) ? p.delta.lo : null,
     hi: finite(p.delta.hi) ? p.delta.hi : null,
   }));
+}
+
+/**
+ * One CSV file per chart and per table, by name (the names csvNote cites): the exact numbers drawn or
+ * printed. The files are listed in the order of the report.
+ */
+function reportCsv(c: Comparison, ctx: ReportContext): Record<string, string> {
+  const csv: Record<string, string> = {};
   const intervalCsv = (head: string, rows: IntervalRow[], seeds: number[]) =>
     renderCsv([head, 'seeds', 'mean', 'ci_lo', 'ci_hi'], rows.map((r, i) => [r.label, seeds[i], r.mean, r.lo, r.hi]));
 
   csv['chart-mean-capacity'] = intervalCsv(
     'configuration',
-    groupRows,
+    groupIntervalRows(c),
     c.groups.map((g) => g.runs),
   );
   csv['chart-family-means'] = renderCsv(
@@ -327,7 +339,7 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
       }),
     ),
   );
-  if (c.contrasts.length) csv['chart-paired'] = intervalCsv('comparison', pairRows, c.contrasts.map((p) => p.seeds));
+  if (c.contrasts.length) csv['chart-paired'] = intervalCsv('comparison', contrastIntervalRows(c), c.contrasts.map((p) => p.seeds));
   if (c.curve) {
     csv['chart-curve'] = renderCsv(
       [c.curve.x, 'series', 'seeds', 'mean', 'ci_lo', 'ci_hi'],
@@ -352,14 +364,23 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     ['run', 'experiment', 'configuration', 'seed_index', 'root_seed', 'network_seed', 'input_seed', 'backend', 'app_version', 'mean_capacity', 'finished_at'],
     ctx.runs.map((r) => [r.uid, r.experimentId, r.configuration, r.seedIndex, r.rootSeed, r.networkSeed, r.inputSeed, r.backend, r.appVersion, r.meanCapacity, r.finishedAt]),
   );
+  return csv;
+}
 
+/** From the doctype to the opening body tag: the title, the style, and a policy that loads nothing. */
+function documentHead(title: string, ctx: ReportContext): string[] {
   const h: string[] = [];
-  const title = ctx.title.trim() || 'Quench comparison';
   h.push('<!doctype html>', '<html lang="en">', '<head>', '<meta charset="utf-8">');
   // the report loads nothing: no scripts, no fonts, no images but its own inline SVG
   h.push(`<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">`);
   h.push('<meta name="viewport" content="width=device-width, initial-scale=1">', `<meta name="generator" content="Quench ${esc(ctx.appVersion)}">`);
   h.push(`<title>${esc(title)}</title>`, `<style>${STYLE}</style>`, '</head>', '<body>');
+  return h;
+}
+
+/** The title, what made the report and the runs, and the conditions compared. */
+function headerSection(title: string, c: Comparison, ctx: ReportContext): string[] {
+  const h: string[] = [];
   const versions = [...new Set(ctx.runs.map((r) => r.appVersion).filter((v): v is string => !!v))].sort();
   const backends = [...new Set(ctx.runs.map((r) => r.backend).filter((v): v is string => !!v))].sort();
   h.push('<header>', `<h1>${esc(title)}</h1>`);
@@ -369,13 +390,23 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
       `Conditions: ${c.conditions.map((x, i) => `<code>${esc(x)}</code>${i === 0 ? ' (baseline)' : ''}`).join(' against ')}.</p>`,
   );
   h.push('</header>');
+  return h;
+}
 
-  // claim and finding
+/** The claims the experiments state, or that none does. */
+function claimSection(ctx: ReportContext): string[] {
+  const h: string[] = [];
   h.push('<section id="claim">', '<h2>Claim tested</h2>');
   const claims = ctx.experiments.filter((e) => e.claim.trim() !== '');
   if (claims.length === 0) h.push('<p>None of the experiments compared states a claim.</p>');
   else h.push('<ul>', ...claims.map((e) => `<li><strong>${esc(e.name)}</strong> (${esc(e.id)}): ${esc(e.claim)}</li>`), '</ul>');
   h.push('</section>');
+  return h;
+}
+
+/** What was found, in words, whichever way it came out: errata first, then the contrasts and size answers. */
+function findingsSection(c: Comparison): string[] {
+  const h: string[] = [];
   h.push('<section id="found">', '<h2>What was found</h2>');
   const warnings = errataLines(c);
   if (warnings.length) h.push(...warnings.map((w) => `<p class="warning">${esc(w)}</p>`));
@@ -395,11 +426,15 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     '<p class="meta">Δ is the later condition minus the baseline. The seed (network) is the unit of inference: runs are paired when they share network and input seeds, and Δ is tested with a paired t-test over the per-seed differences (95 % t-interval), with an exact sign-flip p (whose floor, 2 / 2<sup>n</sup>, is given) and a hierarchical bootstrap interval (seeds, then tasks) beside it; sides that share no seed are compared with Welch\'s t. Per task, capacities are averaged over the seeds; tasks higher, lower and tied are strict counts, and the Wilcoxon signed-rank p over tasks is descriptive only (the tasks of one network are not independent). Only contrasts paired within one experiment and backed by an interval headline a finding.</p>',
   );
   h.push('</section>');
+  return h;
+}
 
-  // charts
+/** One section per chart: per configuration, per task family, the contrasts and the curve (when there are). */
+function chartSections(c: Comparison): string[] {
+  const h: string[] = [];
   h.push('<section id="chart-capacity">', '<h2>Mean capacity per configuration</h2>');
   h.push('<p>Mean capacity over the suite, averaged across seeds, with its 95 % interval across seeds.</p>');
-  h.push(intervalChart(groupRows, { title: 'Mean capacity per configuration (95 % interval across seeds)', xLabel: 'mean capacity', forest: false }));
+  h.push(intervalChart(groupIntervalRows(c), { title: 'Mean capacity per configuration (95 % interval across seeds)', xLabel: 'mean capacity', forest: false }));
   h.push(csvNote('chart-mean-capacity'), '</section>');
 
   h.push('<section id="chart-families">', '<h2>Mean capacity per task family</h2>');
@@ -415,7 +450,7 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
   if (c.contrasts.length) {
     h.push('<section id="chart-paired">', '<h2>Contrasts</h2>');
     h.push('<p>Δ mean capacity (later condition − baseline) per contrast, with its 95 % interval across seeds (paired t, or Welch where the sides share no seed); the vertical line is no difference.</p>');
-    h.push(intervalChart(pairRows, { title: 'Difference in mean capacity (95 % interval across seeds)', xLabel: 'Δ mean capacity', forest: true }));
+    h.push(intervalChart(contrastIntervalRows(c), { title: 'Difference in mean capacity (95 % interval across seeds)', xLabel: 'Δ mean capacity', forest: true }));
     h.push(csvNote('chart-paired'), '</section>');
   }
   if (c.curve) {
@@ -423,8 +458,12 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     h.push(curveChart(c.curve, `Mean capacity against ${c.curve.x}`));
     h.push(csvNote('chart-curve'), '</section>');
   }
+  return h;
+}
 
-  // tables
+/** The tables: configurations, contrasts overall and per family, the curve, and what differs. */
+function tablesSection(c: Comparison): string[] {
+  const h: string[] = [];
   h.push('<section id="tables">', '<h2>Tables</h2>');
   h.push('<h3>Configurations</h3>');
   h.push(
@@ -480,8 +519,12 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     h.push(csvNote('table-diff'));
   }
   h.push('</section>');
+  return h;
+}
 
-  // specs, seeds, runs
+/** The experiments compared, each with its stored spec. */
+function specsSection(ctx: ReportContext): string[] {
+  const h: string[] = [];
   h.push('<section id="specs">', '<h2>Experiments and their specs</h2>');
   h.push(
     table(
@@ -495,6 +538,12 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     h.push(`<details><summary>Spec of ${esc(e.name)} (${esc(e.id)})</summary><pre>${esc(JSON.stringify(e.spec, null, 2))}</pre></details>`);
   }
   h.push('</section>');
+  return h;
+}
+
+/** How the seeds derive, the seeds of each configuration, and every run. */
+function seedsSection(c: Comparison, ctx: ReportContext): string[] {
+  const h: string[] = [];
   h.push('<section id="seeds">', '<h2>Seeds and runs</h2>');
   h.push(
     '<p>Every random quantity of a run derives from its experiment\'s root seed and the seed index (network seed = seed(root, "network/&lt;index&gt;"), input seed = seed(root, "input/&lt;index&gt;")); runs are paired only when they share their network and input seeds (runs of one experiment that differ only in heterogeneity do).</p>',
@@ -527,9 +576,25 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
       '</div>',
   );
   h.push('</details>', csvNote('table-runs'), '</section>');
-  h.push(`<footer><p class="meta">Quench ${esc(ctx.appVersion)}. Every chart and table above is also a CSV file of the exact numbers shown, saved with this report.</p></footer>`);
-  h.push('</body>', '</html>');
+  return h;
+}
 
+/** The report: its sections in order as one HTML document, the CSV files beside it, and a file name. */
+export function buildReport(c: Comparison, ctx: ReportContext): Report {
+  const title = ctx.title.trim() || 'Quench comparison';
+  const h: string[] = [
+    ...documentHead(title, ctx),
+    ...headerSection(title, c, ctx),
+    ...claimSection(ctx),
+    ...findingsSection(c),
+    ...chartSections(c),
+    ...tablesSection(c),
+    ...specsSection(ctx),
+    ...seedsSection(c, ctx),
+    `<footer><p class="meta">Quench ${esc(ctx.appVersion)}. Every chart and table above is also a CSV file of the exact numbers shown, saved with this report.</p></footer>`,
+    '</body>',
+    '</html>',
+  ];
   const day = ctx.generatedAt.slice(0, 10);
-  return { html: h.join('\n'), csv, fileBase: `quench-${slug(title)}-${day}` };
+  return { html: h.join('\n'), csv: reportCsv(c, ctx), fileBase: `quench-${slug(title)}-${day}` };
 }

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core';
 import type { JobStatus } from '../../common/api.js';
 import { NetworkSchema, RateModelSchema } from '../../common/spec.js';
 import { gpuHost } from '../../main/gpu-host.js';
+import { registerGpuHostBackend } from '../../main/gpu-host.js';
 import { startServer, type RunningServer } from '../../main/serve.js';
 import { QuenchService } from '../../main/service.js';
 import { referenceRate } from '../../worker/backends/reference.js';
@@ -57,6 +58,8 @@ describe.runIf(ready)('gpujs-webgl: rate simulations on a GPU host page', () => 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'quench-gpu-host-'));
     process.env.QUENCH_CALIBRATION = join(dir, 'calibration.json');
+    // as the app's main does, where it is put together
+    registerGpuHostBackend();
     service = new QuenchService({ archive: join(dir, 'archive.sqlite'), threads: 1 });
     server = await startServer({ service });
     browser = await launch();

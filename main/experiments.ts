@@ -1,0 +1,223 @@
+// The one place where experiments are launched. The CLI (`quench run`, `quench resume`), the
+// desktop app and `quench serve` (through main/service.ts) all come here:
+//
+//   prepare   check the threads; find the archived experiment (or make one: its planned runs are
+//             stored a batch at a time, yielding between batches, so a large sweep never holds the
+//             thread); redo runs an erratum flags if asked; estimate what is left (main/cost.ts) and
+//             admit it (main/admission.ts: memory, disk, and a go-ahead for long work)
+//   execute   choose the backend (calibrated in a worker thread), run what is left a slice at a time
+//             on the worker pool, commit each run to the archive the moment it finishes, report
+//             progress; a cancel (or SIGINT / SIGTERM in the CLI) keeps every finished run
+//   findings  the experiment's findings from its stored runs (main/analysis/findings.ts)
+import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
+import { CancelledError, QuenchError } from '../common/errors.js';
+import type { Findings } from '../common/findings.js';
+import type { RunResult, RunSpec } from '../common/results.js';
+import type { ExperimentSpec } from '../common/spec.js';
+import type { Archive, ExperimentRow } from '../db/archive.js';
+import { errataIn, flaggedRunIds } from '../db/errata.js';
+import { runTasks } from '../worker/run.js';
+import type { TaskDef } from '../worker/types.js';
+import { admitSize, admitTime, checkThreads, CONFIRM_ABOVE_SECONDS, type Limits } from './admission.js';
+import { analyse } from './analysis/findings.js';
+import { chooseBackends, describeCalibration, type Calibration } from './backend-choice.js';
+import { estimateCost, estimateSize, estimateTime, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
+import { planSlice, runCount } from './plan.js';
+import type { Prober } from './probes.js';
+import { runAll, type Progress } from './scheduler.js';
+
+/** runs made and stored a slice at a time: a sweep of a million runs never exists in memory at once */
+export const SLICE_RUNS = 2000;
+
+export interface LaunchOptions {
+  threads: number;
+  /** more threads than cores (otherwise refused) */
+  forceThreads?: boolean;
+  /** a backend name, or 'auto' (calibrated) */
+  backend: string;
+  /** when the spec is already archived: finish it, or show it when complete ('resume', the default), or make a separate experiment ('new') */
+  ifArchived?: 'resume' | 'new';
+  /** the go-ahead for work longer than the threshold */
+  yes?: boolean;
+  /** first make again the runs an erratum flags */
+  recomputeFlagged?: boolean;
+  /** resume this archived experiment (one made with --new is found by its id, not by its spec) */
+  experimentId?: string;
+  /** for tests: probes in this thread, and other limits */
+  prober?: Prober;
+  limits?: Partial<Limits>;
+}
+
+/** An experiment ready to run: where it is stored, what is left, what it will cost. */
+export interface Prepared {
+  spec: ExperimentSpec;
+  tasks: TaskDef[];
+  /** null: run without an archive (--no-archive) */
+  experiment: ExperimentRow | null;
+  /** how it came to be: 'new', 'resumed' (some runs stored), 'complete' (nothing left), 'again' (--new) */
+  state: 'new' | 'resumed' | 'complete' | 'again';
+  total: number;
+  stored: number;
+  /** runs made again because an erratum flags them */
+  reset: number;
+  /** the cost of what is left (null when nothing is) */
+  estimate: CostEstimate | null;
+  threads: number;
+  backend: string;
+}
+
+export interface ExecuteOptions {
+  signal?: AbortSignal;
+  /** while the planned runs of a large sweep are stored, before the first run starts */
+  onPlanning?: (stored: number, total: number) => void;
+  /** the backend each size class got, in words, as soon as it is chosen */
+  onBackend?: (lines: string[]) => void;
+  onProgress?: (p: Progress) => void;
+  /** each run as it finishes (after it is committed) */
+  onResult?: (r: RunResult) => void;
+  prober?: Prober;
+}
+
+export interface Outcome {
+  seconds: number;
+  /** runs made now */
+  made: number;
+  /** every run, in run order: without an archive (the archive keeps them otherwise) */
+  results: RunResult[] | null;
+  calibrations: Calibration[];
+}
+
+const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+function limitsFor(archive: Archive | null, given: Partial<Limits> = {}): Limits {
+  return {
+    memoryBytes: given.memoryBytes ?? memoryBudget(),
+    freeDiskBytes: given.freeDiskBytes !== undefined ? given.freeDiskBytes : archive ? freeDiskBytes(dirname(archive.path)) : null,
+    confirmAboveSeconds: given.confirmAboveSeconds ?? CONFIRM_ABOVE_SECONDS,
+  };
+}
+
+/** The cost of an experiment (all its runs), as `validate` prints it. */
+export async function estimateExperiment(spec: ExperimentSpec, opts: { threads: number; backend: string; archive: boolean; prober?: Prober }): Promise<CostEstimate> {
+  return estimateCost(spec, { ...opts, yieldEvery: yieldToOthers });
+}
+
+/**
+ * Everything before the compute: finds or makes the archived experiment, resets flagged runs if
+ * asked, estimates and admits what is left. Throws (in words) what must not start.
+ */
+export async function prepareExperiment(spec: ExperimentSpec, archive: Archive | null, opts: LaunchOptions): Promise<Prepared> {
+  const threads = checkThreads(opts.threads, opts.forceThreads);
+  const total = runCount(spec);
+  const tasks = runTasks(planSlice(spec, 0, 1)[0]);
+  let experiment: ExperimentRow | null = null;
+  let state: Prepared['state'] = 'new';
+  let stored = 0;
+  let reset = 0;
+  if (archive) {
+    const existing = opts.experimentId ? archive.getExperiment(opts.experimentId) : archive.findExperimentBySpec(spec);
+    if (existing && (opts.ifArchived !== 'new' || opts.experimentId)) {
+      experiment = existing;
+      if (existing.planned_runs !== total) {
+        throw new QuenchError('internal', `experiment ${existing.id} planned ${existing.planned_runs} runs when it was made; this Quench plans ${total} from its spec, so it cannot resume it`);
+      }
+      if (opts.recomputeFlagged) reset = archive.resetRuns(flaggedRunIds(archive, existing.id));
+      stored = archive.progress(existing.id).done;
+      state = stored >= total ? 'complete' : 'resumed';
+    } else if (existing) {
+      state = 'again';
+    }
+  }
+  const left = total - stored;
+  let estimate: CostEstimate | null = null;
+  if (left > 0) {
+    const eo = { threads, backend: opts.backend, archive: archive !== null, prober: opts.prober, yieldEvery: yieldToOthers };
+    const limits = limitsFor(archive, opts.limits);
+    // what is left costs its share (the runs of a sweep left after a crash are like the others)
+    const share = left / total;
+    const size = await estimateSize(spec, eo);
+    // memory and disk first: a run that cannot fit is not even probed
+    admitSize(spec, { ...size, archiveBytes: size.archiveBytes * share }, limits);
+    const all = await estimateTime(spec, size, eo);
+    estimate = { ...all, runs: left, seconds: all.seconds * share, archiveBytes: all.archiveBytes * share };
+    admitTime(estimate, limits, opts.yes === true);
+  }
+  if (archive && !experiment) {
+    // the experiment and its first slice now; the other planned runs when it executes (storePlanned)
+    experiment = archive.createExperiment(spec, planSlice(spec, 0, SLICE_RUNS), tasks, state === 'again' ? randomUUID() : '', total);
+  }
+  return { spec, tasks, experiment, state, total, stored, reset, estimate, threads, backend: opts.backend };
+}
+
+/**
+ * Runs what is left of a prepared experiment a slice at a time, committing each run as it finishes.
+ * A cancel (the signal) stops it; every finished run stays stored.
+ */
+export async function executeExperiment(p: Prepared, archive: Archive | null, opts: ExecuteOptions = {}): Promise<Outcome> {
+  const started = performance.now();
+  const results: RunResult[] | null = archive ? null : [];
+  const calibrations = new Map<string, Calibration>();
+  let made = 0;
+  const left = p.total - p.stored;
+  if (archive && p.experiment) await storePlanned(p, archive, opts);
+  for (let from = 0; from < p.total && made < left; from += SLICE_RUNS) {
+    if (opts.signal?.aborted) throw new CancelledError(`cancelled after ${made} of ${left} runs`);
+    const slice = planSlice(p.spec, from, from + SLICE_RUNS);
+    const todo: RunSpec[] = archive && p.experiment ? archive.remainingRuns(p.experiment.id, slice) : slice;
+    if (todo.length === 0) continue;
+    const plan = await chooseBackends(todo, p.backend, undefined, p.threads, opts.prober);
+    const fresh = plan.calibrations.filter((c) => !calibrations.has(c.key));
+    for (const c of fresh) calibrations.set(c.key, c);
+    if (fresh.length) opts.onBackend?.(fresh.map(describeCalibration));
+    else if (made === 0 && plan.calibrations.length === 0) opts.onBackend?.([`${p.backend} (as asked)`]);
+    const before = made;
+    const sliceResults = await runAll(todo, {
+      threads: p.threads,
+      backendByRun: plan.byRun,
+      signal: opts.signal,
+      onResult: (r) => {
+        if (archive && p.experiment) archive.commitRun(p.experiment.id, r);
+        made++;
+        opts.onResult?.(r);
+      },
+      onProgress: (q) => {
+        // over the whole experiment, not the slice
+        const elapsed = (performance.now() - started) / 1000;
+        const done = before + q.done;
+        const rate = elapsed > 0 ? done / elapsed : 0;
+        opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds: rate > 0 ? (left - done) / rate : null });
+      },
+    });
+    if (results) results.push(...sliceResults);
+  }
+  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()] };
+}
+
+/**
+ * Stores every planned run (pending) before the first starts, a slice per transaction, yielding in
+ * between: a sweep of a million runs takes a while, and whoever else this thread answers (the
+ * server's requests, the progress) is not held. Runs already stored are skipped.
+ */
+async function storePlanned(p: Prepared, archive: Archive, opts: ExecuteOptions): Promise<void> {
+  const id = p.experiment!.id;
+  const have = archive.db.prepare(`SELECT count(*) FROM runs WHERE experiment_id = ?`).pluck().get(id) as number;
+  if (have >= p.total) return;
+  for (let from = 0; from < p.total; from += SLICE_RUNS) {
+    if (opts.signal?.aborted) throw new CancelledError(`cancelled while storing the planned runs (${from} of ${p.total})`);
+    archive.addPlanned(id, planSlice(p.spec, from, from + SLICE_RUNS));
+    opts.onPlanning?.(Math.min(p.total, from + SLICE_RUNS), p.total);
+    await yieldToOthers();
+  }
+}
+
+/** An experiment's findings from its stored runs (or from results made without an archive). */
+export function findingsOf(p: Prepared, archive: Archive | null, results: RunResult[] | null): { findings: Findings; results: RunResult[] } {
+  const all = archive && p.experiment ? archive.loadResults(p.experiment.id) : (results ?? []);
+  return { findings: analyse(p.spec, all, p.tasks), results: all };
+}
+
+/** Warnings about stored runs of this experiment that an erratum flags ([] when none). */
+export function errataOf(p: Prepared, archive: Archive | null) {
+  return archive && p.experiment ? errataIn(archive, { experiments: [p.experiment.id] }) : [];
+}

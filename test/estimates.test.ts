@@ -1,0 +1,68 @@
+// The cost estimates that admit work (main/cost.ts) against measured runs, at the sizes the presets
+// use: the time of each preset (one seed) within a factor of 2 of its wall time on the same threads
+// and backend, and a run's peak memory within a factor of 2 of what the model says.
+import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { parseExperiment } from '../common/validate.js';
+import { estimateCost, runMemory, shapeOf } from '../main/cost.js';
+import { planRuns } from '../main/plan.js';
+import { runAll } from '../main/scheduler.js';
+import { listPresets } from '../main/specs.js';
+import { availableBackends } from '../worker/backends/registry.js';
+import { runTasks } from '../worker/run.js';
+
+const backend = availableBackends().some((b) => b.name === 'wasm') ? 'wasm' : 'cpu';
+
+describe('time estimates', () => {
+  for (const p of listPresets()) {
+    it(`${p.name}: the estimate is within a factor of 2 of the measured time`, async () => {
+      const spec = parseExperiment({ ...p.spec, sweep: { ...p.spec.sweep, seeds: 1 } });
+      const est = await estimateCost(spec, { threads: 2, backend, archive: false });
+      const t = performance.now();
+      await runAll(planRuns(spec), { threads: 2, backend });
+      const measured = (performance.now() - t) / 1000;
+      const ratio = est.seconds / measured;
+      expect(ratio, `${p.name}: estimated ${est.seconds.toFixed(2)} s, measured ${measured.toFixed(2)} s`).toBeGreaterThan(0.5);
+      expect(ratio, `${p.name}: estimated ${est.seconds.toFixed(2)} s, measured ${measured.toFixed(2)} s`).toBeLessThan(2);
+    }, 120_000);
+  }
+});
+
+/** the peak memory one run of this shape adds to a process, measured in a child process (VmHWM above its baseline) */
+function measuredPeak(network: object, model: 'rate' | 'lif'): number {
+  const script = `
+    import { readFileSync } from 'node:fs';
+    import { ExperimentSchema } from './dist/common/spec.js';
+    import { planRuns } from './dist/main/plan.js';
+    import { executeRun } from './dist/worker/run.js';
+    import { backendByName } from './dist/worker/backends/registry.js';
+    const status = (k) => Number(new RegExp(k + ':\\\\s+(\\\\d+)').exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+    const b = backendByName(${JSON.stringify(backend)});
+    const small = ExperimentSchema.parse({ name: 'w', network: { n: 10, model: { kind: '${model}' } }, input: { segments: { washout: 10, train: 50, validation: 20, test: 20 } } });
+    executeRun(planRuns(small)[0], b);
+    const base = status('VmRSS');
+    executeRun(planRuns(ExperimentSchema.parse({ name: 'm', network: ${JSON.stringify({ ...network, model: { kind: model } })} }))[0], b);
+    process.stdout.write(String(status('VmHWM') - base));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return Number(r.stdout);
+}
+
+describe.skipIf(process.platform !== 'linux')('memory estimates', () => {
+  for (const [network, model] of [
+    [{ n: 100 }, 'rate'],
+    [{ n: 400 }, 'rate'],
+    [{ n: 200, p: 1 }, 'rate'],
+    [{ n: 100 }, 'lif'],
+  ] as const) {
+    it(`${model} ${JSON.stringify(network)}: a run's peak is within a factor of 2 of the model`, () => {
+      const spec = parseExperiment({ name: 'm', network: { ...network, model: { kind: model } } });
+      const run = planRuns(spec)[0];
+      const model_ = runMemory(shapeOf(run, runTasks(run).length)).total;
+      const measured = measuredPeak(network, model);
+      const ratio = model_ / measured;
+      expect(ratio, `model ${(model_ / 2 ** 20).toFixed(1)} MB, measured ${(measured / 2 ** 20).toFixed(1)} MB`).toBeGreaterThan(0.5);
+      expect(ratio, `model ${(model_ / 2 ** 20).toFixed(1)} MB, measured ${(measured / 2 ** 20).toFixed(1)} MB`).toBeLessThan(2);
+    }, 60_000);
+  }
+});
