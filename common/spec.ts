@@ -1,6 +1,6 @@
 // The one spec format: network, input, task suite, readout and experiment are plain JSON documents.
 // The UI edits them, the engine runs them, the archive stores them. Every default here is the one
-// documented in shared/science.md; none is hard-coded physics.
+// documented in docs/model.md; none is hard-coded physics.
 import { z } from 'zod';
 
 export const SPEC_VERSION = 1;
@@ -34,7 +34,7 @@ export const HeterogeneitySchema = z
      * 'nominal' (the default, also when absent): cv is the family's parameter c, and the bounds may cut
      * the realised CV below it (symmetric families much more than skewed ones). 'realised': cv is the
      * realised CV to reach; the nominal c is calibrated per network seed until the realised CV is
-     * within 2 % of it, and stored with the run (science.md §2).
+     * within 2 % of it, and stored with the run (docs/model.md §2.4).
      */
     match: z.enum(['nominal', 'realised']).optional(),
     /** measured time constants for `empirical` (any unit: only their shape is used, rescaled to mean 1) */
@@ -68,7 +68,7 @@ export const RateModelSchema = z
 export type RateModelSpec = z.infer<typeof RateModelSchema>;
 
 /**
- * Spiking comparisons at a matched population rate (science.md §1.2): before its simulation, a run
+ * Spiking comparisons at a matched population rate (docs/model.md §1.3): before its simulation, a run
  * sets its bias mean (or its threshold) so that its network's mean rate is within `tolerance` of the
  * target, on the run's own input and length; the calibrated value and the rate reached are stored
  * with the run.
@@ -102,7 +102,7 @@ export const LifModelSchema = z
     /** 80 % excitatory / 20 % inhibitory with balanced weights */
     dale: z.boolean().default(false),
     /** mean of the constant bias current (in units of vTh - vRest, with R = 1); the default puts the
-     *  default spiking presets at 9-33 Hz across heterogeneity levels (science.md asks for 5-30 Hz; lognormal c = 2 is the top) */
+     *  default spiking presets at 9-33 Hz across heterogeneity levels (docs/model.md §1.2; the product spec asks for 5-30 Hz; lognormal c = 2 is the top) */
     biasMean: finite().default(0.5),
     noise: finite().min(0).default(0),
     /** absent: the bias is biasMean as given (uncalibrated) */
@@ -221,7 +221,7 @@ export const SuiteSchema = z
   .strict();
 export type SuiteSpec = z.infer<typeof SuiteSchema>;
 
-/** The default suite of science.md §5: 397 tasks with D = 3 white-noise channels. */
+/** The default suite of docs/model.md §5.4: 397 tasks with D = 3 white-noise channels. */
 export const DEFAULT_SUITE: SuiteSpec = {
   name: 'default',
   version: 1,

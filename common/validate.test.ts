@@ -14,7 +14,7 @@ function problems(raw: unknown): string {
 }
 
 describe('experiment spec validation', () => {
-  it('fills every default of science.md from a name alone', () => {
+  it('fills every default of docs/model.md from a name alone', () => {
     const s = parseExperiment({ name: 'x' });
     expect(s.network.n).toBe(100);
     expect(s.network.p).toBe(0.1);

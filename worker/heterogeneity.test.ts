@@ -317,7 +317,7 @@ describe("match 'realised': calibrating the nominal c to a realised CV", () => {
   // rate-model defaults: tauMean 5 task steps, dt 1, so the bounds are [1, 500]
   const TAU_MEAN = 5;
   const DT = 1;
-  // science.md §2: within 2 % (relative) of the target; pinned here, not read from the code
+  // docs/model.md §2.4: within 2 % (relative) of the target; pinned here, not read from the code
   const MATCH_TOLERANCE = 0.02;
   // the skew preset's tau seeds (rootSeed 5, seed indices 0-2, as main/plan.ts and buildNetwork derive them) and two more
   const SEEDS = [0, 1, 2].map((k) => deriveSeed(deriveSeed(5, 'network', k), 'tau')).concat([1, 77]);
@@ -428,7 +428,7 @@ describe("match 'realised': calibrating the nominal c to a realised CV", () => {
     }
   });
 
-  it('uses the 2 % tolerance of science.md', () => {
+  it('uses the 2 % tolerance of docs/model.md §2.4', () => {
     expect(TOLERANCE_IN_CODE).toBe(MATCH_TOLERANCE);
   });
 

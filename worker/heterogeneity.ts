@@ -1,4 +1,4 @@
-// Per-neuron time-constant heterogeneity (science.md §2): tau_i = tauMean * z_i with z of mean 1
+// Per-neuron time-constant heterogeneity (docs/model.md §2): tau_i = tauMean * z_i with z of mean 1
 // and coefficient of variation c. The level c is the independent variable of most experiments, so
 // the samplers are written to keep common random numbers across levels: for the families that
 // allow it, one draw at level c and the draw with the same seed at level c' come from the same
@@ -140,7 +140,7 @@ function boundedDraw(
   return { tau, stats: tauStats(tau, bounded) };
 }
 
-// ---- Matching the realised CV (science.md §2) ----
+// ---- Matching the realised CV (docs/model.md §2.4) ----
 //
 // With match 'realised', spec.cv is the realised CV to reach and the nominal c is searched for.
 // For a fixed seed the draw is a deterministic function of c, so the realised CV f(c) is too.
@@ -163,7 +163,7 @@ function boundedDraw(
 /** Families with a nominal c; none and empirical ignore cv, and so ignore match. */
 const MATCHABLE: ReadonlySet<HeterogeneityFamily> = new Set<HeterogeneityFamily>(['uniform', 'normal', 'lognormal', 'gamma', 'reflected-lognormal']);
 
-/** Relative tolerance on the realised CV (science.md §2). */
+/** Relative tolerance on the realised CV (docs/model.md §2.4). */
 export const MATCH_TOLERANCE = 0.02;
 /** The largest nominal c tried: HeterogeneitySchema's maximum cv. */
 const MAX_NOMINAL_CV = 10;

@@ -1,4 +1,4 @@
-// Input streams (science.md §4): one family per channel, generated from the stream's seed.
+// Input streams (docs/model.md §4): one family per channel, generated from the stream's seed.
 //
 // Layout: time-major Float64Array, sample t of channel k at [t * D + k]; T is the whole stream
 // (washout + train + validation + test).

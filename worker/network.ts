@@ -1,5 +1,5 @@
 // Seeded network generation: recurrent W, input U, bias b and time constants tau, each from its own
-// seed derived from one network seed, then the resilience manipulations of science.md §3.1.
+// seed derived from one network seed, then the resilience manipulations of docs/model.md §3.4.
 import type { Manipulation, NetworkSpec } from '../common/spec.js';
 import { QuenchError } from '../common/errors.js';
 import { drawTaus, perturbTaus, tauStats } from './heterogeneity.js';

@@ -1,4 +1,4 @@
-// Firing-rate calibration of LIF runs (science.md §1.2): a run with model.calibration fires within
+// Firing-rate calibration of LIF runs (docs/model.md §1.3): a run with model.calibration fires within
 // its tolerance of the target, its recorded value reproduces its simulation, the search is
 // deterministic, and an uncalibrated run is exactly what it was before.
 import { describe, it, expect } from 'vitest';

@@ -1,4 +1,4 @@
-// Firing-rate calibration of a LIF run (science.md §1.2): heterogeneous membrane time constants
+// Firing-rate calibration of a LIF run (docs/model.md §1.3): heterogeneous membrane time constants
 // change the rate at a fixed bias, so a spiking comparison is made at a matched population rate.
 // Before its simulation, a run with model.calibration sets its bias mean (or its threshold vTh) so
 // that its mean rate over its own input and length is within `tolerance` of the target.

@@ -1,4 +1,4 @@
-// Ridge readout shared by every task of a suite (science.md §6). One simulation, one centred Gram
+// Ridge readout shared by every task of a suite (docs/model.md §6). One simulation, one centred Gram
 // matrix G = Xc'Xc on the training segment, one eigen-decomposition G = V diag(l) V'. A task then
 // costs X'y and a few N-vectors, and every ridge value of the grid costs O(N^2):
 //   w(alpha) = V diag(1 / (l + alpha)) V' Xc'y

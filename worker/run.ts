@@ -66,7 +66,7 @@ export function executePrepared(p: PreparedRun, backend: Backend): RunResult {
     const lif = backend.simulateLif(model, p.net, p.input, p.steps, seed, true);
     return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t);
   }
-  // matched rate (science.md §1.2): the calibration's last simulation is the run's own; its time
+  // matched rate (docs/model.md §1.3): the calibration's last simulation is the run's own; its time
   // (the twin's and the search's simulations included) is the run's simulation time
   const twin = model.calibration.target === 'homogeneous' ? homogeneousTwin(run.network, p.net.d, run.seeds.network) : undefined;
   const { lif, calibration } = calibrateLif(model, p.net, p.input, p.steps, seed, backend, { twin, reuse: true });

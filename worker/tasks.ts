@@ -1,4 +1,4 @@
-// Task suite (science.md §5): expands a suite's families over channels and parameters into
+// Task suite (docs/model.md §5): expands a suite's families over channels and parameters into
 // TaskDefs, and computes each task's target signal from the input history.
 //
 // Conventions: input is time-major (s_k(t) at input[t * D + k]); a target is one value per step,

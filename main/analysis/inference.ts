@@ -1,4 +1,4 @@
-// The one place where two conditions are compared (science.md §6, README "Inference"). The CLI's
+// The one place where two conditions are compared (docs/model.md §7, README "Inference"). The CLI's
 // findings, `quench compare`, the app's Compare and the reports all come through contrast() here.
 //
 // The seed is the unit of inference: the tasks of one network share its matrices and input, so they

@@ -324,7 +324,7 @@ export interface SizeEquivalence {
 
 /**
  * "The smallest heterogeneous N whose mean capacity reaches the homogeneous network of size
- * N_max" (science.md §6). Points are sorted by size here; sizes must be distinct and positive,
+ * N_max" (docs/model.md §7.9). Points are sorted by size here; sizes must be distinct and positive,
  * and the homogeneous capacity at the largest size must be finite. Sizes with a non-finite
  * heterogeneous capacity are skipped. "Reaches" means >= and takes the first size in increasing
  * order that does.

@@ -37,7 +37,7 @@ export function parseNetwork(raw: unknown): NetworkSpec {
   return parseWith(NetworkSchema, raw ?? {}, 'network spec');
 }
 
-/** A suite spec, or "default" for the default suite of science.md §5. */
+/** A suite spec, or "default" for the default suite of docs/model.md §5.4. */
 export function parseSuite(raw: unknown): SuiteSpec {
   if (raw === 'default') return DEFAULT_SUITE;
   return parseWith(SuiteSchema, raw, 'suite spec');

@@ -1,4 +1,4 @@
-// Reference kernels: the formulas of science.md written out as plainly as possible (dense loops, no
+// Reference kernels: the formulas of docs/model.md (§1.1, §1.2, §6.1) written out as plainly as possible (dense loops, no
 // blocking, no sparse formats, no event lists). They are slow on purpose; every backend is compared
 // against them by the conformance suite.
 import type { LifModelSpec, RateModelSpec } from '../../common/spec.js';

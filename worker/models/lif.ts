@@ -1,12 +1,12 @@
 // Spiking reservoir: leaky integrate-and-fire neurons with per-neuron membrane time constants and
-// exponential current synapses (science.md §1.2). Pure functions over typed arrays.
+// exponential current synapses (docs/model.md §1.2). Pure functions over typed arrays.
 //
 // Dynamics (time in ms, R = 1, currents in units of the voltage scale):
 //   tau_m,i dv_i/dt = -(v_i - vRest) + I_syn,i + I_in,i + I_bias,i (+ noise)
 //   v_i >= vTh  ->  spike, v_i <- vReset, v_i clamped at vReset for tRefMs
 //   tau_syn dI_syn,i/dt = -I_syn,i   between spikes; a spike of neuron j makes I_syn,i jump by W_ij
 //
-// Conventions chosen here (the project's own; science.md leaves them open):
+// Conventions chosen here (the project's own: docs/model.md §1.2 and §10):
 // * Leak: exact exponential integration over one sub-step dtSimMs with the drive
 //   I_syn + I_in + I_bias held at its value at the start of the sub-step:
 //     v <- vRest + drive + (v - vRest - drive) * exp(-dt / tau_i)

@@ -25,7 +25,7 @@ function randomNet(n: number, d: number, seed: number, p: number): BuiltNetwork 
   return net(n, d, w, u, b, tau);
 }
 
-// Step-by-step agreement with the formulas of science.md §1.1 (both forms, sparse and dense, with
+// Step-by-step agreement with the formulas of docs/model.md §1.1 (both forms, sparse and dense, with
 // noise) is in worker/backends/conformance.test.ts, against worker/backends/reference.ts.
 describe('rate model', () => {
   it('noise is seeded: same seed same states, other seed other states', () => {

@@ -1,4 +1,4 @@
-// Rate (tanh) networks of leaky integrators, in the two forms of science.md §1.1. A step is a pure
+// Rate (tanh) networks of leaky integrators, in the two forms of docs/model.md §1.1. A step is a pure
 // function of (state, input); `simulateRate` runs it over a whole input stream and returns the
 // readout features r(t), time-major (row t = state after the input of step t).
 import type { RateModelSpec } from '../../common/spec.js';
