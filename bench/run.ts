@@ -18,6 +18,7 @@
 //   3. LIF (TypeScript and WebAssembly kernels), N = 1000 and 4000, p = 0.1, 1 s simulated; synaptic events per wall second against
 //      Brian2 measured in the same invocation where python3-brian is installed, else a quoted figure
 //   4. the heterogeneity-gain preset end to end on the worker pool
+//   5. the mechanism measures: what they add to a run at N = 100 and 1000, rate and LIF (bench/mechanisms.ts)
 // Targets: issue 2's (one thread) and issue 5's (the machine's cores, however used), each named.
 // Not part of the tests; python3 + numpy are optional (numpy figures print n/a without them).
 import { spawnSync } from 'node:child_process';
@@ -37,6 +38,7 @@ import { buildNetwork } from '../worker/network.js';
 import { fitReadout } from '../worker/readout.js';
 import type { BuiltNetwork } from '../worker/types.js';
 import { bothCores } from './both-cores.js';
+import { mechanismCost, type MechanismCost } from './mechanisms.js';
 import { CHANNELS, D, levelTaus, RIDGES, rateModel, rateSpec, readoutProblem } from './problems.js';
 
 const ROOT = packageRoot();
@@ -559,12 +561,45 @@ async function benchPreset(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. the mechanism measures' cost
+
+function benchMechanisms(): void {
+  const out: MechanismCost[] = [];
+  for (const [model, n, option] of [
+    ['rate', 100, false],
+    ['rate', 1000, false],
+    ['rate', 1000, true],
+    ['lif', 100, false],
+    ['lif', 1000, false],
+  ] as const) {
+    progress(`mechanisms ${model} N=${n}${option ? ' with the spectra' : ''}`);
+    const c = mechanismCost(model, n, option);
+    out.push(c);
+    rows.push({
+      section: '5 mechanisms',
+      item: `${model} N=${n}${option ? ', spectra above the limit (spec option)' : ', default measures'}: added to a run`,
+      ours: c.share,
+      unit: '%',
+      ref: null,
+      refLabel: '',
+      ratio: null,
+      reads: 'info',
+      target: option ? 'behind a spec option (over 10 %)' : '≤ 10 % of the run (issue 13)',
+      met: option ? c.share > 0.1 : c.share <= 0.1,
+      notes: `${c.measuresMs.toFixed(1)} ms on a ${c.runMs.toFixed(0)} ms run (${c.steps} steps, ${c.tasks} tasks, wasm): ${Object.entries(c.parts).map(([k, v]) => `${k} ${v.toFixed(1)} ms`).join(', ')}`,
+    });
+  }
+  raw.mechanisms = out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // output
 
 function fmt(x: number | null, unit: string): string {
   if (x === null || !Number.isFinite(x)) return 'n/a';
   if (unit === 's') return x < 1 ? `${(x * 1000).toFixed(1)} ms` : `${x.toFixed(2)} s`;
   if (unit === 'x') return `${x.toFixed(2)}x`;
+  if (unit === '%') return `${(100 * x).toFixed(1)} %`;
   const a = Math.abs(x);
   const s = a >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : a >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1);
   return `${s}${unit === 'events/s' ? ' ev/s' : '/s'}`;
@@ -619,12 +654,13 @@ async function main(): Promise<void> {
   // `npm run bench -- readout lif` runs those sections only (the figure needs the rate section)
   const asked = process.argv.slice(2);
   const wanted = (section: string) => asked.length === 0 || asked.includes(section);
-  const unknown = asked.filter((a) => !['rate', 'readout', 'lif', 'preset'].includes(a));
-  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: the sections are rate, readout, lif, preset`);
+  const unknown = asked.filter((a) => !['rate', 'readout', 'lif', 'preset', 'mechanisms'].includes(a));
+  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: the sections are rate, readout, lif, preset, mechanisms`);
   if (wanted('rate')) await benchRate();
   if (wanted('readout')) await benchReadout();
   if (wanted('lif')) benchLif();
   if (wanted('preset')) await benchPreset();
+  if (wanted('mechanisms')) benchMechanisms();
   const totalSeconds = (performance.now() - started) / 1000;
 
   const header = [

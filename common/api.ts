@@ -3,7 +3,7 @@
 // /api/<method>, JSON `{ "args": [...] }`, bearer token) with events over server-sent events, and
 // the renderer talks to nothing else. Payloads are plain JSON: no paths the renderer did not ask
 // for, no Node objects.
-import type { Comparison, CompareRequest } from './comparison.js';
+import type { Comparison, CompareRequest, ComparisonMechanisms, ProfileCurves } from './comparison.js';
 import type { ExperimentSummary, RunRow, NoteRow } from './archive-types.js';
 import type { RunFilter, RunQuery, StartExperiment } from './requests.js';
 import type { SpecIssue } from './errors.js';
@@ -11,7 +11,7 @@ import type { RealisedHeterogeneity } from './results.js';
 import type { ExperimentSpec, SuiteSpec } from './spec.js';
 import type { TaskDef } from './tasks.js';
 
-export type { Comparison, CompareRequest, ExperimentSummary, RunRow, NoteRow, RunFilter, RunQuery, SpecIssue, StartExperiment, TaskDef };
+export type { Comparison, CompareRequest, ComparisonMechanisms, ProfileCurves, ExperimentSummary, RunRow, NoteRow, RunFilter, RunQuery, SpecIssue, StartExperiment, TaskDef };
 
 export interface AppInfo {
   version: string;
@@ -156,9 +156,10 @@ export interface QuenchApi {
   startExperiment(req: StartExperiment): Promise<JobStatus>;
   /**
    * `backend`: a backend's name or 'auto' (default: the one the app was started with);
-   * `recomputeFlagged`: first make again the runs an erratum flags (Comparison.errata)
+   * `recomputeFlagged`: first make again the runs an erratum flags (Comparison.errata);
+   * `addMechanisms`: first make again the runs without mechanism measures (made by an older version)
    */
-  resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean): Promise<JobStatus>;
+  resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean, addMechanisms?: boolean): Promise<JobStatus>;
   cancelJob(jobId: string): Promise<JobStatus>;
   listJobs(): Promise<JobStatus[]>;
   listExperiments(): Promise<ExperimentSummary[]>;

@@ -159,6 +159,41 @@ export interface ErratumNotice {
   experiments: { id: string; name: string; runs: number }[];
 }
 
+export interface ProfileCurves {
+  xs: number[];
+  groups: { key: string; label: string; capacity: number[] }[];
+}
+export interface MechanismProfile {
+  memory: ProfileCurves;
+  nonlinearity: ProfileCurves;
+}
+
+/** The mechanisms of a comparison's groups (main/analysis/compare-mechanisms.ts). */
+export interface ComparisonMechanisms {
+  kind: 'rate' | 'lif' | 'mixed';
+  /** runs with measures, and runs of an older version without them ("not measured") */
+  measured: number;
+  notMeasured: number;
+  measureLabels: { key: string; label: string }[];
+  /** each measure per group: its mean over the group's seeds with the 95 % t-interval */
+  groups: { key: string; label: string; measures: Record<string, Interval95> }[];
+  /**
+   * the measures against the heterogeneity level: one series per family (and setting of the other
+   * factors), its points the groups at each level c, the homogeneous group of the same setting at c = 0
+   */
+  levels: { label: string; points: { key: string; level: number }[] }[];
+  /** each measure's change in each contrast (other − baseline), paired over seeds */
+  contrasts: { label: string; measures: Record<string, { mean: number; lo: number; hi: number; seeds: number; verdict: Verdict }> }[];
+  /** rate: per group, the shares of its neurons' autocorrelation timescales, effective timescales and realised time constants in common log bins (edges in task steps) */
+  timescales: { edges: number[]; groups: { key: string; label: string; autocorrelation: number[]; effective: number[]; realisedTau: number[] }[] } | null;
+  /** rate: one run per group (its first seed): the eigenvalues of the update linearised at the operating point, and of W */
+  spectra: { key: string; label: string; effective: { re: number[]; im: number[] }; w: { re: number[]; im: number[] } }[];
+  /** rate: the share of each task family's target variance the top-k principal components capture, per group */
+  alignment: { families: string[]; groups: { key: string; label: string; ks: number[]; byFamily: Record<string, number[]> }[] } | null;
+  /** mean capacity against the tasks' memory depth and nonlinearity degree, per group: over every task, and per task family */
+  profile: MechanismProfile & { byFamily: Record<string, MechanismProfile> };
+}
+
 export interface Comparison {
   conditions: string[];
   families: string[];
@@ -172,6 +207,10 @@ export interface Comparison {
   sizeAnswers: SizeAnswer[];
   /** known defects of earlier versions that touch runs of this comparison */
   errata: ErratumNotice[];
+  /** why: the mechanism measures of the groups (null: no run was measured) */
+  mechanisms: ComparisonMechanisms | null;
+  /** experiments with runs here that were not measured (made by an older version), and how many */
+  unmeasured: { id: string; name: string; runs: number }[];
 }
 
 export type { CompareRequest };

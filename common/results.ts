@@ -1,5 +1,6 @@
 // What a run is (a fully resolved unit of work) and what it produces. Shared by the engine, the
 // scheduler, the CLI and (later) the archive.
+import type { MechanismOptions, Mechanisms } from './mechanisms.js';
 import type { HeterogeneityFamily, InputSpec, NetworkSpec, ReadoutSpec, SuiteSpec } from './spec.js';
 
 /** The sweep coordinates of one run: what distinguishes it from the other runs of its experiment. */
@@ -36,6 +37,8 @@ export interface RunSpec {
   input: InputSpec;
   suite: SuiteSpec;
   readout: ReadoutSpec;
+  /** the costlier mechanism measures asked for (absent: the defaults) */
+  mechanisms?: MechanismOptions;
 }
 
 /** Realised statistics of a drawn set of time constants (stored with every network). */
@@ -105,5 +108,8 @@ export interface RunResult {
     /** LIF with model.calibration only: what the firing-rate calibration found */
     calibration?: RateCalibrationResult | null;
   };
-  timings: { simulateMs: number; readoutMs: number; totalMs: number };
+  /** why heterogeneity helps: the mechanism measures of this run (absent: not measured, e.g. a run of an older version) */
+  mechanisms?: Mechanisms | null;
+  /** mechanismsMs: the spectra and the mechanism measures (absent in runs of older versions) */
+  timings: { simulateMs: number; readoutMs: number; mechanismsMs?: number; totalMs: number };
 }

@@ -300,6 +300,14 @@ export const ExperimentSchema = z
     suite: z.union([z.literal('default'), SuiteSchema]).default('default'),
     readout: ReadoutSchema.default(ReadoutSchema.parse({})),
     sweep: SweepSchema.default({ seeds: 1 }),
+    /** the mechanism measures that cost more than a tenth of a run (absent: the defaults) */
+    mechanisms: z
+      .object({
+        /** the spectrum of the linearised update also above N = 400 (O(N³): about 3× a run's time at N = 1000) */
+        spectraAboveLimit: z.boolean().default(false),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
   .superRefine((e, ctx) => {

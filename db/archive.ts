@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import type { ExperimentRow, ExperimentSummary, NoteRow, RunRow } from '../common/archive-types.js';
 import { QuenchError } from '../common/errors.js';
 import { FACTORS } from '../common/factors.js';
+import { archivedMechanisms, type Mechanisms } from '../common/mechanisms.js';
 import type { RateCalibrationResult, RunFactors, RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../worker/types.js';
@@ -187,6 +188,8 @@ interface RunDbRow {
   calibrated_value: number | null;
   calibration_runs: number | null;
 }
+
+const finiteOrNull = (x: number | null | undefined) => (typeof x === 'number' && Number.isFinite(x) ? x : null);
 
 /** A run's firing-rate calibration as stored (null: none) */
 function calibrationOf(row: RunDbRow): RateCalibrationResult | null {
@@ -496,7 +499,54 @@ export class Archive {
          ${CONFIG_TASKS_ADD}`,
       )
       .run(row.run_id);
+    if (r.mechanisms) this.putMechanisms(row.run_id, r.mechanisms);
     return true;
+  }
+
+  private putMechanisms(runId: number, m: Mechanisms): void {
+    const rate = m.kind === 'rate' ? m : null;
+    const lif = m.kind === 'lif' ? m : null;
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO run_mechanisms (run_id, kind, participation_ratio, components90, components99, timescale_mean, timescale_cv, timescale_skewness,
+           effective_timescale_median, rho_operating, rate_cv, isi_cv, fano, pair_correlation, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        runId,
+        m.kind,
+        m.participationRatio,
+        m.components90,
+        m.components99,
+        finiteOrNull(rate?.timescales.mean),
+        finiteOrNull(rate?.timescales.cv),
+        finiteOrNull(rate?.timescales.skewness),
+        finiteOrNull(rate?.spectrum?.effectiveTimescales.median),
+        finiteOrNull(rate?.spectrum?.rho),
+        finiteOrNull(lif?.rates.cv),
+        finiteOrNull(lif?.isiCv.mean),
+        finiteOrNull(lif?.fano.mean),
+        finiteOrNull(lif?.correlation.mean),
+        JSON.stringify(archivedMechanisms(m)),
+      );
+  }
+
+  /** The mechanism measures of an experiment's finished runs by run index (runs not measured are absent). */
+  mechanismsOf(experimentId: string): Map<number, Mechanisms> {
+    return this.read('reading mechanism measures', () => {
+      const rows = this.db
+        .prepare(`SELECT r.run_index, m.json FROM runs r JOIN run_mechanisms m ON m.run_id = r.run_id WHERE r.experiment_id = ? AND r.status = 'done'`)
+        .all(experimentId) as { run_index: number; json: string }[];
+      return new Map(rows.map((x) => [x.run_index, JSON.parse(x.json) as Mechanisms]));
+    });
+  }
+
+  /** run_ids of the experiment's finished runs that have no mechanism measures (made by an older version) */
+  unmeasuredRunIds(experimentId: string): number[] {
+    return this.db
+      .prepare(`SELECT r.run_id FROM runs r WHERE r.experiment_id = ? AND r.status = 'done' AND NOT EXISTS (SELECT 1 FROM run_mechanisms m WHERE m.run_id = r.run_id) ORDER BY r.run_id`)
+      .pluck()
+      .all(experimentId) as number[];
   }
 
   /** Stores a finished run (its summary, per-task and per-family scores) in one transaction. */
@@ -535,6 +585,7 @@ export class Archive {
         subtract.run(id);
         this.db.prepare(`DELETE FROM scores WHERE run_id = ?`).run(id);
         this.db.prepare(`DELETE FROM run_family WHERE run_id = ?`).run(id);
+        this.db.prepare(`DELETE FROM run_mechanisms WHERE run_id = ?`).run(id);
         n += reset.run(id).changes;
       }
       this.db.exec(`DELETE FROM config_tasks WHERE runs <= 0`);
@@ -611,6 +662,10 @@ export class Archive {
         .prepare(`SELECT f.run_id, f.family, f.mean_capacity FROM runs r JOIN run_family f ON f.run_id = r.run_id WHERE r.experiment_id = ? AND r.status = 'done'`)
         .all(id) as { run_id: number; family: string; mean_capacity: number }[];
       for (const f of fam) byRun.get(f.run_id)!.summary.perFamily[f.family] = f.mean_capacity;
+      const mech = this.db
+        .prepare(`SELECT m.run_id, m.json FROM runs r JOIN run_mechanisms m ON m.run_id = r.run_id WHERE r.experiment_id = ? AND r.status = 'done'`)
+        .all(id) as { run_id: number; json: string }[];
+      for (const m of mech) byRun.get(m.run_id)!.mechanisms = JSON.parse(m.json) as Mechanisms;
       return out;
     });
   }

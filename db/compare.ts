@@ -11,6 +11,7 @@
 //   group          the runs of one configuration within one condition
 import type { CompareRequest, DiffRow } from '../common/comparison.js';
 import { QuenchError } from '../common/errors.js';
+import type { Mechanisms } from '../common/mechanisms.js';
 import type { Archive } from './archive.js';
 import { andSql, filterSql, parseCondition, type Clause, type Sql } from './filters.js';
 
@@ -143,6 +144,14 @@ export function comparisonData(archive: Archive, req: CompareRequest): Compariso
 /** A JSON array of numbers, sorted. */
 function sortedNumbers(json: string): number[] {
   return (JSON.parse(json) as number[]).sort((a, b) => a - b);
+}
+
+/** The mechanism measures of runs (those measured), by run_id. */
+export function runMechanisms(archive: Archive, runIds: readonly number[]): Map<number, Mechanisms> {
+  const rows = archive.db
+    .prepare(`SELECT run_id, json FROM run_mechanisms WHERE run_id IN (SELECT value FROM json_each(?))`)
+    .all(JSON.stringify([...new Set(runIds)])) as { run_id: number; json: string }[];
+  return new Map(rows.map((r) => [r.run_id, JSON.parse(r.json) as Mechanisms]));
 }
 
 /** The stored RunSpec JSON of a run. */

@@ -24,10 +24,11 @@
 //                                            in specs by content hash (v3)
 //   runs.cv_match, nominal_cv                realised-CV matching: 'realised' and the nominal c found (v4)
 //   runs.rate_target ... calibration_runs    LIF firing-rate calibration: target, value used, cost (v4)
+//   run_mechanisms(run_id, ...)              the mechanism measures of a run: scalars and JSON (v5)
 
 /** "QNCH" */
 export const APPLICATION_ID = 0x514e4348;
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /** Version 1: specs, experiments, tasks, runs and scores. */
 export const V1_DDL = `
@@ -242,8 +243,34 @@ ALTER TABLE runs ADD COLUMN calibrated_value REAL;
 ALTER TABLE runs ADD COLUMN calibration_runs INTEGER;
 `;
 
+/**
+ * Version 4 -> 5: why heterogeneity helps. Per run, its mechanism measures (common/mechanisms.ts):
+ * the scalars a comparison aggregates as columns, the distributions, spectra and alignment curves as
+ * JSON. A run without a row was not measured (a run of an older version: `quench resume
+ * --add-mechanisms` measures it).
+ */
+export const V5_DDL = `
+CREATE TABLE run_mechanisms (
+  run_id              INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  kind                TEXT NOT NULL CHECK (kind IN ('rate', 'lif')),
+  participation_ratio REAL NOT NULL,
+  components90        INTEGER NOT NULL,
+  components99        INTEGER NOT NULL,
+  timescale_mean      REAL,
+  timescale_cv        REAL,
+  timescale_skewness  REAL,
+  effective_timescale_median REAL,
+  rho_operating       REAL,
+  rate_cv             REAL,
+  isi_cv              REAL,
+  fano                REAL,
+  pair_correlation    REAL,
+  json                TEXT NOT NULL
+);
+`;
+
 /** MIGRATIONS[v] takes a file from version v to v + 1. */
-export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL, V4_DDL];
+export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL, V4_DDL, V5_DDL];
 
 /** Tables every archive of the current version has (checked on import). */
 export const REQUIRED_TABLES = [
@@ -261,4 +288,5 @@ export const REQUIRED_TABLES = [
   'comparison_sets',
   'comparison_set_runs',
   'suites',
+  'run_mechanisms',
 ] as const;

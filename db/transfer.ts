@@ -100,6 +100,7 @@ export function exportRuns(archive: Archive, file: string, filter: RunFilter): E
       const scores = copy('scores', `run_id IN temp.xsel`);
       copy('run_specs', `run_id IN temp.xsel`);
       copy('run_family', `run_id IN temp.xsel`);
+      copy('run_mechanisms', `run_id IN temp.xsel`);
       // the per-configuration task sums hold for the export only where it has every finished run of the configuration
       copy(
         'config_tasks',
@@ -223,6 +224,11 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
         db.prepare(
           `INSERT INTO main.run_family (run_id, ${famCols.join(', ')}) SELECT i.dst_run_id, ${famCols.map((c) => `f.${c}`).join(', ')}
            FROM temp.imp i JOIN src.run_family f ON f.run_id = i.src_run_id`,
+        ).run();
+        const mechCols = cols('run_mechanisms', ['run_id']);
+        db.prepare(
+          `INSERT INTO main.run_mechanisms (run_id, ${mechCols.join(', ')}) SELECT i.dst_run_id, ${mechCols.map((c) => `m.${c}`).join(', ')}
+           FROM temp.imp i JOIN src.run_mechanisms m ON m.run_id = i.src_run_id`,
         ).run();
         // per-configuration task sums: add the file's own where it brought every finished run of a
         // configuration it has sums for, else recount the configuration from the scores

@@ -48,6 +48,8 @@ interface RunOptions {
   yes?: boolean;
   /** resume: make the runs an erratum flags again first */
   recomputeFlagged?: boolean;
+  /** resume: make again the runs that have no mechanism measures */
+  addMechanisms?: boolean;
 }
 
 function intArg(min: number) {
@@ -96,6 +98,8 @@ export function formatFindings(findings: Findings): string {
     const left = findings.contrasts.filter((c) => c.leftOut.length);
     for (const c of left) out.push(`  ${c.label}: left out ${c.leftOut.join('; ')}`);
   }
+  out.push('', 'Mechanism:');
+  for (const l of findings.mechanismLines) out.push(`  - ${l}`);
   return out.join('\n');
 }
 
@@ -185,6 +189,7 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
       ifArchived: opts.new ? 'new' : 'resume',
       yes: opts.yes,
       recomputeFlagged: opts.recomputeFlagged,
+      addMechanisms: opts.addMechanisms,
       experimentId: opts.experimentId,
     });
     const left = p.total - p.stored;
@@ -194,7 +199,7 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
     else if (p.state === 'complete') note(`experiment ${p.experiment.id} "${spec.name}" (${source}) is complete in this archive (${what}): its results follow. To run it again as a separate experiment, add --new`);
     else if (p.state === 'resumed') note(`experiment ${p.experiment.id} "${spec.name}" (${source}): ${what}; ${p.stored} already stored, ${left} to run (to start it over as a separate experiment, add --new)`);
     else note(`experiment ${p.experiment.id} "${spec.name}" (${source}${p.state === 'again' ? ', again as a separate experiment' : ''}): ${what}`);
-    if (p.reset > 0) note(`${p.reset} run(s) flagged by an erratum set to be made again`);
+    if (p.reset > 0) note(`${p.reset} run(s) set to be made again (${[opts.recomputeFlagged ? 'flagged by an erratum' : '', opts.addMechanisms ? 'without mechanism measures' : ''].filter(Boolean).join(', ')})`);
     if (p.estimate && !opts.quiet) note(`estimate: ${describeCost(p.estimate)}`);
 
     let seconds = 0;
@@ -335,6 +340,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'no progress output')
     .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
     .option('--recompute-flagged', 'first make again the runs a known defect of an earlier version touched (see the warnings of `quench compare`)')
+    .option('--add-mechanisms', 'first make again the runs that have no mechanism measures (runs of a version before 0.2.0): same scores, now measured')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);
     });

@@ -22,6 +22,7 @@ import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
+import { SPECTRA_MAX_N } from '../worker/network.js';
 import { runTasks, totalSteps } from '../worker/run.js';
 import { calibrationKey } from './backend-choice.js';
 import { runAt, runCount } from './plan.js';
@@ -70,8 +71,22 @@ export function runMemory(s: RunShape): { features: number; targets: number; mat
   return { features, targets, matrices, total: features + targets + matrices + 8 * 2 ** 20 };
 }
 
-export function archiveBytesOfRun(tasks: number, specJsonBytes: number): number {
-  return ARCHIVE_BYTES_PER_TASK * tasks + 2 * specJsonBytes + ARCHIVE_BYTES_PER_RUN;
+/** What one run adds to the archive: its scores, rows and spec, and its mechanism measures. */
+export function archiveBytesOfRun(run: RunSpec, tasks: number): number {
+  return ARCHIVE_BYTES_PER_TASK * tasks + 2 * JSON.stringify(run).length + ARCHIVE_BYTES_PER_RUN + mechanismBytes(run, tasks);
+}
+
+/**
+ * The JSON of a run's mechanism measures (docs/model.md §11), as the archive keeps them (values to 4
+ * significant digits, about 7 characters each): a rate run's N timescales, its spectrum where it has
+ * one (2N eigenvalues of two matrices, and N effective timescales), a k_half per task, and the
+ * summaries and histograms; a LIF run's summaries only.
+ */
+export function mechanismBytes(run: RunSpec, tasks: number): number {
+  if (run.network.model.kind === 'lif') return 1800;
+  const n = run.network.n;
+  const spectrum = n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
+  return 7 * n + (spectrum ? 7 * 5 * n : 0) + 4 * tasks + 2000;
 }
 
 /**
@@ -91,6 +106,9 @@ const kindOf = (run: RunSpec) => {
   const density = s.nnz / (s.n * s.n);
   return `${calibrationKey(run)}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
 };
+
+/** each probe the best of two: a probe is short, and one pause of the machine (a collection, another process) would price the whole sweep */
+const PROBE_REPEATS = 2;
 
 /** the two probe lengths, as fractions of the run's segments (each capped at PROBE_MAX_SEGMENT) */
 const PROBE_FRACTIONS = [0.25, 0.5] as const;
@@ -166,7 +184,7 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
       const shape = shapeOf(run, tasks);
       const memory = runMemory(shape);
       if (!largest || memory.total > largest.memory.total) largest = { ...shape, memory };
-      if (opts.archive) archiveBytes += spec.sweep.seeds * archiveBytesOfRun(tasks, JSON.stringify(run).length);
+      if (opts.archive) archiveBytes += spec.sweep.seeds * archiveBytesOfRun(run, tasks);
     },
     opts.yieldEvery,
   );
@@ -197,7 +215,7 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
     if (!kinds.has(kindOf(run))) kinds.set(kindOf(run), run);
   }, opts.yieldEvery);
   const reps = [...kinds.values()];
-  const probed = await (opts.prober ?? probeInWorker)(reps.map((r) => ({ backend: backendName, runs: PROBE_FRACTIONS.map((f) => shortened(r, f)), repeats: 1 })));
+  const probed = await (opts.prober ?? probeInWorker)(reps.map((r) => ({ backend: backendName, runs: PROBE_FRACTIONS.map((f) => shortened(r, f)), repeats: PROBE_REPEATS })));
   const perKind = new Map<string, { n: number; perStepMs: number; fixedMs: number }>();
   reps.forEach((r, i) => {
     const [ta, tb] = probed[i];

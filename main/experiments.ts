@@ -42,6 +42,8 @@ export interface LaunchOptions {
   yes?: boolean;
   /** first make again the runs an erratum flags */
   recomputeFlagged?: boolean;
+  /** first make again the finished runs that have no mechanism measures (made by an older version) */
+  addMechanisms?: boolean;
   /** resume this archived experiment (one made with --new is found by its id, not by its spec) */
   experimentId?: string;
   /** for tests: probes in this thread, and other limits */
@@ -59,7 +61,7 @@ export interface Prepared {
   state: 'new' | 'resumed' | 'complete' | 'again';
   total: number;
   stored: number;
-  /** runs made again because an erratum flags them */
+  /** runs made again because an erratum flags them, or to measure their mechanisms */
   reset: number;
   /** the cost of what is left (null when nothing is) */
   estimate: CostEstimate | null;
@@ -123,6 +125,8 @@ export async function prepareExperiment(spec: ExperimentSpec, archive: Archive |
         throw new QuenchError('internal', `experiment ${existing.id} planned ${existing.planned_runs} runs when it was made; this Quench plans ${total} from its spec, so it cannot resume it`);
       }
       if (opts.recomputeFlagged) reset = archive.resetRuns(flaggedRunIds(archive, existing.id));
+      // the same runs made again by this version give the same scores, and their measures
+      if (opts.addMechanisms) reset += archive.resetRuns(archive.unmeasuredRunIds(existing.id));
       stored = archive.progress(existing.id).done;
       state = stored >= total ? 'complete' : 'resumed';
     } else if (existing) {

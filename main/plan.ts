@@ -126,6 +126,7 @@ export function runAt(spec: ExperimentSpec, index: number, suite: SuiteSpec = re
     input: { ...spec.input, segments: { ...spec.input.segments } },
     suite,
     readout: spec.readout,
+    ...(spec.mechanisms ? { mechanisms: spec.mechanisms } : {}),
   };
 }
 

@@ -284,14 +284,14 @@ export class QuenchService implements QuenchApi {
     });
   }
 
-  async resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean): Promise<JobStatus> {
+  async resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean, addMechanisms?: boolean): Promise<JobStatus> {
     const ref = arg('resumeExperiment', 'experimentId', Id, experimentId);
     const t = threads === undefined || threads === null ? this.threads : arg('resumeExperiment', 'threads', Threads, threads);
     if (backend !== undefined && backend !== null && typeof backend !== 'string') {
       throw new QuenchError('input', `resumeExperiment: backend must be a backend's name or "auto", got ${JSON.stringify(backend)}`);
     }
-    if (recomputeFlagged !== undefined && recomputeFlagged !== null && typeof recomputeFlagged !== 'boolean') {
-      throw new QuenchError('input', `resumeExperiment: recomputeFlagged must be true or false, got ${JSON.stringify(recomputeFlagged)}`);
+    for (const [name, v] of [['recomputeFlagged', recomputeFlagged], ['addMechanisms', addMechanisms]] as const) {
+      if (v !== undefined && v !== null && typeof v !== 'boolean') throw new QuenchError('input', `resumeExperiment: ${name} must be true or false, got ${JSON.stringify(v)}`);
     }
     const b = backend ?? this.backend;
     if (b !== 'auto') backendByName(b);
@@ -301,7 +301,7 @@ export class QuenchService implements QuenchApi {
     if (running) return plain(running.status);
     const spec = parseExperiment(archive.storedSpec(exp), `the stored spec of experiment ${exp.id}`);
     // resuming what was started is not new work: it is admitted without asking again
-    return this.launch(spec, { threads: t, backend: b, experimentId: exp.id, recomputeFlagged: recomputeFlagged === true, yes: true });
+    return this.launch(spec, { threads: t, backend: b, experimentId: exp.id, recomputeFlagged: recomputeFlagged === true, addMechanisms: addMechanisms === true, yes: true });
   }
 
   async cancelJob(jobId: string): Promise<JobStatus> {

@@ -288,7 +288,7 @@ describe('errata', () => {
     expect(warned.out).toContain(`WARNING: 6 run(s) here are flagged by erratum lif-reused-memory (fixed in Quench 0.2.0): spiking runs on the WebAssembly backends depended on the run before them. Recompute them: quench resume ${id} --recompute-flagged --archive ${archive}`);
     const again = quench(['resume', id, '--recompute-flagged', '--archive', archive, '--backend', 'wasm', '-q']);
     expect(again.code).toBe(0);
-    expect(again.err).toContain('6 run(s) flagged by an erratum set to be made again');
+    expect(again.err).toContain('6 run(s) set to be made again (flagged by an erratum)');
     expect(quench(['compare', '--archive', archive]).out).not.toMatch(/WARNING/);
     expect(counts(archive)).toMatchObject({ runs: 6, done: 6, uids: 6 });
     // made again in a fresh process, the runs have the numbers they had

@@ -1,12 +1,15 @@
-// Migration from a version-1 archive (test/fixtures/archive-v1.sql: before run_family, tags, notes
-// and comparison sets; the small test experiment with 2 of its 6 runs done) to the current schema.
+// Migration from a version-1 archive (test/fixtures/archive-v1.sql: before run_family, tags, notes,
+// comparison sets and mechanism measures; the small test experiment with 2 of its 6 runs done) to the
+// current schema.
 import { describe, it, expect } from 'vitest';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Archive } from '../db/archive.js';
 import { SCHEMA_VERSION } from '../db/schema.js';
 import { importArchives } from '../db/transfer.js';
+import { compare } from '../main/analysis/compare.js';
 import { configTasksProblems, fileHash, runInto, scoresByUid, smallSpec, tempDir } from './fixtures/archive-helpers.js';
 
 function v1Archive(dir: string, name = 'v1.sqlite'): string {
@@ -81,6 +84,51 @@ describe('archive migrations', () => {
     expect([...after.keys()].sort()).toEqual([...scratch.keys()].sort());
     for (const [uid, scores] of after) expect(scores).toEqual(stored.get(uid) ?? scratch.get(uid));
   });
+
+  it('shows the runs of an older version as not measured; resume --add-mechanisms measures them and keeps their scores', () => {
+    const dir = tempDir();
+    const path = v1Archive(dir);
+    const stored = scoresByUid(path);
+    const a = Archive.open(path);
+    const exp = a.findExperiment('Small test experiment');
+    expect(a.db.prepare(`SELECT count(*) FROM run_mechanisms`).pluck().get()).toBe(0);
+    const before = compare(a, { filter: { experiments: [exp.id] } });
+    expect(before.mechanisms).toBeNull(); // no run measured: the app and the report say nothing of mechanisms
+    expect(a.unmeasuredRunIds(exp.id)).toHaveLength(2);
+    a.close();
+    const env = { ...process.env };
+    delete env.QUENCH_ARCHIVE;
+    const r = spawnSync(process.execPath, ['bin/quench.js', 'resume', exp.id, '--add-mechanisms', '--archive', path, '--backend', 'wasm', '-q'], { encoding: 'utf8', env, timeout: 120_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stderr).toContain('2 run(s) set to be made again (without mechanism measures)');
+    expect(r.stdout).toMatch(/Mechanism:/);
+    const b = Archive.open(path);
+    expect(b.unmeasuredRunIds(exp.id)).toEqual([]);
+    const m = compare(b, { filter: { experiments: [exp.id] } }).mechanisms!;
+    expect([m.measured, m.notMeasured]).toEqual([6, 0]);
+    b.close();
+    // the two runs of the old version, made again (on the backend that made them) and measured, have the
+    // scores they had, to the rounding by which the readout of 0.1.0 differs from today's
+    const after = scoresByUid(path);
+    for (const [uid, scores] of stored) {
+      const again = after.get(uid)!;
+      scores.forEach((row, t) =>
+        (row as (number | null)[]).forEach((v, k) => {
+          const w = (again[t] as (number | null)[])[k];
+          if (v === null || w === null) expect(w).toBe(v);
+          else expect(Math.abs(w - v)).toBeLessThan(1e-12);
+        }),
+      );
+    }
+    // runs of today's version, their measures dropped and added again: the very same scores
+    const c = Archive.open(path);
+    c.db.exec('DELETE FROM run_mechanisms');
+    c.close();
+    const r2 = spawnSync(process.execPath, ['bin/quench.js', 'resume', exp.id, '--add-mechanisms', '--archive', path, '--backend', 'wasm', '-q'], { encoding: 'utf8', env, timeout: 120_000 });
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(r2.stderr).toContain('6 run(s) set to be made again (without mechanism measures)');
+    expect(scoresByUid(path)).toEqual(after);
+  }, 120_000);
 
   it('imports a version-1 file by upgrading a copy, never the file itself', () => {
     const dir = tempDir();

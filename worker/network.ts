@@ -183,10 +183,29 @@ export function applyManipulation(net: BuiltNetwork, m: Manipulation, spec: Netw
   }
 }
 
+/** the largest |λ| of a spectrum (spectralRadius's, on eigenvalues already computed) */
+function radiusOf(e: Eigenvalues, n: number): number {
+  let r = 0;
+  for (let i = 0; i < n; i++) r = Math.max(r, Math.hypot(e.re[i], e.im[i]));
+  return r;
+}
+
+/**
+ * Above this size the exact eigenvalues (O(N^3), ~0.2 s at N = 400 in WebAssembly) are not computed for
+ * every run: rhoW / rhoEff and the mechanisms' spectrum are then null and the reports say so.
+ */
+export const SPECTRA_MAX_N = 400;
+
 /** Spectral radius of W and of the leak-aware linearised rate update diag(a) + diag(1 - a) W. */
-export function spectralSummary(net: BuiltNetwork, leak: Float64Array | null, eig?: (a: Float64Array, n: number) => Eigenvalues): { rhoW: number; rhoEff: number | null } {
+export function spectralSummary(
+  net: BuiltNetwork,
+  leak: Float64Array | null,
+  eig?: (a: Float64Array, n: number) => Eigenvalues,
+  /** W's eigenvalues when the caller has them already */
+  wEigenvalues?: Eigenvalues,
+): { rhoW: number; rhoEff: number | null } {
   const n = net.n;
-  const rhoW = spectralRadius(net.w, n, eig);
+  const rhoW = wEigenvalues ? radiusOf(wEigenvalues, n) : spectralRadius(net.w, n, eig);
   if (!leak) return { rhoW, rhoEff: null };
   const m = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {

@@ -9,6 +9,7 @@ import { planRuns } from '../main/plan.js';
 import type { Backend } from './backends/backend.js';
 import { availableBackends } from './backends/registry.js';
 import { generateInput } from './inputs.js';
+import { lifMechanisms } from './mechanisms-lif.js';
 import { simulateLif } from './models/lif.js';
 import { buildNetwork } from './network.js';
 import { calibrateLif, homogeneousTwin, lifMaxRateHz } from './rate-calibration.js';
@@ -185,9 +186,14 @@ describe('runs through worker/run.ts', () => {
     expect('calibration' in r.network).toBe(false);
     const p = prepareRun(run);
     const model = run.network.model as LifModelSpec;
-    const plain = simulateLif(model, p.net, p.input, p.steps, deriveSeed(run.seeds.input, 'lif'));
+    const plain = simulateLif(model, p.net, p.input, p.steps, deriveSeed(run.seeds.input, 'lif'), undefined, true);
     expect(r.network.meanRateHz).toBe(plain.meanRateHz);
-    expect(fingerprint(r)).toBe(fingerprint(finishRun(p, backend, plain.features, plain.meanRateHz, 0)));
+    const seg = run.input.segments;
+    const spikes = lifMechanisms(model, plain.spikes!, p.net.n, p.steps, {
+      seed: deriveSeed(run.seeds.input, 'lif-mechanisms'),
+      segment: { start: seg.washout, end: seg.washout + run.factors.trainLength },
+    });
+    expect(fingerprint(r)).toBe(fingerprint(finishRun(p, backend, plain.features, plain.meanRateHz, 0, undefined, { measures: spikes, ms: 0 })));
   });
 
   it("a sweep calibrated to 'homogeneous': each run records its calibration, the heterogeneous one matched to the homogeneous run of its seed", () => {

@@ -46,6 +46,8 @@ export interface LifCalibrationOptions {
   maxSimulations?: number;
   /** passed on to backend.simulateLif: the returned features may live in memory the backend hands out again */
   reuse?: boolean;
+  /** passed on to backend.simulateLif: the run's own simulation (the last) returns its spike statistics */
+  spikeStats?: boolean;
 }
 
 export interface LifCalibration {
@@ -139,7 +141,7 @@ export function calibrateLif(
   let last: LifResult | null = null;
   const simulate = (m: LifModelSpec, n: BuiltNetwork): LifResult => {
     simulations++;
-    last = backend.simulateLif(m, n, input, steps, seed, reuse);
+    last = backend.simulateLif(m, n, input, steps, seed, reuse, opts.spikeStats === true);
     return last;
   };
 

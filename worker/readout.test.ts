@@ -144,6 +144,15 @@ describe.each(availableBackends())('ridge readout on backend $name', (backend) =
     expect(() => scoreReadout(backend, acc, solution, p.classification)).toThrow(/once per readout accumulation/);
   });
 
+  it("keeps the training targets' sums of squares about their training means (trainYy, for the alignment measure)", () => {
+    const acc = accumulateReadout(backend, p);
+    for (let kk = 0; kk < K; kk++) {
+      const y = ys[kk].slice(20, 220);
+      const m = y.reduce((a, b) => a + b, 0) / y.length;
+      expect(acc.trainYy[kk]).toBeCloseTo(y.reduce((a, b) => a + (b - m) ** 2, 0), 8);
+    }
+  });
+
   it('rejects segments that do not fit', () => {
     expect(() => fitReadout(backend, { ...p, test: { start: 310, end: 401 } })).toThrow(/does not fit/);
   });

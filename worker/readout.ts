@@ -110,6 +110,12 @@ export interface ReadoutAccumulator {
   mu: Float64Array;
   /** target means over the training segment (K) */
   yMean: Float64Array;
+  /**
+   * |yc|^2 per task (K): the training targets' sum of squares about yMean. Not used by the readout
+   * itself: the task-state alignment (worker/mechanisms.ts) divides the variance the top principal
+   * components capture, sum of (V' Xc'y)_i^2 / l_i, by it.
+   */
+  trainYy: Float64Array;
   /** l: eigenvalues of G, ascending (N) */
   eigenvalues: Float64Array;
   /** V: eigenvectors of G as columns, row-major N x N */
@@ -163,6 +169,16 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
     for (let t = train.start; t < train.end; t++) s += Y[k * T + t];
     yMean[k] = s / nTrain;
   }
+  // (a separate pass: yMean's own sums stay as they were)
+  const trainYy = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let s = 0;
+    for (let t = train.start; t < train.end; t++) {
+      const e = Y[k * T + t] - yMean[k];
+      s += e * e;
+    }
+    trainYy[k] = s;
+  }
 
   const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
@@ -201,6 +217,7 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
     ws,
     mu,
     yMean,
+    trainYy,
     eigenvalues: lambda,
     eigenvectors: v,
     xtyEigen: zt,

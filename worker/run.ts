@@ -1,21 +1,23 @@
 // One run, start to finish, as a pure function of its RunSpec: inputs -> network -> simulation ->
 // targets -> readout -> scores. The same spec gives the same numbers on the same backend.
+import type { Mechanisms } from '../common/mechanisms.js';
 import type { RateCalibrationResult, RunResult, RunSpec } from '../common/results.js';
+import type { LifModelSpec } from '../common/spec.js';
 import type { Backend } from './backends/backend.js';
 import { generateInput } from './inputs.js';
+import { eigenvalues, type Eigenvalues } from './linalg.js';
+import { dimensionality, rateMechanisms } from './mechanisms.js';
+import { lifMechanisms, type LifSpikeMeasures } from './mechanisms-lif.js';
+import type { LifResult } from './models/lif.js';
 import { retainedFraction } from './models/rate.js';
-import { buildNetwork, spectralSummary } from './network.js';
+import { buildNetwork, spectralSummary, SPECTRA_MAX_N } from './network.js';
 import { calibrateLif, homogeneousTwin } from './rate-calibration.js';
-import { fitReadout } from './readout.js';
+import { accumulateReadout, scoreReadout, solveRidgeGrid } from './readout.js';
 import { deriveSeed } from './rng.js';
 import { buildSuite, computeTargets } from './tasks.js';
 import type { BuiltNetwork, TaskDef } from './types.js';
 
-/**
- * Above this size the exact eigenvalues of W (O(N^3), ~0.5 s at N = 400 in plain JavaScript) are not
- * computed for every run; rhoW/rhoEff are then null and the report says so.
- */
-export const SPECTRA_MAX_N = 400;
+export { SPECTRA_MAX_N };
 
 export function totalSteps(run: RunSpec): number {
   const s = run.input.segments;
@@ -63,14 +65,30 @@ export function executePrepared(p: PreparedRun, backend: Backend): RunResult {
   }
   const seed = deriveSeed(run.seeds.input, 'lif');
   if (!model.calibration) {
-    const lif = backend.simulateLif(model, p.net, p.input, p.steps, seed, true);
-    return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t);
+    const lif = backend.simulateLif(model, p.net, p.input, p.steps, seed, true, true);
+    const simulateMs = performance.now() - t;
+    return finishRun(p, backend, lif.features, lif.meanRateHz, simulateMs, undefined, spikeMeasures(p, lif));
   }
   // matched rate (docs/model.md §1.3): the calibration's last simulation is the run's own; its time
   // (the twin's and the search's simulations included) is the run's simulation time
   const twin = model.calibration.target === 'homogeneous' ? homogeneousTwin(run.network, p.net.d, run.seeds.network) : undefined;
-  const { lif, calibration } = calibrateLif(model, p.net, p.input, p.steps, seed, backend, { twin, reuse: true });
-  return finishRun(p, backend, lif.features, lif.meanRateHz, performance.now() - t, calibration);
+  const { lif, calibration } = calibrateLif(model, p.net, p.input, p.steps, seed, backend, { twin, reuse: true, spikeStats: true });
+  const simulateMs = performance.now() - t;
+  return finishRun(p, backend, lif.features, lif.meanRateHz, simulateMs, calibration, spikeMeasures(p, lif));
+}
+
+/**
+ * A LIF run's spike-train measures (docs/model.md §11), taken before its memory is handed out again,
+ * and their time (the run's mechanismsMs counts it).
+ */
+export function spikeMeasures(p: PreparedRun, lif: LifResult): { measures: LifSpikeMeasures; ms: number } {
+  const t = performance.now();
+  const seg = p.run.input.segments;
+  const measures = lifMechanisms(p.run.network.model as LifModelSpec, lif.spikes!, p.net.n, p.steps, {
+    seed: deriveSeed(p.run.seeds.input, 'lif-mechanisms'),
+    segment: { start: seg.washout, end: seg.washout + p.run.factors.trainLength },
+  });
+  return { measures, ms: performance.now() - t };
 }
 
 /**
@@ -85,6 +103,8 @@ export function finishRun(
   meanRateHz: number | null,
   simulateMs: number,
   calibration?: RateCalibrationResult,
+  /** a LIF run's spike-train measures (its simulation's) and their time, to join its dimensionality */
+  spikes?: { measures: LifSpikeMeasures; ms: number },
 ): RunResult {
   const { run, net, input, steps } = p;
   const t1 = performance.now();
@@ -97,28 +117,40 @@ export function finishRun(
   const trainStart = seg.washout;
   const valStart = seg.washout + seg.train;
   const testStart = valStart + seg.validation;
-  const scores = fitReadout(backend, {
+  const train = { start: trainStart, end: trainStart + run.factors.trainLength };
+  // accumulate / solve / score (fitReadout's stages): the accumulation also serves the mechanisms
+  const acc = accumulateReadout(backend, {
     features,
     n: net.n,
     steps,
     targets,
     k: tasks.length,
-    classification: tasks.map((t) => t.classification),
     // the data-efficiency sweep trains on the first L steps so validation and test stay the same
-    train: { start: trainStart, end: trainStart + run.factors.trainLength },
+    train,
     validation: { start: valStart, end: testStart },
     test: { start: testStart, end: testStart + seg.test },
-    ridges: run.readout.ridges,
   });
+  const scores = scoreReadout(backend, acc, solveRidgeGrid(backend, acc, run.readout.ridges), tasks.map((t) => t.classification));
   const t2 = performance.now();
 
   let rhoW: number | null = null;
   let rhoEff: number | null = null;
+  let wEigenvalues: Eigenvalues | undefined;
+  const eig = backend.eigenvalues?.bind(backend);
   if (net.n <= SPECTRA_MAX_N) {
-    const s = spectralSummary(net, model.kind === 'rate' ? retainedFraction(model, net.tau) : null, backend.eigenvalues?.bind(backend));
+    // W's eigenvalues once: rhoW, and the mechanisms' spectrum beside the linearised update's
+    wEigenvalues = (eig ?? eigenvalues)(net.w, net.n);
+    const s = spectralSummary(net, model.kind === 'rate' ? retainedFraction(model, net.tau) : null, eig, wEigenvalues);
     rhoW = s.rhoW;
     rhoEff = s.rhoEff;
   }
+  // why heterogeneity helps (docs/model.md §11): before the backend's next accumulation reuses acc's memory
+  const dims = dimensionality(acc.eigenvalues);
+  const mechanisms: Mechanisms =
+    model.kind === 'rate'
+      ? rateMechanisms({ model, net, features, steps, train, acc, families: tasks.map((t) => t.family), r2: scores.r2, eig, wEigenvalues, options: run.mechanisms })
+      : { kind: 'lif', ...dims, ...spikes!.measures };
+  const t3 = performance.now();
 
   const perFamily: Record<string, number> = {};
   const counts: Record<string, number> = {};
@@ -156,6 +188,7 @@ export function finishRun(
     },
     // `calibration` only where there was one: an uncalibrated run's result keeps its old shape
     network: { tau: net.tauStats, rhoW, rhoEff, density: net.density, meanRateHz, ...(calibration ? { calibration } : {}) },
-    timings: { simulateMs, readoutMs: t2 - t1, totalMs: p.prepareMs + simulateMs + (performance.now() - t1) },
+    mechanisms,
+    timings: { simulateMs, readoutMs: t2 - t1, mechanismsMs: t3 - t2 + (spikes?.ms ?? 0), totalMs: p.prepareMs + simulateMs + (spikes?.ms ?? 0) + (performance.now() - t1) },
   };
 }

@@ -17,11 +17,13 @@ import { QuenchError } from '../../common/errors.js';
 import { FACTORS, factor } from '../../common/factors.js';
 import type { RunSpec } from '../../common/results.js';
 import type { Archive } from '../../db/archive.js';
-import { comparisonData, configDiff, groupKey, runScores, runSpecJson, taskList, type GroupRow, type SeedRow, type TaskRow } from '../../db/compare.js';
+import { comparisonData, configDiff, groupKey, runMechanisms, runScores, runSpecJson, taskList, type GroupRow, type SeedRow, type TaskRow } from '../../db/compare.js';
 import { errataIn } from '../../db/errata.js';
 import type { Clause } from '../../db/filters.js';
 import { canonicalJson, sha256 } from '../../db/identity.js';
 import { TASK_FAMILIES } from '../../worker/tasks.js';
+import type { NetworkSpec } from '../../common/spec.js';
+import { comparisonMechanisms } from './compare-mechanisms.js';
 import { contrast, type SeedScores, type TaskInfo } from './inference.js';
 import { interval95, sizeEquivalence } from './stats.js';
 
@@ -121,6 +123,9 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
   const direct = explicit && perCondition.every((c) => c === 1);
   const unpaired: string[] = [];
   const contrasts: Contrast[] = [];
+  // every run's per-task capacities, read once: the contrasts, size answers and profiles share them
+  const runIds = [...data.seeds.values()].flat().map((s) => s.run_id);
+  const scores = runScores(archive, runIds);
   const tasksCache = new Map<string, TaskRow[]>();
   const tasksOf = (experiment: string) => {
     let t = tasksCache.get(experiment);
@@ -137,10 +142,28 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     }
     for (const b of partners) {
       const ga = byKey.get(groupKey(b.config, b.cond))!;
-      contrasts.push(contrastOf(archive, data, ga, gb, tasksOf, req.perTask === true));
+      contrasts.push(contrastOf(data, scores, ga, gb, tasksOf, req.perTask === true));
     }
   }
-  const sizeAnswers = sizeAnswersOf(archive, data, groups, tasksOf);
+  const sizeAnswers = sizeAnswersOf(data, scores, groups, tasksOf);
+  const specs = new Map<number, NetworkSpec>();
+  const measures = runMechanisms(archive, runIds);
+  const unmeasured = new Map<string, number>();
+  for (const s of [...data.seeds.values()].flat()) if (!measures.has(s.run_id)) unmeasured.set(s.experiment_id, (unmeasured.get(s.experiment_id) ?? 0) + 1);
+  const mechanisms = comparisonMechanisms(
+    groups.map((g) => ({ group: g, seeds: data.seeds.get(g.key) ?? [] })),
+    contrasts,
+    {
+      mechanisms: measures,
+      networkOf: (id) => {
+        let n = specs.get(id);
+        if (!n) specs.set(id, (n = (JSON.parse(runSpecJson(archive, id)) as RunSpec).network));
+        return n;
+      },
+      scores,
+      tasksOf,
+    },
+  );
   return {
     conditions: conditionTexts,
     families: familyOrder(groups.flatMap((g) => Object.keys(g.perFamily))),
@@ -151,6 +174,8 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     diff: configDiff(archive, data.groups.map((g) => [groupKey(g.config, g.cond), g.rep])),
     sizeAnswers,
     errata: errataIn(archive, { ...req.filter, status: ['done'] }),
+    mechanisms,
+    unmeasured: [...unmeasured].map(([id, runs]) => ({ id, name: archive.getExperiment(id).name, runs })),
   };
 }
 
@@ -222,12 +247,11 @@ function commonTasks(a: SeedRow[], b: SeedRow[], tasksOf: (e: string) => TaskRow
   };
 }
 
-function contrastOf(archive: Archive, data: ReturnType<typeof comparisonData>, ga: GroupSummary, gb: GroupSummary, tasksOf: (e: string) => TaskRow[], withPerTask: boolean): Contrast {
+function contrastOf(data: ReturnType<typeof comparisonData>, scores: Map<number, Float64Array>, ga: GroupSummary, gb: GroupSummary, tasksOf: (e: string) => TaskRow[], withPerTask: boolean): Contrast {
   const sa = data.seeds.get(ga.key)!;
   const sb = data.seeds.get(gb.key)!;
   const common = commonTasks(sa, sb, tasksOf);
   if (common.tasks.length === 0) throw new QuenchError('input', `${gb.label} and ${ga.label} have no task in common: their suites differ entirely`);
-  const scores = runScores(archive, [...sa, ...sb].map((s) => s.run_id));
   const r = contrast(seedScores(sa, scores, common.indexOf), seedScores(sb, scores, common.indexOf), common.tasks, [ga.label, gb.label]);
   const leftOut = [...r.leftOut];
   if (common.dropped > 0) leftOut.push(`${common.dropped} task(s) that only one side's suite has`);
@@ -249,7 +273,7 @@ function contrastOf(archive: Archive, data: ReturnType<typeof comparisonData>, g
  * Size (or training-length) answers, within one experiment at a time: a heterogeneous series against
  * the homogeneous groups that share its other factors, backed by the paired contrast at the answer.
  */
-function sizeAnswersOf(archive: Archive, data: ReturnType<typeof comparisonData>, groups: GroupSummary[], tasksOf: (e: string) => TaskRow[]): SizeAnswer[] {
+function sizeAnswersOf(data: ReturnType<typeof comparisonData>, scores: Map<number, Float64Array>, groups: GroupSummary[], tasksOf: (e: string) => TaskRow[]): SizeAnswer[] {
   const out: SizeAnswer[] = [];
   const experiments = [...new Set(groups.flatMap((g) => g.experiments))];
   for (const axis of ['n', 'trainLength'] as const) {
@@ -277,7 +301,7 @@ function sizeAnswersOf(archive: Archive, data: ReturnType<typeof comparisonData>
           homoAtNMax: eq.homoAtNMax,
           smallestHeteroN: eq.smallestHeteroN,
           interpolatedN: eq.interpolatedN,
-          backing: at ? contrastOf(archive, data, top.hom, at.het, tasksOf, false) : null,
+          backing: at ? contrastOf(data, scores, top.hom, at.het, tasksOf, false) : null,
         });
       }
     }

@@ -8,6 +8,7 @@ import { describeContrast, describeSizeAnswer, interval, num, pEquals, signedNum
 import type { RunFactors, RunResult } from '../../common/results.js';
 import type { ExperimentSpec } from '../../common/spec.js';
 import { contrast, type SeedScores, type TaskInfo } from './inference.js';
+import { describeMechanisms, mechanismFindings } from './mechanisms.js';
 import { interval95, mean, seedLevelRegression, sizeEquivalence } from './stats.js';
 
 type Factors = Omit<RunFactors, 'seedIndex'>;
@@ -296,6 +297,8 @@ export function analyse(spec: ExperimentSpec, results: readonly RunResult[], tas
         `not distinguishable in ${count('no clear difference')} of ${versus.length} condition(s).`,
     );
   }
-  const lines = [...notes, ...contrasts.map(describeContrast)];
-  return { claim: spec.claim, analysis: spec.analysis, conditions, contrasts, sizeAnswers: answers, regression, notes, lines };
+  const mechanisms = mechanismFindings(results, conditions);
+  const mechanismLines = mechanisms ? describeMechanisms(mechanisms) : ['not measured (runs of an older version: quench resume --add-mechanisms measures them)'];
+  const lines = [...notes, ...contrasts.map(describeContrast), ...mechanismLines.map((l) => `Mechanism: ${l}`)];
+  return { claim: spec.claim, analysis: spec.analysis, conditions, contrasts, sizeAnswers: answers, regression, mechanisms, mechanismLines, notes, lines };
 }

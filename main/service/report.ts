@@ -2,13 +2,15 @@
 // external resources: the charts are inline SVG made here) with the claim tested and what was found
 // in words, whichever way it came out; the charts (mean capacity per configuration with 95 %
 // intervals, mean capacity per task family, the paired comparison, the curve when there is one); the
-// tables; the specs, seeds, runs and app version — and one CSV per chart and per table holding the
+// mechanisms behind the capacities (main/service/report-mechanisms.ts); the tables; the specs, seeds, runs and app version — and one CSV per chart and per table holding the
 // exact numbers drawn or printed.
 import type { Report } from '../../common/api.js';
 import type { Comparison, CompareRequest, GroupSummary, Interval95 } from '../../common/comparison.js';
 import { CONTRAST_HEAD, contrastCells, describeContrast, describeSizeAnswer, interval, num as fmt, signedNum as signed } from '../../common/format.js';
 import { comparisonCsv, errataLines } from '../analysis/tables.js';
 import { renderCsv } from '../archive-format.js';
+import { mechanismCsv, mechanismSections } from './report-mechanisms.js';
+import { colour, esc, finite, legend, niceTicks, num, svgOpen, tickLabel, truncate, yGrid } from './svg.js';
 
 export interface ReportExperiment {
   id: string;
@@ -49,10 +51,6 @@ export interface ReportContext {
 // ---------------------------------------------------------------------------------------------
 // text
 
-const esc = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-const finite = (x: number | null | undefined): x is number => typeof x === 'number' && Number.isFinite(x);
 const hasInterval = (i: Interval95) => i.n > 1 && finite(i.lo) && finite(i.hi);
 const ciText = (i: Interval95) => (hasInterval(i) ? interval(i.lo, i.hi) : '(1 seed: no interval)');
 
@@ -70,48 +68,11 @@ function slug(s: string): string {
 // ---------------------------------------------------------------------------------------------
 // charts: inline SVG
 
-const OKABE_ITO = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#000000', '#F0E442'];
-const colour = (i: number) => (i < OKABE_ITO.length ? OKABE_ITO[i] : `hsl(${Math.round((i * 137.5) % 360)}, 55%, 42%)`);
-const num = (x: number) => (Math.round(x * 100) / 100).toString();
-
-/** About `count` round tick values covering [lo, hi]. */
-export function niceTicks(lo: number, hi: number, count = 5): number[] {
-  if (!(hi > lo)) return [lo];
-  const raw = (hi - lo) / count;
-  const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? raw;
-  const out: number[] = [];
-  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
-  return out;
-}
-
-const tickLabel = (v: number) => String(Number(v.toPrecision(6)));
-
-function truncate(s: string, max: number): string {
-  return s.length <= max ? s : s.slice(0, max - 1) + '…';
-}
-
 interface IntervalRow {
   label: string;
   mean: number;
   lo: number | null;
   hi: number | null;
-}
-
-/** The opening of every chart: a titled, accessible SVG of the given size. */
-function svgOpen(title: string, width: number, height: number): string[] {
-  return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${esc(title)}">`,
-    `<title>${esc(title)}</title>`,
-  ];
-}
-
-/** Horizontal grid lines with their tick labels, for charts with a vertical value axis. */
-function yGrid(lo: number, hi: number, y: (v: number) => number, left: number, width: number): string[] {
-  return niceTicks(lo, hi).flatMap((t) => [
-    `<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`,
-    `<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`,
-  ]);
 }
 
 /**
@@ -162,24 +123,6 @@ function intervalChart(rows: IntervalRow[], opts: { title: string; xLabel: strin
   parts.push(`<text x="${num(labelW + plotW / 2)}" y="${height - 6}" class="axis" text-anchor="middle">${esc(opts.xLabel)}</text>`);
   parts.push('</svg>');
   return parts.join('\n');
-}
-
-function legend(labels: string[], width: number, y: number): { svg: string; height: number } {
-  const parts: string[] = [];
-  let cx = 12;
-  let cy = y;
-  labels.forEach((l, i) => {
-    const text = truncate(l, 60);
-    const w = 22 + text.length * 6.4 + 18;
-    if (cx + w > width && cx > 12) {
-      cx = 12;
-      cy += 18;
-    }
-    parts.push(`<rect x="${num(cx)}" y="${num(cy - 9)}" width="12" height="12" fill="${colour(i)}"/>`);
-    parts.push(`<text x="${num(cx + 18)}" y="${num(cy + 1)}" class="label">${esc(text)}</text>`);
-    cx += w;
-  });
-  return { svg: parts.join('\n'), height: cy - y + 18 };
 }
 
 /** Vertical bars grouped by task family, one colour per configuration, with 95 % whiskers. */
@@ -348,6 +291,7 @@ function reportCsv(c: Comparison, ctx: ReportContext): Record<string, string> {
       ),
     );
   }
+  Object.assign(csv, mechanismCsv(c));
   csv['table-configurations'] = comparisonCsv(c, 'configurations');
   if (c.contrasts.length) {
     csv['table-contrasts'] = comparisonCsv(c, 'contrasts');
@@ -588,6 +532,7 @@ export function buildReport(c: Comparison, ctx: ReportContext): Report {
     ...claimSection(ctx),
     ...findingsSection(c),
     ...chartSections(c),
+    ...mechanismSections(c),
     ...tablesSection(c),
     ...specsSection(ctx),
     ...seedsSection(c, ctx),

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { AppInfo, Comparison, Report } from '../../common/api.js';
 import { contrastCells } from '../../common/format.js';
-import { hasChromium, launch, shot, startServe, type Server } from './harness.js';
+import { hasChromium, launch, shot, shotOf, startServe, type Server } from './harness.js';
 
 // CI installs Chromium: there a missing browser fails the suite instead of skipping it
 describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against quench serve', () => {
@@ -121,6 +121,28 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     await shot(page, '7-compare');
   }, 60_000);
 
+  it('shows why in the Mechanisms panel: measures per level, timescales, spectrum, alignment, profiles', async () => {
+    const panel = page.getByRole('region', { name: /^Mechanisms/ });
+    await panel.waitFor({ timeout: 15_000 });
+    const text = await panel.innerText();
+    expect(text).toMatch(/participation ratio/);
+    expect(text).not.toMatch(/not measured/);
+    // one row per configuration and one per contrast
+    await expect.poll(() => panel.locator('table.mechanisms tbody tr').count()).toBe(5 + 4);
+    for (const name of [/against the heterogeneity level/, /autocorrelation timescales and the realised time constants/, /linearised update and of W in the complex plane/, /Histogram of the effective timescales/, /against memory depth/, /against nonlinearity degree/]) {
+      await expect.poll(() => panel.getByRole('img', { name }).count(), { timeout: 10_000 }).toBe(1);
+    }
+    // another measure, another spectrum, another family: the charts follow
+    await panel.getByLabel('measure', { exact: true }).selectOption('timescaleCv');
+    await expect.poll(() => panel.getByRole('img', { name: /spread of the autocorrelation timescales \(CV\) against the heterogeneity level/ }).count()).toBe(1);
+    const families = panel.getByRole('group', { name: 'task families' }).getByRole('checkbox');
+    expect(await families.count()).toBeGreaterThan(2);
+    await expect.poll(() => panel.getByRole('img', { name: /variance of the targets captured/ }).count()).toBe(2);
+    await families.nth(2).check();
+    await expect.poll(() => panel.getByRole('img', { name: /variance of the targets captured/ }).count()).toBe(3);
+    await shotOf(panel, '7c-compare-mechanisms');
+  }, 60_000);
+
   it('prints the same statistics in the app, the CLI and the report', async () => {
     const experiment = (await page.locator('#cmp-exp').inputValue()) || '';
     expect(experiment).not.toBe('');
@@ -165,6 +187,10 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     // the same report printed to PDF, as the Print / Save as PDF button does in a browser
     const printable = await context.newPage();
     await printable.setContent(html);
+    // the mechanism figures, as the report draws them
+    const mech = printable.locator('#mechanisms');
+    expect(await mech.locator('svg').count()).toBeGreaterThanOrEqual(6);
+    await shotOf(mech, '8b-report-mechanisms');
     mkdirSync('test-artifacts', { recursive: true });
     const pdf = await printable.pdf({ path: 'test-artifacts/report.pdf', format: 'A4' });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
@@ -202,7 +228,41 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     await expect.poll(() => warning.count(), { timeout: 15_000 }).toBe(0);
   }, 90_000);
 
+  it('says when runs were not measured, and measures them from the Compare view', async () => {
+    const spec = {
+      name: 'Tiny rate',
+      network: { n: 20 },
+      input: { segments: { washout: 20, train: 200, validation: 60, test: 60 } },
+      suite: { name: 'tiny', version: 1, families: [{ family: 'delay', delays: [0, 1, 2] }] },
+      sweep: { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 1 }], seeds: 2 },
+    };
+    const job = await call<{ id: string; experimentId: string }>('startExperiment', { spec, backend: 'wasm' });
+    await expect.poll(async () => (await call<{ id: string; state: string }[]>('listJobs')).find((j) => j.id === job.id)?.state, { timeout: 30_000 }).toBe('done');
+    const before = await call<Comparison>('compare', { filter: { experiments: [job.experimentId] } });
+    // as an archive of a version before the measures holds them
+    const db = new Database(server.archive);
+    db.exec(`DELETE FROM run_mechanisms WHERE run_id IN (SELECT run_id FROM runs WHERE experiment_id = '${job.experimentId}')`);
+    db.close();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Runs/ }).click();
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: /Compare/ }).click();
+    await expect.poll(() => page.locator(`#cmp-exp option[value="${job.experimentId}"]`).count(), { timeout: 15_000 }).toBe(1);
+    await page.locator('#cmp-exp').selectOption(job.experimentId);
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    const panel = page.getByRole('region', { name: 'Mechanisms: not measured' });
+    await expect.poll(() => panel.count(), { timeout: 15_000 }).toBe(1);
+    await shotOf(panel, '7d-compare-not-measured');
+    await panel.getByRole('button', { name: 'Measure the 4 run(s) of Tiny rate' }).click();
+    await expect.poll(() => page.getByRole('status').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringMatching(/Measuring the runs of Tiny rate \(4 to make again\)/));
+    await expect.poll(async () => (await call<Comparison>('compare', { filter: { experiments: [job.experimentId] } })).unmeasured.length, { timeout: 30_000 }).toBe(0);
+    const after = await call<Comparison>('compare', { filter: { experiments: [job.experimentId] } });
+    // made again (on the backend the app chooses): the same scores and measures, to the backends' tolerance
+    after.groups.forEach((g, i) => expect(Math.abs(g.meanCapacity.mean - before.groups[i].meanCapacity.mean)).toBeLessThan(1e-9));
+    after.mechanisms!.groups.forEach((g, i) => expect(g.measures.participationRatio.mean).toBeCloseTo(before.mechanisms!.groups[i].measures.participationRatio.mean, 6));
+    await page.getByRole('button', { name: 'Compare', exact: true }).click();
+    await expect.poll(() => page.getByRole('region', { name: /^Mechanisms: why/ }).count(), { timeout: 15_000 }).toBe(1);
+  }, 90_000);
+
   it('no page errors along the way', () => {
-    expect(pageErrors).toEqual([]);
+    expect(pageErrors, pageErrors.join('\n')).toEqual([]);
   });
 });

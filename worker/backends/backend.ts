@@ -41,8 +41,12 @@ export interface Backend {
    * (a simulation not yet started is withdrawn).
    */
   simulateRateAsync?(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number, signal?: AbortSignal): Promise<Float64Array>;
-  /** LIF network filtered spike trains sampled per task step, T x N time-major (`reuse` as for simulateRate) */
-  simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number, reuse?: boolean): LifResult;
+  /**
+   * LIF network filtered spike trains sampled per task step, T x N time-major (`reuse` as for simulateRate).
+   * `spikeStats`: also the spike counts per task step and the interspike-interval sums (`result.spikes`,
+   * worker/models/lif.ts), the TypeScript kernel's bits on every backend; without it, none of their cost.
+   */
+  simulateLif(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, seed: number, reuse?: boolean, spikeStats?: boolean): LifResult;
   /**
    * The readout's features centred on the mean of rows t0..t1 and transposed to n x T, in `ws`, with
    * the bits of worker/readout.ts' own loops (optional: those run without it). The readout gives

@@ -10,7 +10,7 @@ export const cpuBackend: Backend = {
   precision: 'float64',
   // fresh arrays every time: `reuse` has nothing to save here
   simulateRate: (model, net, input, steps, noiseSeed) => simulateRate(model, net, input, steps, noiseSeed),
-  simulateLif: (model, net, input, steps, seed) => simulateLif(model, net, input, steps, seed),
+  simulateLif: (model, net, input, steps, seed, _reuse, spikeStats) => simulateLif(model, net, input, steps, seed, undefined, spikeStats),
   symmetricEigen,
   workspace() {
     return { f64: (length: number) => new Float64Array(length) };

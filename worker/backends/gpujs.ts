@@ -103,7 +103,7 @@ export function gpuRateBackend(name: string, rate: Pick<Backend, 'simulateRate' 
     name,
     precision: 'float32',
     ...rate,
-    simulateLif: (model, net, input, steps, seed) => simulateLif(model, net, input, steps, seed),
+    simulateLif: (model, net, input, steps, seed, _reuse, spikeStats) => simulateLif(model, net, input, steps, seed, undefined, spikeStats),
     symmetricEigen: (a, n) => readout().symmetricEigen(a, n),
     workspace: (doubles, arrays) => readout().workspace(doubles, arrays),
     dotRows: (a, na, lda, b, nb, ldb, t0, t1, symmetric, out) => readout().dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric, out),

@@ -143,12 +143,14 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       return taus.map((_, q) => out.subarray(q * steps * n, (q + 1) * steps * n));
     },
 
-    simulateLif(model, net, input, steps, seed, reuse = false) {
-      if (model.noise > 0) return simulateLifTs(model, net, input, steps, seed);
-      const set = lifSetup(model, net, input, steps, seed);
+    simulateLif(model, net, input, steps, seed, reuse = false, spikeStats = false) {
+      if (model.noise > 0) return simulateLifTs(model, net, input, steps, seed, undefined, spikeStats);
+      const set = lifSetup(model, net, input, steps, seed, spikeStats);
       const { n, d, csc } = set;
       const nnz = csc.values.length;
-      const bytes = bytesFor(3 * n + nnz * 1.5 + n + n * d + steps * d + 4 * n + steps * n + 2, 20);
+      // the spike statistics: 16-bit counts (steps x n), two float64 and two int32 n-vectors
+      const statsDoubles = spikeStats ? (steps * n) / 4 + 3 * n : 0;
+      const bytes = bytesFor(3 * n + nnz * 1.5 + n + n * d + steps * d + 4 * n + steps * n + 2 + statsDoubles, 25);
       const arena = reuse ? reused('simulation', bytes, false) : arenaFor(bytes, false);
       const memDecay = arena.copyF64(set.memDecay);
       const bias = arena.copyF64(set.bias);
@@ -168,13 +170,37 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const spiked = arena.i32(n);
       const features = arena.f64(steps * n);
       const counts = arena.f64(2);
+      let stats: { counts: Uint16Array; isiSum: Float64Array; isiSumSq: Float64Array; isiCount: Int32Array; lastSpike: Int32Array } | null = null;
+      if (spikeStats) {
+        // the arena hands out 32-bit arrays: the 16-bit counts are a view of one (zeroed, like all it hands out)
+        const room = arena.i32(Math.ceil((steps * n) / 2));
+        stats = {
+          counts: new Uint16Array(room.buffer, room.byteOffset, steps * n),
+          isiSum: arena.f64(n),
+          isiSumSq: arena.f64(n),
+          isiCount: arena.i32(n),
+          lastSpike: arena.i32(n).fill(-1), // no spike yet
+        };
+      }
       arena.k.simulateLif(
         n, d, steps, set.sub,
         model.vRest, model.vReset, model.vTh, set.refSteps, set.synDecay, set.readDecay,
         memDecay.byteOffset, bias.byteOffset, colPtr.byteOffset, rowIdx.byteOffset, w.byteOffset, u.byteOffset, inp.byteOffset,
         v.byteOffset, iSyn.byteOffset, iIn.byteOffset, trace.byteOffset, refLeft.byteOffset, spiked.byteOffset, features.byteOffset, counts.byteOffset,
+        stats ? stats.counts.byteOffset : 0, stats ? stats.isiSum.byteOffset : 0, stats ? stats.isiSumSq.byteOffset : 0,
+        stats ? stats.isiCount.byteOffset : 0, stats ? stats.lastSpike.byteOffset : 0,
       );
-      return lifResult(model, n, steps, features, counts[0], counts[1]);
+      const result = lifResult(model, n, steps, features, counts[0], counts[1]);
+      if (stats) {
+        // counts live in the arena like the features (as long as they, with `reuse`); the per-neuron sums are copied out
+        result.spikes = {
+          counts: stats.counts,
+          isiSum: Float64Array.from(stats.isiSum),
+          isiSumSq: Float64Array.from(stats.isiSumSq),
+          isiCount: Int32Array.from(stats.isiCount),
+        };
+      }
+      return result;
     },
 
     centredTranspose(x, n, T, t0, t1, ws) {

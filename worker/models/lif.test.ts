@@ -331,3 +331,68 @@ describe('simulateLif: features', () => {
     }
   });
 });
+
+describe('simulateLif: spike statistics (spikeStats)', () => {
+  function recurrent(n: number, seed: number) {
+    const rng = new Rng(seed);
+    const w = new Float64Array(n * n);
+    for (let i = 0; i < n * n; i++) if (rng.uniform() < 0.2) w[i] = (0.8 * rng.normal()) / Math.sqrt(0.2 * n);
+    const d = 2;
+    const net = makeNet({ n, d, w, u: Array.from({ length: n * d }, () => rng.normal()), b: Array.from({ length: n }, () => 0.5 * rng.normal()), tau: Array.from({ length: n }, () => 20 * Math.exp(0.5 * rng.normal())) });
+    const T = 120;
+    const input = Float64Array.from({ length: T * d }, () => 2 * rng.uniform() - 1);
+    return { net, input, T };
+  }
+
+  it('leaves features, spike and event counts the same bits, and is absent unless asked', () => {
+    const { net, input, T } = recurrent(37, 3);
+    for (const noise of [0, 0.2]) {
+      const model = lif({ noise, biasMean: 0.9 });
+      const plain = simulateLif(model, net, input, T, 8);
+      const withStats = simulateLif(model, net, input, T, 8, undefined, true);
+      expect(plain.spikes).toBeUndefined();
+      expect(plain.spikeCount).toBeGreaterThan(100);
+      expect(Array.from(withStats.features)).toEqual(Array.from(plain.features));
+      expect([withStats.spikeCount, withStats.synapticEvents, withStats.meanRateHz]).toEqual([plain.spikeCount, plain.synapticEvents, plain.meanRateHz]);
+      const s = withStats.spikes!;
+      expect(s.counts.length).toBe(T * net.n);
+      expect(s.counts.reduce((a, c) => a + c, 0)).toBe(plain.spikeCount);
+    }
+  });
+
+  it('counts per task step and intervals in sub-steps agree with the spikes emitted', () => {
+    const { net, input, T } = recurrent(23, 5);
+    const model = lif({ noise: 0.1, biasMean: 0.9, dtSimMs: 0.5, dtTaskMs: 5 });
+    const times: number[][] = Array.from({ length: net.n }, () => []);
+    const res = simulateLif(model, net, input, T, 2, { onSpike: (i, t) => times[i].push(t) }, true);
+    const s = res.spikes!;
+    for (let i = 0; i < net.n; i++) {
+      const steps = times[i].map((ms) => Math.round(ms / model.dtSimMs) - 1); // spike at the end of its sub-step
+      for (let t = 0; t < T; t++) expect(s.counts[t * net.n + i]).toBe(steps.filter((k) => Math.floor(k / 10) === t).length);
+      const isis = steps.slice(1).map((k, q) => k - steps[q]);
+      expect(s.isiCount[i]).toBe(isis.length);
+      expect(s.isiSum[i]).toBe(isis.reduce((a, x) => a + x, 0));
+      expect(s.isiSumSq[i]).toBe(isis.reduce((a, x) => a + x * x, 0));
+    }
+  });
+
+  it('a neuron under constant drive has one interval, ceil(tRef/dt) + ceil(T_int/dt) sub-steps', () => {
+    // bias 1.5, tau 20, tRef 2, dt 1: 2 + ceil(20 ln 3 = 21.97) = 24 sub-steps
+    const res = simulateLif(lif({ biasMean: 1.5 }), makeNet({ n: 1 }), new Float64Array(200), 200, 1, undefined, true);
+    const s = res.spikes!;
+    expect(s.isiCount[0]).toBe(res.spikeCount - 1);
+    expect(s.isiSum[0]).toBe(24 * s.isiCount[0]);
+    expect(s.isiSumSq[0]).toBe(24 * 24 * s.isiCount[0]);
+    expect(Math.max(...s.counts)).toBe(1); // 10 sub-steps per task step, an interval of 24
+  });
+
+  it('refuses only when asked for counts that 16 bits cannot hold (more than 65535 spikes in a task step)', () => {
+    // 65536 sub-steps per task step: without refractoriness a neuron could spike in each
+    const tight = lif({ dtSimMs: 0.0001, dtTaskMs: 6.5536, tRefMs: 0, biasMean: 1e6 });
+    expect(() => simulateLif(tight, makeNet({ n: 1 }), new Float64Array(1), 1, 1, undefined, true)).toThrow(/16-bit/);
+    expect(simulateLif(tight, makeNet({ n: 1 }), new Float64Array(1), 1, 1).spikeCount).toBe(65536);
+    // one sub-step of refractoriness halves the most: 32768 fit
+    const res = simulateLif({ ...tight, tRefMs: 0.0001 }, makeNet({ n: 1 }), new Float64Array(1), 1, 1, undefined, true);
+    expect(res.spikes!.counts[0]).toBe(32768);
+  });
+});

@@ -32,9 +32,33 @@
 //   sum_k exp(-(t - t_k) / tauRead) in units of spikes. A neuron firing at f Hz has a mean trace of
 //   about f * tauRead / 1000 (the discrete kernel adds a relative bias of about dt / (2 tauRead),
 //   +2.5 % at the defaults). Row t of the features is the traces at the end of task step t's last sub-step.
+// * Spike statistics (only when asked: `spikeStats`; the mechanism measures of worker/mechanisms-lif.ts):
+//   counts[t * N + i] = spikes of neuron i in task step t (Uint16: a neuron spikes at most once per
+//   sub-step and then waits refSteps, so at most ceil(sub / (refSteps + 1)) <= sub spikes per task
+//   step; lifSetup refuses when that exceeds 65535, i.e. never below 65536 sub-steps per task step).
+//   Per neuron, the interspike intervals in sub-steps (the difference of the global sub-step indices
+//   of consecutive spikes, the first spike opening the first interval): isiCount intervals, their
+//   sum isiSum and sum of squares isiSumSq. Integers held in float64, so exact whatever the order of
+//   summation (the WebAssembly kernel's are the same bits) while below 2^53: always for runs shorter
+//   than 9.5e7 sub-steps, and in practice far beyond (isiSumSq is about run length x mean interval).
+//   Sub-steps rather than ms because they are exact; the CV, a ratio, does not depend on the unit.
+//   Whole run, washout included. Nothing else changes: features, spike and event counts are the same
+//   bits with or without them.
 import type { LifModelSpec } from '../../common/spec.js';
 import { Rng, deriveSeed } from '../rng.js';
 import type { BuiltNetwork, Csr } from '../types.js';
+
+/** Per-neuron spike statistics of a run (header: "Spike statistics"), the input of worker/mechanisms-lif.ts. */
+export interface LifSpikeStats {
+  /** T x N time-major: spikes of neuron i in task step t at [t * N + i] */
+  counts: Uint16Array;
+  /** per neuron: sum of its interspike intervals, in sub-steps (dtSimMs each) */
+  isiSum: Float64Array;
+  /** per neuron: sum of the squared intervals, in sub-steps squared */
+  isiSumSq: Float64Array;
+  /** per neuron: number of intervals (spikes - 1, or 0 for a silent neuron) */
+  isiCount: Int32Array;
+}
 
 export interface LifResult {
   /** T x N time-major: row t holds the filtered spike trains at the end of task step t */
@@ -44,6 +68,8 @@ export interface LifResult {
   spikeCount: number;
   /** number of (spike, postsynaptic target) pairs propagated */
   synapticEvents: number;
+  /** only when the simulation was asked for them (`spikeStats`); counts lives as long as features (`reuse`) */
+  spikes?: LifSpikeStats;
 }
 
 /** Column-compressed sparse matrix: column j's entries are values[colPtr[j] .. colPtr[j+1]) at rows rowIdx[..]. */
@@ -160,8 +186,16 @@ export interface LifSetup {
   v0: Float64Array;
 }
 
-/** Checks the arguments and computes what every LIF kernel (this one, the WebAssembly one) starts from. */
-export function lifSetup(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, T: number, seed: number): LifSetup {
+/** The most spikes one neuron can emit in one task step: one per sub-step, then refSteps refractory ones. */
+export function lifMaxSpikesPerStep(sub: number, refSteps: number): number {
+  return Math.ceil(sub / (refSteps + 1));
+}
+
+/**
+ * Checks the arguments and computes what every LIF kernel (this one, the WebAssembly one) starts from.
+ * `spikeStats`: the kernel will count spikes per task step in 16 bits; refuses a model where that could overflow.
+ */
+export function lifSetup(model: LifModelSpec, net: BuiltNetwork, input: Float64Array, T: number, seed: number, spikeStats = false): LifSetup {
   const n = net.n;
   const d = net.d;
   if (!Number.isInteger(T) || T < 0) throw new Error(`simulateLif: T must be a non-negative integer, got ${T}`);
@@ -170,6 +204,11 @@ export function lifSetup(model: LifModelSpec, net: BuiltNetwork, input: Float64A
     throw new Error('simulateLif: network arrays do not match n and d');
   }
   const dt = model.dtSimMs;
+  const sub = lifSubSteps(model);
+  const refSteps = model.tRefMs > 0 ? Math.ceil(model.tRefMs / dt - 1e-9) : 0;
+  if (spikeStats && lifMaxSpikesPerStep(sub, refSteps) > 65535) {
+    throw new Error(`simulateLif: up to ${lifMaxSpikesPerStep(sub, refSteps)} spikes per neuron per task step do not fit the 16-bit spike counts`);
+  }
   const memDecay = new Float64Array(n);
   const bias = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -183,8 +222,8 @@ export function lifSetup(model: LifModelSpec, net: BuiltNetwork, input: Float64A
     n,
     d,
     dt,
-    sub: lifSubSteps(model),
-    refSteps: model.tRefMs > 0 ? Math.ceil(model.tRefMs / dt - 1e-9) : 0,
+    sub,
+    refSteps,
     synDecay: Math.exp(-dt / model.tauSynMs),
     readDecay: Math.exp(-dt / model.tauReadMs),
     noiseAmp: model.noise > 0 ? model.noise * Math.sqrt(dt) : 0,
@@ -205,6 +244,7 @@ export function lifResult(model: LifModelSpec, n: number, T: number, features: F
  * Simulates the LIF reservoir for T task steps of input (T x D time-major, D = net.d).
  * Pass `debug` only to observe spikes or the state of a few neurons (tests, diagnostics);
  * when given with recordNeurons, the recording is returned in `debugRecording`.
+ * `spikeStats`: also return the spike counts per task step and the interspike-interval sums (`spikes`).
  */
 export function simulateLif(
   model: LifModelSpec,
@@ -213,8 +253,9 @@ export function simulateLif(
   T: number,
   seed: number,
   debug?: LifDebug,
+  spikeStats = false,
 ): LifResult & { debugRecording?: LifDebugRecording } {
-  const { n, d, dt, sub, refSteps, synDecay, readDecay, noiseAmp, memDecay, bias, csc, v0 } = lifSetup(model, net, input, T, seed);
+  const { n, d, dt, sub, refSteps, synDecay, readDecay, noiseAmp, memDecay, bias, csc, v0 } = lifSetup(model, net, input, T, seed, spikeStats);
   const vRest = model.vRest;
   const vReset = model.vReset;
   const vTh = model.vTh;
@@ -233,6 +274,12 @@ export function simulateLif(
   const noiseRng = noiseAmp > 0 ? new Rng(deriveSeed(seed, 'lif-noise')) : null;
 
   const features = new Float64Array(T * n);
+  // spike statistics (null unless asked): counts per task step, interspike intervals in sub-steps
+  const counts = spikeStats ? new Uint16Array(T * n) : null;
+  const isiSum = new Float64Array(spikeStats ? n : 0);
+  const isiSumSq = new Float64Array(spikeStats ? n : 0);
+  const isiCount = new Int32Array(spikeStats ? n : 0);
+  const lastSpike = new Int32Array(spikeStats ? n : 0).fill(-1); // global sub-step of the last spike, -1: none yet
   let spikeCount = 0;
   let synapticEvents = 0;
 
@@ -285,6 +332,23 @@ export function simulateLif(
       }
       spikeCount += nSpiked;
 
+      // the spike statistics from the list of this sub-step's spikes: one test per sub-step when not asked
+      if (counts !== null) {
+        const row = t * n;
+        for (let q = 0; q < nSpiked; q++) {
+          const j = spiked[q];
+          counts[row + j]++;
+          const last = lastSpike[j];
+          if (last >= 0) {
+            const isi = step - last;
+            isiSum[j] += isi;
+            isiSumSq[j] += isi * isi;
+            isiCount[j]++;
+          }
+          lastSpike[j] = step;
+        }
+      }
+
       if (onSpike) {
         const timeMs = (step + 1) * dt;
         for (let q = 0; q < nSpiked; q++) onSpike(spiked[q], timeMs);
@@ -302,6 +366,7 @@ export function simulateLif(
   }
 
   const result: LifResult & { debugRecording?: LifDebugRecording } = lifResult(model, n, T, features, spikeCount, synapticEvents);
+  if (counts !== null) result.spikes = { counts, isiSum, isiSumSq, isiCount };
   if (recV && recI) result.debugRecording = { v: recV, iSyn: recI, subSteps: T * sub };
   return result;
 }

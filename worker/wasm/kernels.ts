@@ -17,6 +17,7 @@ export interface KernelExports {
     vRest: number, vReset: number, vTh: number, refSteps: number, synDecay: number, readDecay: number,
     memDecay: number, bias: number, colPtr: number, rowIdx: number, w: number, u: number, input: number,
     v: number, iSyn: number, iIn: number, trace: number, refLeft: number, spiked: number, features: number, counts: number,
+    spikeCounts: number, isiSum: number, isiSumSq: number, isiCount: number, lastSpike: number,
   ): void;
   tanhOf(x: number): number;
   multiplyAdd(a: number, b: number, c: number): number;

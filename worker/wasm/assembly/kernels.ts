@@ -880,11 +880,16 @@ export function tanhOf(x: f64): f64 {
 // or crosses threshold (the common case); a pair with either is redone one neuron at a time.
 // State arrays are filled by the caller (v0 drawn there); iIn and spiked are scratch. Writes the
 // spike count and the synaptic events (float64) to counts[0] and counts[1].
+// Spike statistics (the TypeScript kernel's `spikeStats`), only when spikeCounts != 0: spikeCounts
+// (u16, steps x n, zeroed), isiSum and isiSumSq (f64, n, zeroed), isiCount (i32, n, zeroed) and
+// lastSpike (i32, n, filled with -1 by the caller) are updated from the list of each sub-step's
+// spikes, after the propagation, as in TypeScript: the pair loop above stays as it is.
 export function simulateLif(
   n: i32, d: i32, steps: i32, sub: i32,
   vRest: f64, vReset: f64, vTh: f64, refSteps: i32, synDecay: f64, readDecay: f64,
   memDecay: usize, bias: usize, colPtr: usize, rowIdx: usize, w: usize, u: usize, input: usize,
   v: usize, iSyn: usize, iIn: usize, trace: usize, refLeft: usize, spiked: usize, features: usize, counts: usize,
+  spikeCounts: usize, isiSum: usize, isiSumSq: usize, isiCount: usize, lastSpike: usize,
 ): void {
   const nb = <usize>n << 3;
   const n2 = n & ~1;
@@ -937,6 +942,25 @@ export function simulateLif(
         events += <i64>(end - start);
       }
       spikeCount += <i64>nSpiked;
+      if (spikeCounts != 0) {
+        const step = t * sub + q; // global sub-step index (i32: runs below 2^31 sub-steps, 25 days at dt = 1 ms)
+        const row = spikeCounts + ((<usize>t * <usize>n) << 1);
+        for (let q2 = 0; q2 < nSpiked; q2++) {
+          const j = load<i32>(spiked + (<usize>q2 << 2));
+          const c = row + (<usize>j << 1);
+          store<u16>(c, load<u16>(c) + 1);
+          const lo = lastSpike + (<usize>j << 2);
+          const last = load<i32>(lo);
+          if (last >= 0) {
+            const isi = <f64>(step - last);
+            const jo = <usize>j << 3;
+            store<f64>(isiSum + jo, load<f64>(isiSum + jo) + isi);
+            store<f64>(isiSumSq + jo, load<f64>(isiSumSq + jo) + isi * isi);
+            store<i32>(isiCount + (<usize>j << 2), load<i32>(isiCount + (<usize>j << 2)) + 1);
+          }
+          store<i32>(lo, step);
+        }
+      }
     }
     memory.copy(features + <usize>t * nb, trace, nb);
   }
