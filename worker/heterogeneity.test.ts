@@ -4,7 +4,7 @@ import { HETEROGENEITY_FAMILIES, HeterogeneitySchema, NetworkSchema, type Hetero
 import { QuenchError } from '../common/errors.js';
 import { deriveSeed, Rng } from './rng.js';
 import { buildNetwork } from './network.js';
-import { HETEROGENEITY_NOTES, MATCH_TOLERANCE as TOLERANCE_IN_CODE, drawTaus, matchRealisedCv, parseTauCsv, perturbTaus, sampleZ, tauStats } from './heterogeneity.js';
+import { HETEROGENEITY_NOTES, MATCH_TOLERANCE as TOLERANCE_IN_CODE, drawTaus, matchRealisedCv, parseTauCsv, perturbTaus, sampleZ, tauBoundsOf, tauStats } from './heterogeneity.js';
 
 const N = 200_000;
 
@@ -171,6 +171,33 @@ describe('drawTaus', () => {
     expect(below).toBeLessThan(0.38 * n);
     expect(d.stats.bounded).toBe(below + above);
     expect(d.stats.min).toBe(dt);
+  });
+
+  it('clip: the default upper bound is 100 tauMean, and a draw above it is clipped exactly there', () => {
+    // lognormal at c = 10 has a long right tail: about 0.06 % of z lie above 100 and about 1.6 %
+    // above 10, so a default of 10 tauMean would clip some 25 times as many neurons
+    const n = 20_000;
+    const tauMean = 5;
+    const d = drawTaus(spec({ family: 'lognormal', cv: 10, bound: 'clip' }), n, tauMean, 1, 31);
+    const z = drawZ('lognormal', 10, 31, n);
+    let above = 0;
+    let between = 0;
+    for (let i = 0; i < n; i++) {
+      const t = tauMean * z[i]!;
+      if (t > 100 * tauMean) {
+        above++;
+        expect(d.tau[i]).toBe(500);
+      } else if (t >= 1) {
+        if (t > 10 * tauMean) between++;
+        expect(d.tau[i]).toBe(t);
+      }
+    }
+    expect(above).toBeGreaterThan(0);
+    expect(between).toBeGreaterThan(10 * above);
+    expect(d.stats.max).toBe(500);
+    expect(tauBoundsOf({}, tauMean, 1)).toEqual({ tauMin: 1, tauMax: 500 });
+    expect(tauBoundsOf({}, 20, 0.1)).toEqual({ tauMin: 0.1, tauMax: 2000 });
+    expect(tauBoundsOf({ tauMin: 2, tauMax: 12 }, 20, 0.1)).toEqual({ tauMin: 2, tauMax: 12 });
   });
 
   it('clip: honours explicit tauMin and tauMax', () => {

@@ -85,13 +85,23 @@ function lognormalFromNormal(cv: number, x: number): number {
   return Math.exp(Math.sqrt(s2) * x - s2 / 2);
 }
 
+/** The default upper bound on tau, as a multiple of the mean (docs/model.md §2); the lower one is dt. */
+export const TAU_MAX_FACTOR = 100;
+
+/**
+ * The bounds on tau of a heterogeneity spec, its defaults filled in: tauMin = dt, tauMax =
+ * TAU_MAX_FACTOR * tauMean (the one place they are defined: the draw and the manipulations use it).
+ */
+export function tauBoundsOf(spec: Pick<HeterogeneitySpec, 'tauMin' | 'tauMax'>, tauMean: number, dt: number): { tauMin: number; tauMax: number } {
+  return { tauMin: spec.tauMin ?? dt, tauMax: spec.tauMax ?? TAU_MAX_FACTOR * tauMean };
+}
+
 /**
  * Draws the n time constants of one network and the statistics stored with it. With match
  * 'realised' spec.cv is the realised CV to reach, and the nominal c is calibrated (matchRealisedCv).
  */
 export function drawTaus(spec: HeterogeneitySpec, n: number, tauMean: number, dt: number, seed: number): TauDraw {
-  const tauMin = spec.tauMin ?? dt;
-  const tauMax = spec.tauMax ?? 100 * tauMean;
+  const { tauMin, tauMax } = tauBoundsOf(spec, tauMean, dt);
   if (!(tauMin < tauMax)) {
     throw new QuenchError('spec', `heterogeneity bounds are empty: tauMin (${tauMin}) must be below tauMax (${tauMax})`);
   }
@@ -296,7 +306,7 @@ function nearestBelow(tried: readonly Tried[], target: number, c: number): numbe
 function unreachable(spec: HeterogeneitySpec, target: number, tried: readonly Tried[], n: number, jump?: { lo?: Tried; hi?: Tried }): QuenchError {
   const highest = tried.reduce((a, b) => (b.cv > a.cv ? b : a));
   const fmt = (x: number) => Number(x.toPrecision(3)).toString();
-  const setting = `tauMin = ${spec.tauMin ?? 'dt'}, tauMax = ${spec.tauMax ?? '100 * tauMean'}, bound '${spec.bound}', n = ${n}`;
+  const setting = `tauMin = ${spec.tauMin ?? 'dt'}, tauMax = ${spec.tauMax ?? `${TAU_MAX_FACTOR} * tauMean`}, bound '${spec.bound}', n = ${n}`;
   const reached = `the largest realised CV reached is ${fmt(highest.cv)}, at nominal c ${fmt(highest.c)} (${tried.length} draws, nominal c up to ${MAX_NOMINAL_CV})`;
   const fixes = ['lower the target cv', 'widen tauMin/tauMax'];
   if (spec.bound === 'redraw') fixes.push("use bound 'clip'");

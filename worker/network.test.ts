@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { NetworkSchema, type NetworkSpec } from '../common/spec.js';
 import { spectralRadius } from './linalg.js';
-import { buildNetwork, spectralSummary } from './network.js';
+import { buildNetwork, denseToCsr, erdosRenyi, spectralSummary, tauBounds } from './network.js';
 
 const spec = (over: Record<string, unknown> = {}): NetworkSpec => NetworkSchema.parse({ n: 80, ...over });
 const countNonzero = (a: Float64Array) => a.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
@@ -67,6 +67,58 @@ describe('buildNetwork', () => {
   });
 });
 
+describe('erdosRenyi and denseToCsr', () => {
+  it("Dale's law: 80 % excitatory columns, inhibitory weights four times as strong, so the expected input cancels", () => {
+    const n = 100;
+    const w = erdosRenyi(n, 0.5, 7, true);
+    let exc = 0;
+    let inh = 0;
+    let excCount = 0;
+    let inhCount = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        const v = w[i * n + j]!;
+        if (v === 0) continue;
+        if (j < 80) {
+          exc += v;
+          excCount++;
+        } else {
+          inh += v;
+          inhCount++;
+        }
+      }
+    }
+    // |N(0,1)| has mean sqrt(2/pi) ~ 0.80; inhibitory -4 |N(0,1)|
+    expect(exc / excCount).toBeCloseTo(Math.sqrt(2 / Math.PI), 1);
+    expect(inh / inhCount).toBeCloseTo(-4 * Math.sqrt(2 / Math.PI), 0);
+    expect(Math.abs(exc + inh) / (exc - inh)).toBeLessThan(0.05);
+    // without Dale: the same connections, signed normal weights
+    const plain = erdosRenyi(n, 0.5, 7, false);
+    expect(plain.some((v, k) => k % n < 80 && v < 0)).toBe(true);
+    const mismatch = Array.from(w).findIndex((v, k) => Math.abs(v) !== (k % n < 80 ? 1 : 4) * Math.abs(plain[k]!));
+    expect(mismatch).toBe(-1);
+  });
+
+  it('draws each connection with probability p', () => {
+    for (const p of [0.05, 0.3, 1]) {
+      const w = erdosRenyi(200, p, 3, false);
+      expect(countNonzero(w) / w.length).toBeCloseTo(p, 1);
+    }
+  });
+
+  it('denseToCsr keeps the nonzeros row by row, in column order', () => {
+    const w = Float64Array.from([0, 2, 0, 3, 0, 0, 0, 0, 0, 4, 5, 0]);
+    const csr = denseToCsr(w, 3, 4);
+    expect(csr.rows).toBe(3);
+    expect(csr.cols).toBe(4);
+    expect(Array.from(csr.rowPtr)).toEqual([0, 2, 2, 4]);
+    expect(Array.from(csr.colIdx)).toEqual([1, 3, 1, 2]);
+    expect(Array.from(csr.values)).toEqual([2, 3, 4, 5]);
+    // a 2 x 3 block of a wider matrix is read with its own column count
+    expect(Array.from(denseToCsr(Float64Array.from([1, 0, 0, 0, 0, 6]), 2, 3).colIdx)).toEqual([0, 2]);
+  });
+});
+
 describe('manipulations', () => {
   const base = buildNetwork(spec(), 3, 11);
   const nnzBase = countNonzero(base.w);
@@ -106,6 +158,18 @@ describe('manipulations', () => {
     const p = buildNetwork(spec({ manipulations: [{ op: 'perturbTau', sigma: 0.5 }] }), 3, 11);
     expect(p.tau).not.toEqual(base.tau);
     expect(p.tauStats.cv).toBeGreaterThan(0.3);
+  });
+
+  it('perturbTau clips to the default bounds: dt and 100 tauMean of the model', () => {
+    expect(tauBounds(spec())).toEqual({ tauMin: 1, tauMax: 500 });
+    const lif = spec({ model: { kind: 'lif', tauMeanMs: 20, dtSimMs: 0.5 } });
+    expect(tauBounds(lif)).toEqual({ tauMin: 0.5, tauMax: 2000 });
+    expect(tauBounds(spec({ heterogeneity: { family: 'normal', cv: 0.5, tauMin: 2, tauMax: 9 } }))).toEqual({ tauMin: 2, tauMax: 9 });
+    // a lognormal factor with sigma 3 sends taus past both bounds: they land on them exactly
+    // (with a default of 10 tauMean the largest would be 50)
+    const p = buildNetwork(spec({ n: 400, manipulations: [{ op: 'perturbTau', sigma: 3 }] }), 3, 11);
+    expect(p.tauStats.max).toBe(500);
+    expect(p.tauStats.min).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@
 // seed derived from one network seed, then the resilience manipulations of docs/model.md §3.4.
 import type { Manipulation, NetworkSpec } from '../common/spec.js';
 import { QuenchError } from '../common/errors.js';
-import { drawTaus, perturbTaus, tauStats } from './heterogeneity.js';
+import { drawTaus, perturbTaus, tauBoundsOf, tauStats } from './heterogeneity.js';
 import { spectralRadius, type Eigenvalues } from './linalg.js';
 import { deriveSeed, Rng } from './rng.js';
 import type { BuiltNetwork, Csr } from './types.js';
@@ -16,7 +16,7 @@ export function tauUnit(spec: NetworkSpec): { tauMean: number; dt: number } {
 
 export function tauBounds(spec: NetworkSpec): { tauMin: number; tauMax: number } {
   const { tauMean, dt } = tauUnit(spec);
-  return { tauMin: spec.heterogeneity.tauMin ?? dt, tauMax: spec.heterogeneity.tauMax ?? 100 * tauMean };
+  return tauBoundsOf(spec.heterogeneity, tauMean, dt);
 }
 
 /**

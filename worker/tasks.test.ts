@@ -248,6 +248,23 @@ describe('parity', () => {
   });
 });
 
+describe('normalisedLegendre', () => {
+  it('is sqrt(2n + 1) P_n(x), with unit mean square on [-1, 1]', () => {
+    // (degrees 2 to 5 against their closed forms: computeTarget above)
+    for (const x of [-1, -0.6, 0, 0.3, 0.9, 1]) {
+      expect(normalisedLegendre(0, x)).toBe(1);
+      expect(normalisedLegendre(1, x)).toBeCloseTo(Math.sqrt(3) * x, 14);
+    }
+    // mean square over [-1, 1] by the midpoint rule
+    for (const n of [1, 2, 5]) {
+      let ms = 0;
+      const m = 20000;
+      for (let i = 0; i < m; i++) ms += normalisedLegendre(n, -1 + (2 * (i + 0.5)) / m) ** 2 / m;
+      expect(ms, `n = ${n}`).toBeCloseTo(1, 5);
+    }
+  });
+});
+
 describe('narma stability', () => {
   const whiteDrive = (seed: number, TT: number): ((t: number) => number) => {
     const x = generateInput([{ family: 'white' }], TT, seed);
@@ -270,6 +287,47 @@ describe('narma stability', () => {
         expect(max).toBeLessThanOrEqual(NARMA_Y_MAX);
         expect(clipped, `n=${n} seed=${seed}`).toBeLessThan(5);
       }
+    }
+  });
+
+  it('follows the recursion written out directly, for n up to 10 (beta 0.05) and above (beta 0.5 / n)', () => {
+    // y(t+1) = 0.3 y(t) + beta y(t) sum_{i<n} y(t-i) + 1.5 u(t-n+1) u(t) + 0.1, y(t <= 0) = 0,
+    // u = (s + 1) / 4 (0.25 before the start), capped at 1; here over plain arrays, no ring buffer
+    const reference = (s: (t: number) => number, n: number, TT: number): { y: number[]; capped: number } => {
+      const beta = n <= 10 ? 0.05 : 0.5 / n;
+      const u = (t: number) => (t >= 0 ? (s(t) + 1) / 4 : 0.25);
+      const y = new Map<number, number>(); // y(t) for t >= 1
+      const yAt = (t: number) => (t >= 1 ? y.get(t)! : 0);
+      let capped = 0;
+      for (let t = 0; t < TT; t++) {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += yAt(t - i);
+        let next = 0.3 * yAt(t) + beta * yAt(t) * sum + 1.5 * u(t - n + 1) * u(t) + 0.1;
+        if (next > 1) {
+          next = 1;
+          capped++;
+        }
+        y.set(t + 1, next);
+      }
+      return { y: Array.from({ length: TT }, (_, t) => yAt(t + 1)), capped };
+    };
+    const drive = whiteDrive(4, 400);
+    for (const n of [1, 3, 10, 11, 20]) {
+      const out = new Float64Array(400);
+      const capped = narma(drive, n, 400, out);
+      const want = reference(drive, n, 400);
+      for (let t = 0; t < 400; t++) expect(out[t], `n = ${n}, t = ${t}`).toBeCloseTo(want.y[t]!, 12);
+      expect(capped).toBe(want.capped);
+    }
+    // a drive that saturates: the cap and its count agree too
+    const high = (t: number) => (t % 50 < 40 ? 1 : -1);
+    for (const n of [10, 20]) {
+      const out = new Float64Array(400);
+      const capped = narma(high, n, 400, out);
+      const want = reference(high, n, 400);
+      expect(capped, `n = ${n}`).toBe(want.capped);
+      expect(capped).toBeGreaterThan(0);
+      for (let t = 0; t < 400; t++) expect(out[t]).toBeCloseTo(want.y[t]!, 12);
     }
   });
 

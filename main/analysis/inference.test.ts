@@ -57,6 +57,28 @@ describe('contrast over seeds', () => {
     expect(Number.isFinite(s.perFamily.narma.lo)).toBe(true);
   });
 
+  it('counts exact ties per family as ties, neither wins nor losses, paired and unpaired', () => {
+    // delay: task a is higher on the other side, task b equal (0.25 on both: a tie away from 0);
+    // narma: both tasks equal on the two sides
+    const a = [seed('1', [0.1, 0.25, 0.4, 0.5]), seed('2', [0.3, 0.25, 0.4, 0.5])];
+    const b = [seed('1', [0.3, 0.25, 0.4, 0.5]), seed('2', [0.5, 0.25, 0.4, 0.5])];
+    const paired = contrast(a, b, tasks).stats;
+    expect(paired.design).toBe('paired');
+    expect(paired.perFamily.delay).toMatchObject({ tasks: 2, wins: 1, losses: 0, ties: 1 });
+    expect(paired.perFamily.narma).toMatchObject({ tasks: 2, wins: 0, losses: 0, ties: 2 });
+    expect([paired.wins, paired.losses, paired.ties]).toEqual([1, 0, 3]);
+    // the same scores on seeds that do not pair: Welch, and the same counts on seed-averaged capacities
+    const unpaired = contrast(a, b.map((s, i) => seed(`u${i}`, Array.from(s.scores))), tasks).stats;
+    expect(unpaired.design).toBe('unpaired');
+    expect(unpaired.perFamily.delay).toMatchObject({ tasks: 2, wins: 1, losses: 0, ties: 1 });
+    expect(unpaired.perFamily.narma).toMatchObject({ tasks: 2, wins: 0, losses: 0, ties: 2 });
+    expect([unpaired.wins, unpaired.losses, unpaired.ties]).toEqual([1, 0, 3]);
+    // and the mirror: a loss is a loss, the ties stay ties
+    const back = contrast(b, a, tasks).stats;
+    expect(back.perFamily.delay).toMatchObject({ wins: 0, losses: 1, ties: 1 });
+    expect(back.perFamily.narma).toMatchObject({ wins: 0, losses: 0, ties: 2 });
+  });
+
   it('leaves out seeds without a partner and says so', () => {
     const r = contrast([...base, seed('9', [1, 1, 1, 1])], other.slice(0, 2), tasks, ['homogeneous', 'lognormal c=1']);
     expect(r.stats.design).toBe('paired');
@@ -104,6 +126,101 @@ describe('contrast over seeds', () => {
     const down = contrast(base, base.map((s, i) => seed(s.seedKey, (s.scores as number[]).map((x) => x - 0.1 - 0.01 * i))), tasks);
     expect(down.stats.verdict).toBe('lower');
     expect(down.stats.delta.hi).toBeLessThan(0);
+  });
+
+  it('takes the verdict from the interval, not the mean: a positive or negative mean whose interval includes 0 is no clear difference', () => {
+    // paired, swapped sides: the mean is -0.2 and the interval (-0.448, 0.048) includes 0
+    const mirror = contrast(other, base, tasks).stats;
+    expect(mirror.delta.mean).toBeCloseTo(-0.2, 12);
+    expect(mirror.delta.lo).toBeLessThan(0);
+    expect(mirror.delta.hi).toBeGreaterThan(0);
+    expect(mirror.verdict).toBe('no clear difference');
+    // unpaired (Welch, df 2): mean +0.2 with the interval 0.2 ± 4.303 · 0.1/√3 = (-0.048, 0.448)
+    const moved = other.map((s, i) => seed(`x${i}`, Array.from(s.scores)));
+    const up = contrast(base, moved, tasks).stats;
+    expect(up.delta.mean).toBeCloseTo(0.2, 12);
+    expect(up.delta.lo).toBeCloseTo(0.2 - (4.3026527 * 0.1) / Math.sqrt(3), 6);
+    expect(up.verdict).toBe('no clear difference');
+    const down = contrast(moved, base.map((s, i) => seed(`y${i}`, Array.from(s.scores))), tasks).stats;
+    expect(down.delta.mean).toBeCloseTo(-0.2, 12);
+    expect(down.delta.hi).toBeGreaterThan(0);
+    expect(down.verdict).toBe('no clear difference');
+  });
+
+  it('unpaired: higher or lower when the Welch interval excludes 0', () => {
+    // other's per-seed means 0.35, 0.36, 0.37 against 0.15, 0.16, 0.17: Δ 0.2, sd 0.01 on each side
+    const a = [0.15, 0.16, 0.17].map((m, i) => seed(`a${i}`, [m, m, m, m]));
+    const b = [0.35, 0.36, 0.37].map((m, i) => seed(`b${i}`, [m, m, m, m]));
+    const up = contrast(a, b, tasks).stats;
+    expect(up.design).toBe('unpaired');
+    expect(up.delta.lo).toBeGreaterThan(0);
+    expect(up.verdict).toBe('higher');
+    const down = contrast(b, a, tasks).stats;
+    expect(down.delta.hi).toBeLessThan(0);
+    expect(down.verdict).toBe('lower');
+    // one seed on a side: Welch has no interval
+    expect(contrast(a.slice(0, 1), b, tasks).stats.verdict).toBe('no interval');
+  });
+
+  it('names at most six left-out seeds, then how many more', () => {
+    const many = Array.from({ length: 9 }, (_, i) => seed(`m${i}`, [0.1, 0.1, 0.1, 0.1]));
+    const r = contrast([...base, ...many], other, tasks, ['A', 'B']);
+    expect(r.leftOut).toEqual(['9 seed(s) of A with no partner in B (seed m0, seed m1, seed m2, seed m3, seed m4, seed m5 and 3 more)']);
+    const six = contrast([...base, ...many.slice(0, 6)], other, tasks, ['A', 'B']);
+    expect(six.leftOut).toEqual(['6 seed(s) of A with no partner in B (seed m0, seed m1, seed m2, seed m3, seed m4, seed m5)']);
+    // and the other side's
+    const r2 = contrast(base, [...other, many[0]], tasks, ['A', 'B']);
+    expect(r2.leftOut).toEqual(['1 seed(s) of B with no partner in A (seed m0)']);
+  });
+
+  it('gives each task its difference of seed-averaged capacities, with its coordinates', () => {
+    const r = contrast(base, other, tasks);
+    expect(r.perTask.map((t) => t.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(r.perTask[3]).toMatchObject({ family: 'narma', memoryDepth: 10, nonlinearity: 2 });
+    // task a: other (0.2 + 0.4 + 0.6) / 3 = 0.4, base (0.1 + 0.2 + 0.3) / 3 = 0.2
+    expect(r.perTask[0].diff).toBeCloseTo(0.2, 12);
+    expect(r.perTask[2].diff).toBe(0);
+    expect(r.perTask[3].diff).toBeCloseTo((0.5 + 0.6 + 0.8) / 3 - (0.3 + 0.2 + 0.2) / 3, 12);
+  });
+
+  it('tests the per-task differences with the Wilcoxon signed-rank test (descriptive)', () => {
+    const s = contrast(base, other, tasks).stats;
+    // differences 0.2, 0.2, 0, 0.4: the zero is dropped, a tie among the rest: normal approximation
+    expect(s.wilcoxon).toMatchObject({ n: 3, zeros: 1, exact: false, wPlus: 6 });
+    expect(s.wilcoxon!.method).toMatch(/normal approximation/);
+    expect(s.wilcoxon!.p).toBeGreaterThan(0);
+    expect(s.wilcoxon!.log10p).toBeCloseTo(Math.log10(s.wilcoxon!.p), 12);
+  });
+
+  it('unpaired: per family Welch over the per-seed family means', () => {
+    const moved = other.map((s, i) => seed(`x${i}`, Array.from(s.scores)));
+    const s = contrast(base, moved, tasks).stats;
+    // delay per seed: base 0.15, 0.2, 0.2; other 0.25, 0.4, 0.5
+    expect(s.perFamily.delay.meanDiff).toBeCloseTo((0.25 + 0.4 + 0.5) / 3 - (0.15 + 0.2 + 0.2) / 3, 12);
+    expect(s.perFamily.delay.lo).toBeLessThan(s.perFamily.delay.meanDiff);
+    expect(s.perFamily.delay.hi).toBeGreaterThan(s.perFamily.delay.meanDiff);
+    expect([s.seeds, s.seedsBaseline, s.seedsOther]).toEqual([6, 3, 3]);
+    expect(s.test.p).toBeGreaterThan(0);
+  });
+
+  it('paired: per family the t interval of per-seed family differences; none with one seed', () => {
+    const s = contrast(base, other, tasks).stats;
+    // delay per seed: (0.1 + 0.1) / 2, (0.2 + 0.2) / 2, (0.3 + 0.3) / 2 -> 0.1, 0.2, 0.3: mean 0.2 ± 4.303 · 0.1/√3
+    expect(s.perFamily.delay.meanDiff).toBeCloseTo(0.2, 12);
+    expect(s.perFamily.delay.lo).toBeCloseTo(0.2 - (4.3026527 * 0.1) / Math.sqrt(3), 6);
+    expect(s.perFamily.delay.hi).toBeCloseTo(0.2 + (4.3026527 * 0.1) / Math.sqrt(3), 6);
+    expect([s.seeds, s.seedsBaseline, s.seedsOther]).toEqual([3, 3, 3]);
+    const one = contrast(base.slice(0, 1), other.slice(0, 1), tasks).stats;
+    expect(one.perFamily.delay.meanDiff).toBeCloseTo(0.1, 12);
+    expect(Number.isNaN(one.perFamily.delay.lo) && Number.isNaN(one.perFamily.delay.hi)).toBe(true);
+    expect(Number.isNaN(one.delta.lo) && Number.isNaN(one.delta.hi)).toBe(true);
+    expect(one.delta.mean).toBeCloseTo(0.1, 12);
+  });
+
+  it('refuses empty sides and an empty task list', () => {
+    expect(() => contrast([], other, tasks)).toThrow('contrast: each side needs at least one seed');
+    expect(() => contrast(base, [], tasks)).toThrow('contrast: each side needs at least one seed');
+    expect(() => contrast([seed('1', [])], [seed('1', [])], [])).toThrow('contrast: no tasks in common');
   });
 
   it('refuses scores that do not match the task list', () => {

@@ -189,6 +189,20 @@ describe('wilcoxonSignedRank', () => {
     expect(r.method).toMatch(/normal approximation/);
   });
 
+  it('detects tied |differences| without zeros: no exact p, the tie-corrected normal one', () => {
+    // ties alone (n <= 50, no zeros) must switch the exact p off, as in R and scipy
+    // scipy.stats.wilcoxon(d, correction=True, method='approx') -> pvalue 0.03692773407573312
+    const r = wilcoxonSignedRank([1, 1, 1, 1, 1, 1, -2, 3, 4, 5]);
+    expect(r).toMatchObject({ n: 10, zeros: 0, wPlus: 48, wMinus: 7, exact: false });
+    expect(r.method).toBe('Wilcoxon signed-rank, normal approximation with continuity correction (tied ranks)');
+    expect(r.pValue).toBeCloseTo(0.03692773407573312, 12);
+    // a tie across signs: |1| = |-1| share rank 1.5. scipy approx p 0.02488399513396536 (exact would be 0.0234375)
+    const s = wilcoxonSignedRank([1, -1, 2, 3, 4, 5, 6, 7]);
+    expect(s).toMatchObject({ n: 8, wPlus: 34.5, wMinus: 1.5, exact: false });
+    expect(s.method).toMatch(/\(tied ranks\)$/);
+    expect(s.pValue).toBeCloseTo(0.02488399513396536, 12);
+  });
+
   it('uses the normal approximation for n > 50, matching the formula', () => {
     // differences ±1..±60 without ties: every third one negative
     const n = 60;
@@ -598,7 +612,8 @@ describe('hierarchicalBootstrap', () => {
     expect(hierarchicalBootstrap(m, 10, 50, { replicates: 500 }).replicates).toBe(500);
   });
 
-  it('is fast: 2000 replicates of 5 x 400', () => {
+  // (not under `npm run mutation`: Stryker's instrumented code is orders of magnitude slower)
+  it.skipIf(process.env.QUENCH_MUTATION === '1')('is fast: 2000 replicates of 5 x 400', () => {
     const m = simulate(5, 400, 0, 0.1, 0.3, 2);
     hierarchicalBootstrap(m, 5, 400, { replicates: 100 }); // warm up the JIT
     const t0 = performance.now();
@@ -724,6 +739,11 @@ describe('wilcoxonLog', () => {
     expect(Math.abs(r.p - 0.037109375)).toBeGreaterThan(1e-6);
     expect(Math.abs(r.p - 0.041491087387731544)).toBeGreaterThan(1e-6);
     // the zeros/ties example of scipy used for wilcoxonSignedRank: p = 0.2710412796103431
+    // a tie across signs only (|1| = |-1|): scipy approx p 0.02488399513396536, exact would be 0.0234375
+    const a = wilcoxonLog([1, -1, 2, 3, 4, 5, 6, 7]);
+    expect(a).toMatchObject({ ties: true, exact: false, wPlus: 34.5, wMinus: 1.5 });
+    expect(rel(a.p, 0.02488399513396536)).toBeLessThan(1e-10);
+    expect(a.method).toMatch(/\(tied ranks\)$/);
     const z = wilcoxonLog([-5, 3, 0, 2, 2, -1, 4, 0, 6]);
     expect(z).toMatchObject({ n: 7, zeros: 2, ties: true, exact: false, wPlus: 21, wMinus: 7 });
     expect(rel(z.p, 0.2710412796103431)).toBeLessThan(1e-10);

@@ -41,6 +41,44 @@ describe.each(backends)('backend $name', (backend) => {
     }
   }
 
+  // N = 40 above is a multiple of 8, which no blocked loop leaves a remainder of. These sizes reach
+  // every tail: the odd neuron of the two-lane rate update, the rows left over by blocks of 4, 7 and
+  // 8 rows in the products (N mod 8 = 5 and 7 leave both a block of 4 and single rows, 41 and 43
+  // single rows only), and networks smaller than one block. p = 0.5 is above DENSE_ABOVE (dense W).
+  const TAIL_SIZES = [5, 7, 41, 43, 45, 47];
+  for (const form of ['li', 'esn'] as const) {
+    for (const p of [0.1, 0.5]) {
+      it(`rate ${form}, p = ${p}, N = ${TAIL_SIZES.join(', ')}: matches the reference in every tail`, () => {
+        for (const n of TAIL_SIZES) {
+          for (const noise of [0, 0.01]) {
+            const spec = NetworkSchema.parse({ n, p, heterogeneity: { family: 'gamma', cv: 0.8 }, model: { kind: 'rate', form, noise } });
+            const net = buildNetwork(spec, 3, 17);
+            const input = generateInput([{ family: 'white' }, { family: 'coloured' }, { family: 'sines' }], 200, 5);
+            const model = RateModelSchema.parse(spec.model);
+            const ours = backend.simulateRate(model, net, input, 200, 99);
+            expect(maxRelDiff(ours, referenceRate(model, net, input, 200, 99)), `N = ${n}, noise ${noise}`).toBeLessThan(tol);
+          }
+        }
+      });
+    }
+  }
+
+  it(`LIF at N = ${TAIL_SIZES.join(', ')}: matches the reference in every tail`, () => {
+    for (const n of TAIL_SIZES) {
+      for (const p of [0.2, 0.5]) {
+        const spec = NetworkSchema.parse({ n, p, heterogeneity: { family: 'lognormal', cv: 0.5 }, model: { kind: 'lif', biasMean: 1.2 } });
+        const net = buildNetwork(spec, 2, 23);
+        const input = generateInput([{ family: 'white' }, { family: 'white' }], 60, 8);
+        const model = LifModelSchema.parse(spec.model);
+        const ours = backend.simulateLif(model, net, input, 60, 4);
+        const ref = referenceLif(model, net, input, 60, 4);
+        expect(ref.spikeCount, `N = ${n}, p = ${p}`).toBeGreaterThan(5 * n);
+        expect(ours.spikeCount, `N = ${n}, p = ${p}`).toBe(ref.spikeCount);
+        expect(maxRelDiff(ours.features, ref.features), `N = ${n}, p = ${p}`).toBeLessThan(backend.precision === 'float64' ? 1e-9 : 1e-3);
+      }
+    }
+  });
+
   it('dotRows (plain, symmetric, ragged sizes, offset window) matches the reference', () => {
     const rng = new Rng(3);
     for (const [na, nb, len, t0, t1] of [[9, 6, 50, 3, 47], [8, 8, 40, 0, 40], [1, 5, 7, 1, 6], [13, 13, 33, 5, 30]]) {
@@ -83,6 +121,15 @@ describe.each(backends)('backend $name', (backend) => {
       expect(ts.spikeCount).toBeGreaterThan(100);
       expect([ours.spikeCount, ours.synapticEvents]).toEqual([ts.spikeCount, ts.synapticEvents]);
       expect(Array.from(ours.features)).toEqual(Array.from(ts.features));
+      // with the spike statistics: the same features, and the TypeScript kernel's counts and interval sums
+      const withStats = backend.simulateLif(model, net, input, 80, 6, false, true);
+      const tsStats = simulateLif(model, net, input, 80, 6, undefined, true).spikes!;
+      expect(Array.from(withStats.features)).toEqual(Array.from(ts.features));
+      expect([withStats.spikeCount, withStats.synapticEvents]).toEqual([ts.spikeCount, ts.synapticEvents]);
+      expect(Array.from(withStats.spikes!.counts)).toEqual(Array.from(tsStats.counts));
+      expect(Array.from(withStats.spikes!.isiSum)).toEqual(Array.from(tsStats.isiSum));
+      expect(Array.from(withStats.spikes!.isiSumSq)).toEqual(Array.from(tsStats.isiSumSq));
+      expect(Array.from(withStats.spikes!.isiCount)).toEqual(Array.from(tsStats.isiCount));
     }
     const spec = NetworkSchema.parse({ n: 10, model: { kind: 'lif' } });
     const net = buildNetwork(spec, 3, 1);

@@ -5,7 +5,7 @@ import { denseToCsr } from '../network.js';
 import { fitReadout } from '../readout.js';
 import { Rng } from '../rng.js';
 import type { BuiltNetwork } from '../types.js';
-import { simulateRate } from './rate.js';
+import { leakFactors, retainedFraction, simulateRate } from './rate.js';
 
 function net(n: number, d: number, w: Float64Array, u: Float64Array, b: Float64Array, tau: Float64Array): BuiltNetwork {
   const wCsr = denseToCsr(w, n, n);
@@ -27,6 +27,21 @@ function randomNet(n: number, d: number, seed: number, p: number): BuiltNetwork 
 
 // Step-by-step agreement with the formulas of docs/model.md §1.1 (both forms, sparse and dense, with
 // noise) is in worker/backends/conformance.test.ts, against worker/backends/reference.ts.
+describe('leak factors', () => {
+  const tau = Float64Array.from([0.5, 1, 2, 10]);
+  it('li: the retained fraction a = exp(-1 / tau) (tau in steps)', () => {
+    const li = RateModelSchema.parse({ kind: 'rate', form: 'li' });
+    expect(Array.from(leakFactors(li, tau))).toEqual([Math.exp(-2), Math.exp(-1), Math.exp(-0.5), Math.exp(-0.1)]);
+    expect(Array.from(retainedFraction(li, tau))).toEqual(Array.from(leakFactors(li, tau)));
+  });
+
+  it('esn: the leak rate lr = 1 / tau, at most 1; the retained fraction is 1 - lr', () => {
+    const esn = RateModelSchema.parse({ kind: 'rate', form: 'esn' });
+    expect(Array.from(leakFactors(esn, tau))).toEqual([1, 1, 0.5, 0.1]);
+    expect(Array.from(retainedFraction(esn, tau))).toEqual([0, 0, 0.5, 0.9]);
+  });
+});
+
 describe('rate model', () => {
   it('noise is seeded: same seed same states, other seed other states', () => {
     const nw = randomNet(20, 1, 5, 0.2);
