@@ -14,6 +14,8 @@ export default defineConfig({
         test: {
           name: 'engine',
           include: ['common/**/*.test.ts', 'worker/**/*.test.ts', 'main/**/*.test.ts', 'db/**/*.test.ts', 'test/**/*.test.ts'],
+          // timings run alone after this (vitest.quiet.config.ts); the SLURM cluster's tests have their own script
+          exclude: ['**/node_modules/**', 'test/estimates.test.ts', 'test/cluster/**'],
           // backend calibrations made by tests (and the CLIs they start) stay out of the user's cache
           env: { QUENCH_CALIBRATION: join(tmpdir(), 'quench-test-calibration.json') },
         },

@@ -1,13 +1,16 @@
 // Archive benchmark: an archive of 10 000 runs x 300 tasks (3 million per-task score rows), then the
 // time of the grouped, seed-aggregated comparison, of paired per-task comparisons, of a filtered run
-// listing, and of export + import of the whole experiment. Scores are synthetic (the engine is not
+// listing, of tagging every run at once (against the per-run path it replaced), and of export +
+// import of the whole experiment. Scores are synthetic (the engine is not
 // run): what is measured is the archive. Run after a build:
 //
-//   node dist/bench/archive.js [--runs 10000] [--keep DIR]
+//   node dist/bench/archive.js [--runs 10000] [--keep DIR] [--only-tags]
+//
+// --only-tags builds the archive and times the tagging alone.
 //
 // The archive is built in a temporary folder (removed afterwards unless --keep names a folder).
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunResult, RunSpec } from '../common/results.js';
 import { parseExperiment } from '../common/validate.js';
@@ -25,6 +28,7 @@ function arg(name: string): string | undefined {
 
 const targetRuns = Number(arg('--runs') ?? 10_000);
 const keep = arg('--keep');
+const onlyTags = process.argv.includes('--only-tags');
 const seeds = Math.max(1, Math.round(targetRuns / 100));
 
 const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => i + from);
@@ -126,22 +130,48 @@ try {
   const counts = archive.counts();
   console.log(`archive: ${counts.runs} runs x ${tasks.length} tasks = ${counts.scores} score rows, ${counts.run_family} per-family rows (${mb(path)}), built in ${(buildMs / 1000).toFixed(1)} s`);
 
-  const [c, groupedMs] = median(5, () => compare(archive, { filter: { experiments: [exp.id] } }));
+  if (!onlyTags) timeQueries(archive, exp.id);
+  timeTagging(archive, exp.id);
+  if (!onlyTags) timeTransfer(archive, exp.id);
+  archive.close();
+} finally {
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
+
+function timeQueries(archive: Archive, id: string): void {
+  const taskCount = archive.getExperiment(id).task_count;
+  const [c, groupedMs] = median(5, () => compare(archive, { filter: { experiments: [id] } }));
   console.log(
     `compare (default: ${c.groups.length} configurations with seeds aggregated, per family; ${c.contrasts.length} paired per-task contrasts over ${c.contrasts[0].tasks} tasks x ${c.contrasts[0].seeds} seeds; curve; diff): ${ms(groupedMs)}`,
   );
-  const [half, halfMs] = median(3, () => compare(archive, { filter: { experiments: [exp.id], where: [`seed<${Math.floor(seeds / 2)}`] } }));
+  const [half, halfMs] = median(3, () => compare(archive, { filter: { experiments: [id], where: [`seed<${Math.floor(seeds / 2)}`] } }));
   console.log(
-    `compare on half the seeds (${half.contrasts.length} contrasts x ${half.contrasts[0].seeds} seeds: ${half.groups.reduce((n, g) => n + g.runs, 0) * tasks.length} score rows): ${ms(halfMs)}`,
+    `compare on half the seeds (${half.contrasts.length} contrasts x ${half.contrasts[0].seeds} seeds: ${half.groups.reduce((n, g) => n + g.runs, 0) * taskCount} score rows): ${ms(halfMs)}`,
   );
   const [one, pairMs] = median(5, () => compare(archive, { filter: { where: ['n=100', 'manipulation=base'] }, conditions: ['family=none', 'family=lognormal,cv=1'] }));
   console.log(`compare one pair (family=none vs family=lognormal,cv=1 at N=100, base; ${one.contrasts[0].seeds} seeds x ${one.contrasts[0].tasks} tasks): ${ms(pairMs)}`);
   const [listed, listMs] = median(5, () => archive.listRuns({ where: ['family=gamma', 'cv>=1', 'network.n=100'] }, 100));
   console.log(`runs --where family=gamma --where cv>=1 --where network.n=100 (${listed.total} runs, first 100 listed): ${ms(listMs)}`);
+}
 
+function timeTagging(archive: Archive, id: string): void {
+  // bulk tagging, as the Runs view asks it: every run of the archive in one call. Before: the service
+  // resolved each id (a GLOB lookup) and tagged it in a transaction of its own; now one transaction
+  // of set-based statements (Archive.tagMany). Both on the same archive, in the same invocation.
+  const uids = archive.db.prepare(`SELECT uid FROM runs WHERE experiment_id = ? ORDER BY run_index`).pluck().all(id) as string[];
+  const [oldTagged, oldTagMs] = time(() => uids.reduce((n, u) => n + archive.tag(archive.resolveTarget(u), ['bench-per-run']), 0));
+  const [newTagged, newTagMs] = time(() => archive.tagMany({ runs: uids }, ['bench-set']));
+  const [untagged, untagMs] = time(() => archive.tagMany({ runs: uids }, ['bench-set'], true));
+  console.log(
+    `tag ${uids.length} runs on ${cpus()[0]?.model ?? 'an unknown CPU'} (${cpus().length} cores): one lookup and transaction per run (before) ${(oldTagMs / 1000).toFixed(2)} s (${oldTagged} tags); ` +
+      `one set-based transaction ${ms(newTagMs)} (${newTagged} tags), new/old ${(newTagMs / oldTagMs).toFixed(4)} (${(oldTagMs / newTagMs).toFixed(0)}x faster); removing them again ${ms(untagMs)} (${untagged})`,
+  );
+}
+
+function timeTransfer(archive: Archive, id: string): void {
   const file = join(dir, 'bench-export.quench');
   rmSync(file, { force: true });
-  const [ex, exportMs] = time(() => exportRuns(archive, file, { experiments: [exp.id] }));
+  const [ex, exportMs] = time(() => exportRuns(archive, file, { experiments: [id] }));
   console.log(`export: ${ex.runs} runs, ${ex.scores} score rows to one file (${mb(file)}): ${ms(exportMs)}`);
   const target = join(dir, 'bench-import.sqlite');
   rmSync(target, { force: true });
@@ -151,7 +181,4 @@ try {
   const [[again], againMs] = time(() => importArchives(into, [file]));
   console.log(`import again (all ${again.skipped} runs already present): ${ms(againMs)}`);
   into.close();
-  archive.close();
-} finally {
-  if (!keep) rmSync(dir, { recursive: true, force: true });
 }

@@ -5,13 +5,16 @@
 // for, no Node objects.
 import type { Comparison, CompareRequest, ComparisonMechanisms, ProfileCurves } from './comparison.js';
 import type { ExperimentSummary, RunRow, NoteRow } from './archive-types.js';
-import type { RunFilter, RunQuery, StartExperiment } from './requests.js';
+import type { ClusterBundleRequest, RunFilter, RunQuery, StartExperiment } from './requests.js';
 import type { SpecIssue } from './errors.js';
 import type { RealisedHeterogeneity } from './results.js';
-import type { ExperimentSpec, SuiteSpec } from './spec.js';
+import type { RunDetail } from './run-detail.js';
+import type { ChannelSpec, ExperimentSpec, NetworkSpec, SuiteSpec } from './spec.js';
+import type { Findings } from './findings.js';
 import type { TaskDef } from './tasks.js';
 
 export type { Comparison, CompareRequest, ComparisonMechanisms, ProfileCurves, ExperimentSummary, RunRow, NoteRow, RunFilter, RunQuery, SpecIssue, StartExperiment, TaskDef };
+export type { RunDetail, RunBaseline, RunFamilyScore, RunMapCell, RunTaskScore } from './run-detail.js';
 
 export interface AppInfo {
   version: string;
@@ -67,14 +70,25 @@ export interface TauPreview {
   tau: number[];
   stats: RealisedHeterogeneity;
   histogram: Histogram;
+  /** the same taus in bins of equal width in log tau (for a log tau axis) */
+  logHistogram: Histogram;
   tauMin: number;
   tauMax: number;
   /** 'steps' for rate models, 'ms' for LIF */
   unit: string;
 }
 
-export interface NetworkPreview {
+/** The fast half of a network preview: its time constants, drawn without W (any N). */
+export interface TausPreview {
   tau: TauPreview;
+  /** the most neurons previewSpectrum takes (its eigenvalues are O(N³)) */
+  spectrumMaxN: number;
+  /** why previewSpectrum will not compute this network's eigenvalues, in words; null when it will */
+  spectrumWithheld: string | null;
+}
+
+/** The slow half of a network preview: the eigenvalues (computed in worker threads). */
+export interface SpectrumPreview {
   /** eigenvalues of W and of the leak-aware linearised update (rate models) */
   eigW: { re: number[]; im: number[] } | null;
   eigEff: { re: number[]; im: number[] } | null;
@@ -83,9 +97,15 @@ export interface NetworkPreview {
   density: number;
 }
 
+export interface NetworkPreview extends SpectrumPreview {
+  tau: TauPreview;
+}
+
 export interface SuitePreview {
   tasks: TaskDef[];
   counts: Record<string, number>;
+  /** the families the suite turns on that make no task with these channels, each with why, in words */
+  empty: Record<string, string>;
 }
 
 export interface TaskSignals {
@@ -98,9 +118,20 @@ export interface TaskSignals {
 export interface SavedSuite {
   name: string;
   version: number;
+  /** tasks it makes with its channels */
   tasks: number;
   savedAt: string;
   suite: SuiteSpec;
+  /** the input channels it was designed with (a suite saved before they were kept: the default 3 white-noise channels) */
+  channels: ChannelSpec[];
+}
+
+/** A network spec saved in the archive by name; saving changed content makes the next version. */
+export interface SavedNetwork {
+  name: string;
+  version: number;
+  savedAt: string;
+  network: NetworkSpec;
 }
 
 export type JobState = 'running' | 'done' | 'cancelled' | 'failed';
@@ -122,6 +153,20 @@ export interface JobStatus {
   alreadyComplete?: boolean;
   /** what the job is doing before its first run, in words (storing the planned runs of a large sweep) */
   stage?: string | null;
+  /** when it stopped (done, cancelled or failed); null while it runs */
+  finishedAt?: string | null;
+}
+
+/** An archived experiment's results: its stored spec, how far it got, and its findings (main/analysis). */
+export interface ExperimentFindings {
+  experimentId: string;
+  name: string;
+  /** the validated spec it was made from (to run it again as a new experiment) */
+  spec: ExperimentSpec;
+  done: number;
+  planned: number;
+  /** what `quench run` prints when it finishes: conditions, contrasts, the answer in words (findings.lines) */
+  findings: Findings;
 }
 
 
@@ -140,19 +185,67 @@ export interface Report {
   html: string;
   /** the exact plotted data, one CSV per chart or table */
   csv: Record<string, string>;
+  /** every figure of the report, in its order, as a file of its own with the CSV files of its numbers */
+  figures: ReportFigure[];
   /** suggested file name without extension */
   fileBase: string;
+}
+
+/** One figure of a report: a standalone SVG (its style inside) and the names of its CSV files (keys of Report.csv). */
+export interface ReportFigure {
+  /** its file name without extension, unique within the report */
+  name: string;
+  title: string;
+  svg: string;
+  csv: string[];
+}
+
+/** A SLURM bundle to download: its files under one folder (zipped by the page), and what it asks for. */
+export interface ClusterBundle {
+  /** the folder its files are in, e.g. quench-size-equivalence-slurm */
+  folder: string;
+  files: { name: string; text: string }[];
+  runs: number;
+  shards: { index: number; runs: number; share: number; seconds: number; peakBytes: number }[];
+  /** per task: the CPUs, memory and time asked for, and the backend */
+  cpusPerTask: number;
+  mem: string;
+  time: string;
+  backend: string;
+}
+
+/** What importing a folder of shard archives did, file by file (one that cannot be merged is skipped, said why). */
+export interface ShardsImported {
+  folder: string;
+  files: { file: string; added: number; completed: number; skipped: number; experiments: number; problem: string | null }[];
+  /** runs the archive did not have before */
+  added: number;
 }
 
 export interface QuenchApi {
   info(): Promise<AppInfo>;
   listPresets(): Promise<PresetSummary[]>;
   validateExperiment(spec: unknown): Promise<Validation>;
+  /** the whole preview at once (taus and eigenvalues); the designer asks for the two halves apart */
   previewNetwork(network: unknown, seed: number): Promise<NetworkPreview>;
+  /** the network's time constants and their histograms, at once for any N (no W is drawn) */
+  previewTaus(network: unknown, seed: number): Promise<TausPreview>;
+  /**
+   * the eigenvalues, off the main thread. `slot`: a name the caller picks (one per designer tab): a
+   * new request in the same slot stops the one before it, which rejects with kind 'cancelled'
+   */
+  previewSpectrum(network: unknown, seed: number, slot?: string): Promise<SpectrumPreview>;
+  /** stops the eigenvalue computation of a slot (it rejects with kind 'cancelled'); whether one was running */
+  cancelPreview(slot: string): Promise<boolean>;
   previewSuite(suite: unknown, channels: unknown): Promise<SuitePreview>;
   previewTask(suite: unknown, channels: unknown, taskId: string, seed: number, steps: number): Promise<TaskSignals>;
   listSuites(): Promise<SavedSuite[]>;
-  saveSuite(suite: unknown): Promise<SavedSuite>;
+  /** saves a suite with the input channels it is designed for (default: 3 white-noise channels); its task count is with those channels */
+  saveSuite(suite: unknown, channels?: unknown): Promise<SavedSuite>;
+  /** every saved version of every network, by name, newest version first */
+  listNetworks(): Promise<SavedNetwork[]>;
+  /** saves a network spec (validated) by name: changed content the next version, the same content the saved version */
+  saveNetwork(name: string, network: unknown): Promise<SavedNetwork>;
   startExperiment(req: StartExperiment): Promise<JobStatus>;
   /**
    * `backend`: a backend's name or 'auto' (default: the one the app was started with);
@@ -161,9 +254,17 @@ export interface QuenchApi {
    */
   resumeExperiment(experimentId: string, threads?: number, backend?: string, recomputeFlagged?: boolean, addMechanisms?: boolean): Promise<JobStatus>;
   cancelJob(jobId: string): Promise<JobStatus>;
+  /** a SLURM job-array bundle for an experiment (the files `quench slurm` writes; `quench` on the nodes' PATH) */
+  clusterBundle(req: ClusterBundleRequest): Promise<ClusterBundle>;
+  /** merges a folder of shard archives (a bundle's folder, its shards/, or any folder of archives) into the archive */
+  importShards(folder: string): Promise<ShardsImported>;
   listJobs(): Promise<JobStatus[]>;
+  /** the findings of an archived experiment (id, id prefix or name) from its stored runs */
+  experimentFindings(experimentId: string): Promise<ExperimentFindings>;
   listExperiments(): Promise<ExperimentSummary[]>;
   listRuns(query: RunQuery): Promise<{ rows: RunRow[]; total: number }>;
+  /** one run's page: spec, seeds, timings, realised time constants, scores, mechanisms, baseline and diff, tags and notes (uid or a unique prefix of at least 6 hex digits) */
+  getRun(uid: string): Promise<RunDetail>;
   tagRuns(runIds: string[], tags: string[], remove?: boolean): Promise<number>;
   addNote(runId: string, text: string): Promise<void>;
   notes(runId: string): Promise<NoteRow[]>;
@@ -182,16 +283,25 @@ export const API_METHODS: readonly ApiMethod[] = [
   'listPresets',
   'validateExperiment',
   'previewNetwork',
+  'previewTaus',
+  'previewSpectrum',
+  'cancelPreview',
   'previewSuite',
   'previewTask',
   'listSuites',
   'saveSuite',
+  'listNetworks',
+  'saveNetwork',
   'startExperiment',
   'resumeExperiment',
   'cancelJob',
+  'clusterBundle',
+  'importShards',
   'listJobs',
+  'experimentFindings',
   'listExperiments',
   'listRuns',
+  'getRun',
   'tagRuns',
   'addNote',
   'notes',

@@ -121,11 +121,41 @@ export interface GroupSummary {
   targetRateHz: number | null;
 }
 
+/**
+ * One small multiple of a resilience curve: the manipulations of one kind on their own axis (gain
+ * factors 0–2 with the base network at 1, connection probabilities on a log axis, W = 0 as its own
+ * point beside the base). Made in main/analysis/manipulations.ts from the operations the
+ * manipulations apply, never from their labels.
+ */
+export interface ManipulationPanel {
+  /**
+   * the kind: 'gain' (scaleGain), 'connectivity' (resampleConnectivity), 'no recurrence'
+   * (removeRecurrence), 'weight noise', 'pruning (random)', 'pruning (weakest)', 'input gain',
+   * 'tau perturbation'; 'combined' (several operations in one manipulation) and 'defined differently'
+   * (one label, different operations in different experiments) are drawn as separate points
+   */
+  type: string;
+  /** the axis in words */
+  axis: string;
+  /** a linear or log10 numeric axis, or one point per manipulation */
+  scale: 'linear' | 'log' | 'point';
+  /** the range the operation allows (gain 0–2, pruning 0–1); null: from the data */
+  domain: [number, number] | null;
+  /**
+   * the curve's x values (Curve.xs entries, manipulation labels) drawn here, in axis order, each at
+   * its value on the axis (null on a 'point' axis); `base` marks the unmanipulated network (gain 1,
+   * its own p, no noise), drawn on every panel where it has a place
+   */
+  points: { x: string; value: number | null; base: boolean }[];
+}
+
 export interface Curve {
   /** the factor on the x axis */
   x: string;
   xs: (string | number)[];
   series: { label: string; points: ({ x: string | number; meanCapacity: Interval95; runs: number } | null)[] }[];
+  /** with the manipulation on the x axis: one panel per kind of manipulation (empty for other factors) */
+  panels: ManipulationPanel[];
 }
 
 export interface DiffRow {

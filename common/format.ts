@@ -3,7 +3,7 @@
 // minus sign (U+2212), intervals that do not wrap (no-break spaces), p-values with two significant
 // digits, and below 0.001 as a power of ten taken from log10 p, so that a p that underflows a double
 // still prints as what it is rather than "0" or "< 1e-300".
-import type { Contrast, PValue, SizeAnswer } from './comparison.js';
+import type { Contrast, ManipulationPanel, PValue, SizeAnswer } from './comparison.js';
 
 export const MINUS = '\u2212';
 /** no-break space: an interval or a "p = …" stays on one line */
@@ -83,6 +83,26 @@ export function verdictText(c: Pick<Contrast, 'verdict' | 'otherLabel' | 'baseli
 export function designText(c: Pick<Contrast, 'design' | 'seeds' | 'seedsBaseline' | 'seedsOther' | 'scope'>): string {
   const scope = c.scope === 'across experiments' ? ', across experiments' : '';
   return c.design === 'paired' ? `paired over ${c.seeds} seed(s)${scope}` : `unpaired (Welch), ${c.seedsOther} vs ${c.seedsBaseline} seeds${scope}`;
+}
+
+/** How a contrast's two sides were matched, in words: the pairing rule that applied (README "Inference"). */
+export function matchText(c: Pick<Contrast, 'design' | 'scope'>): string {
+  if (c.design === 'unpaired') return 'unpaired (Welch): no seed in common';
+  return c.scope === 'across experiments' ? 'paired across experiments (shared network and input seeds)' : 'paired within one experiment';
+}
+
+/** A resilience panel's title, in words (the app's small multiples and the report's). */
+export function manipulationPanelTitle(p: Pick<ManipulationPanel, 'type'>): string {
+  switch (p.type) {
+    case 'gain':
+      return 'gain of W';
+    case 'connectivity':
+      return 'connectivity p';
+    case 'no recurrence':
+      return 'W = 0 (no recurrence)';
+    default:
+      return p.type;
+  }
 }
 
 /** The cells every contrast table shows, in this order (CLI, app, report). */

@@ -59,6 +59,31 @@ export const StartExperimentSchema = z
   })
   .strict();
 
+/** a SLURM partition or account: written into #SBATCH lines, so nothing a shell would read */
+const SlurmName = z.string().trim().regex(/^[A-Za-z0-9_.,+-]{1,200}$/, 'letters, digits and _ . , + - only');
+
+export const ClusterBundleSchema = z
+  .object({
+    /** an experiment spec as the user wrote it (validated by the main process) */
+    spec: z.unknown(),
+    /** array tasks, each a shard of the runs split by estimated work */
+    shards: z.number().int().min(1).max(100_000),
+    /** CPUs (worker threads) per shard; default 1 */
+    cpusPerTask: z.number().int().min(1).max(1024).optional(),
+    partition: SlurmName.optional(),
+    account: SlurmName.optional(),
+    /** SLURM's --time (90, 2:00:00, 1-12:00:00); default: the longest shard's estimate with the margin */
+    time: z.string().trim().regex(/^(\d+-)?\d+(:\d+){0,2}$/, 'a SLURM time such as 90, 2:00:00 or 1-12:00:00').optional(),
+    /** SLURM's --mem (4000M, 8G); default: the largest shard's peak with the margin */
+    mem: z.string().trim().regex(/^\d+[KMGTkmgt]?$/, 'a SLURM memory size such as 4000M or 8G').optional(),
+    /** the backend every shard runs on; default wasm (the same numbers on every x86-64 node) */
+    backend: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+/** a folder on the machine Quench runs on */
+export const Folder = z.string().trim().min(1).max(4096);
+
 export const RunIds = z.array(Id).min(1).max(1_000_000);
 export const Tags = z.array(z.string().trim().min(1).max(200)).min(1).max(1000);
 export const NoteText = z.string().trim().min(1).max(100_000);
@@ -68,3 +93,4 @@ export type RunFilter = z.infer<typeof RunFilterSchema>;
 export type RunQuery = z.infer<typeof RunQuerySchema>;
 export type CompareRequest = z.input<typeof CompareRequestSchema>;
 export type StartExperiment = z.infer<typeof StartExperimentSchema>;
+export type ClusterBundleRequest = z.infer<typeof ClusterBundleSchema>;

@@ -1,15 +1,16 @@
 // The run archive: one SQLite file (WAL, foreign keys on) holding every experiment, run, per-task
 // score, tag, note and comparison set. Electron-free: the CLI, `serve` and the app's IPC layer all
 // call this class. Every write is one transaction; every failure is an ArchiveError naming the file.
-import { closeSync, existsSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { accessSync, closeSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import type { ExperimentRow, ExperimentSummary, NoteRow, RunRow } from '../common/archive-types.js';
 import { QuenchError } from '../common/errors.js';
 import { FACTORS } from '../common/factors.js';
 import { archivedMechanisms, type Mechanisms } from '../common/mechanisms.js';
 import type { RateCalibrationResult, RunFactors, RunResult, RunSpec } from '../common/results.js';
-import type { ExperimentSpec, SuiteSpec } from '../common/spec.js';
+import type { ChannelSpec, ExperimentSpec, NetworkSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../worker/types.js';
 import { ArchiveError, archiveFailure } from './errors.js';
 import { filterSql, type RunFilter } from './filters.js';
@@ -22,8 +23,16 @@ export type { ExperimentRow, ExperimentSummary, NoteRow, RunRow };
 export type Db = Database.Database;
 
 export interface ArchiveOptions {
-  /** open without writing (queries only); an archive that needs migrating cannot be opened so */
+  /**
+   * open without writing (queries only). Where SQLite cannot read the file in place (an older schema
+   * to migrate, or a WAL file in a folder this process cannot write), a temporary copy is read.
+   */
   readonly?: boolean;
+  /**
+   * the caller only reads: where the file or its folder cannot be written (a read-only share, another
+   * user's archive), open it read-only instead of failing
+   */
+  read?: boolean;
   /** make the file if it does not exist (default true; queries pass false) */
   create?: boolean;
   /** stored with every run committed through this handle */
@@ -33,7 +42,7 @@ export interface ArchiveOptions {
 /** Paging and order of `listRuns`. */
 export interface RunPage {
   offset?: number;
-  /** a column of RunRow (not tags) */
+  /** a column of RunRow (tags: by the run's tags, alphabetical and joined) */
   sort?: string;
   descending?: boolean;
 }
@@ -46,17 +55,43 @@ const RUN_SORT_COLUMNS: Record<string, string> = Object.fromEntries(
     'total_ms', 'config_hash', 'created_at', 'finished_at',
   ]
     .map((c) => [c, `r.${c}`])
-    .concat([['experiment_name', 'e.name']]),
+    .concat([
+      ['experiment_name', 'e.name'],
+      // a run's tags (its own and its experiment's) as listed, alphabetical and joined: untagged runs last
+      [
+        'tags',
+        `(SELECT group_concat(tag, ', ' ORDER BY tag) FROM (SELECT DISTINCT t.tag FROM tags t
+           WHERE (t.kind = 'run' AND t.target = r.uid) OR (t.kind = 'experiment' AND t.target = r.experiment_id)))`,
+      ],
+    ]),
 );
 
 /** A named, versioned task suite saved in the archive. */
 export interface SuiteRow {
   name: string;
   version: number;
-  /** tasks it makes with the default input (3 white-noise channels) */
+  /** tasks it makes with its channels */
   tasks: number;
   saved_at: string;
   suite: SuiteSpec;
+  /** the input channels it was designed and counted with (a suite saved before schema 6: the default 3 white-noise channels) */
+  channels: ChannelSpec[];
+}
+
+/** A named, versioned network spec saved in the archive. */
+export interface NetworkRow {
+  name: string;
+  version: number;
+  saved_at: string;
+  network: NetworkSpec;
+}
+
+/** The input a suite saved before schema 6 was counted with (InputSchema's default channels). */
+export const PRE_V6_CHANNELS: ChannelSpec[] = [{ family: 'white' }, { family: 'white' }, { family: 'white' }];
+
+/** What makes two saved suites the same: the suite but its version number, and its channels. */
+export function suiteContent(suite: SuiteSpec, channels: readonly ChannelSpec[]): string {
+  return canonicalJson({ suite: { ...suite, version: 0 }, channels });
 }
 
 export interface Target {
@@ -66,6 +101,9 @@ export interface Target {
 }
 
 const SQLITE_HEADER = 'SQLite format 3\u0000';
+
+/** how long an open waits for another process that is making or upgrading the same file */
+const OPEN_RETRY_MS = 15_000;
 
 /** What the first bytes and the header pragmas of a file say it is (read-only; touches nothing). */
 export interface FileInspection {
@@ -87,6 +125,34 @@ export function readHeader(path: string): string {
 
 export function isSqliteFile(path: string): boolean {
   return readHeader(path) === SQLITE_HEADER;
+}
+
+/**
+ * What an SQLite file's 100-byte header says, read as bytes (opening it with SQLite could need to
+ * write beside it): its application_id and user_version, and whether it is in WAL mode (read and
+ * write format versions 2).
+ */
+export function readDbHeader(path: string): { applicationId: number; version: number; wal: boolean } {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    if (n < 100) return { applicationId: 0, version: 0, wal: false };
+    return { applicationId: buf.readInt32BE(68), version: buf.readInt32BE(60), wal: buf[18] === 2 || buf[19] === 2 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** whether this process may write `path` and make files beside it (WAL's -wal and -shm) */
+function writable(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    accessSync(dirname(path), constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Opens `path` read-only and reads application_id, user_version and the table names. */
@@ -129,6 +195,11 @@ export const CONFIG_TASKS_ADD = `ON CONFLICT (config_hash, task_index) DO UPDATE
 /** Runs the schema migrations from `from` to SCHEMA_VERSION in one transaction. */
 export function migrate(db: Db, from: number, appVersion: string): void {
   const tx = db.transaction(() => {
+    // another process may have made or upgraded the file since `from` was read (two `quench run`s
+    // starting on one new path): under this immediate transaction's lock, the version is final
+    const now = db.pragma('user_version', { simple: true }) as number;
+    if (now > from) from = now;
+    if (from >= SCHEMA_VERSION) return;
     for (let v = from; v < SCHEMA_VERSION; v++) db.exec(MIGRATIONS[v]);
     db.pragma(`application_id = ${APPLICATION_ID}`);
     db.pragma(`user_version = ${SCHEMA_VERSION}`);
@@ -224,21 +295,27 @@ export class Archive {
   static open(path: string, opts: ArchiveOptions = {}): Archive {
     const abs = resolve(path);
     const appVersion = opts.appVersion ?? 'unknown';
-    const readonly = opts.readonly ?? false;
     const present = existsSync(abs) && statSync(abs).isFile() && statSync(abs).size > 0;
     if (existsSync(abs) && !statSync(abs).isFile()) throw new ArchiveError('input', `archive ${abs} is not a file`);
+    const readonly = (opts.readonly ?? false) || (opts.read === true && present && !writable(abs));
     let version = 0;
     if (present) {
       if (!isSqliteFile(abs)) throw new ArchiveError('input', `${abs} is not a Quench archive (not an SQLite database); it was left untouched`);
-      const info = inspectFile(abs);
-      if (info.applicationId !== APPLICATION_ID && !(info.applicationId === 0 && info.version === 0 && info.tables.length === 0)) {
-        throw new ArchiveError('input', foreignMessage(abs, info.applicationId));
+      let header = readDbHeader(abs);
+      if (header.applicationId === 0 && header.version === 0) {
+        // new and empty, or being made by another process this moment (its first transaction may
+        // commit between our two reads): SQLite's own consistent read decides
+        const info = inspectFile(abs);
+        if (info.applicationId === APPLICATION_ID) header = { ...header, applicationId: info.applicationId, version: info.version };
+        else if (info.tables.length > 0) throw new ArchiveError('input', foreignMessage(abs, info.applicationId));
+      } else if (header.applicationId !== APPLICATION_ID) {
+        throw new ArchiveError('input', foreignMessage(abs, header.applicationId));
       }
-      if (info.version > SCHEMA_VERSION) throw new ArchiveError('input', newerMessage(abs, info.version));
-      version = info.version;
-      if (readonly && version < SCHEMA_VERSION) {
-        throw new ArchiveError('input', `archive ${abs} has schema ${version} and must be upgraded to ${SCHEMA_VERSION} before it can be read; open it once with a command that writes (e.g. \`quench experiments\` without read-only access)`);
-      }
+      if (header.version > SCHEMA_VERSION) throw new ArchiveError('input', newerMessage(abs, header.version));
+      version = header.version;
+      // read in place where SQLite can: else from a copy (migrated, or with its WAL files beside it)
+      const walBlocked = header.wal && !writable(abs) && !(existsSync(`${abs}-wal`) && existsSync(`${abs}-shm`));
+      if (readonly && (version < SCHEMA_VERSION || walBlocked)) return Archive.openCopy(abs, appVersion);
     } else {
       if (opts.create === false || readonly) {
         throw new ArchiveError('not-found', `no archive at ${abs} yet: \`quench run\` makes one (or name another with --archive PATH or QUENCH_ARCHIVE)`);
@@ -249,30 +326,83 @@ export class Archive {
         throw new ArchiveError('input', `cannot make the folder of archive ${abs}: ${(err as Error).message}`);
       }
     }
-    let db: Db;
-    try {
-      db = new Database(abs, { readonly, fileMustExist: readonly });
-    } catch (err) {
-      throw archiveFailure(abs, 'opening it', err, 'it was left untouched');
-    }
-    try {
-      db.pragma('busy_timeout = 10000');
-      if (!readonly) {
-        db.pragma('journal_mode = WAL');
-        // FULL: a committed run survives a power cut too, not only a crash of the process
-        db.pragma('synchronous = FULL');
+    // two processes making or upgrading one file at once (two jobs starting on a new path): the
+    // switch to WAL and the migration need the file to themselves, and SQLite answers "busy" at
+    // once for some of those locks rather than waiting; the one that lost waits and tries again
+    const started = Date.now();
+    for (let attempt = 0; ; attempt++) {
+      let db: Db;
+      try {
+        db = new Database(abs, { readonly, fileMustExist: readonly });
+      } catch (err) {
+        throw archiveFailure(abs, 'opening it', err, 'it was left untouched');
       }
-      db.pragma('foreign_keys = ON');
-      if (!readonly && version < SCHEMA_VERSION) migrate(db, version, appVersion);
-    } catch (err) {
-      db.close();
-      throw archiveFailure(abs, version === 0 ? 'setting up a new archive' : `upgrading it from schema ${version} to ${SCHEMA_VERSION}`, err, 'it was left as it was');
+      try {
+        db.pragma('busy_timeout = 10000');
+        if (!readonly) {
+          db.pragma('journal_mode = WAL');
+          // FULL: a committed run survives a power cut too, not only a crash of the process
+          db.pragma('synchronous = FULL');
+        }
+        db.pragma('foreign_keys = ON');
+        if (!readonly && version < SCHEMA_VERSION) migrate(db, version, appVersion);
+        return new Archive(abs, db, appVersion, readonly);
+      } catch (err) {
+        db.close();
+        const busy = String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY');
+        if (busy && Date.now() - started < OPEN_RETRY_MS) {
+          Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80 * Math.min(attempt + 1, 5));
+          continue;
+        }
+        throw archiveFailure(abs, version === 0 ? 'setting up a new archive' : version < SCHEMA_VERSION ? `upgrading it from schema ${version} to ${SCHEMA_VERSION}` : 'opening it for writing', err, 'it was left as it was');
+      }
     }
-    return new Archive(abs, db, appVersion, readonly);
+  }
+
+  /** Where a read-only archive is read from a temporary copy: that copy's folder (removed on close). */
+  private copyDir: string | null = null;
+
+  /** The archive `abs` read from a temporary copy: upgraded to this schema, then opened read-only. */
+  private static openCopy(abs: string, appVersion: string): Archive {
+    const dir = mkdtempSync(join(tmpdir(), 'quench-read-'));
+    const copy = join(dir, basename(abs));
+    try {
+      copyFileSync(abs, copy);
+      if (existsSync(`${abs}-wal`)) copyFileSync(`${abs}-wal`, `${copy}-wal`);
+      Archive.open(copy, { appVersion }).close();
+      const db = new Database(copy, { readonly: true, fileMustExist: true });
+      db.pragma('foreign_keys = ON');
+      const a = new Archive(abs, db, appVersion, true);
+      a.copyDir = dir;
+      return a;
+    } catch (err) {
+      rmSync(dir, { recursive: true, force: true });
+      throw archiveFailure(abs, 'reading it from a copy (it cannot be read in place: read-only, and in WAL mode or of an older schema)', err, 'it was left untouched');
+    }
+  }
+
+  /** Whether this handle reads a temporary copy of the file (a read-only archive SQLite could not read in place). */
+  get readsCopy(): boolean {
+    return this.copyDir !== null;
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      // at rest in rollback-journal mode, the file is readable where its folder is read-only (a WAL
+      // file needs -wal and -shm beside it); another process that has it open keeps WAL, and the
+      // next writer turns it on again
+      if (!this.readonly) {
+        try {
+          this.db.pragma('busy_timeout = 0');
+          this.db.pragma('journal_mode = DELETE');
+        } catch {
+          // busy: someone else has it open; it stays in WAL mode, as is right while they do
+        }
+      }
+      this.db.close();
+    }
+    if (this.copyDir) rmSync(this.copyDir, { recursive: true, force: true });
+    this.copyDir = null;
   }
 
   /** Runs `fn` in one (immediate) transaction; any failure rolls it back and is said in words. */
@@ -284,9 +414,10 @@ export class Archive {
     }
   }
 
+  /** Runs `fn`'s queries in one read transaction: one snapshot, whatever other processes commit meanwhile. */
   read<T>(doing: string, fn: () => T): T {
     try {
-      return fn();
+      return this.db.transaction(fn).deferred();
     } catch (err) {
       throw archiveFailure(this.path, doing, err, 'nothing was changed');
     }
@@ -358,6 +489,14 @@ export class Archive {
     const identity = experimentIdentity(sh, nonce);
     const id = experimentId(identity);
     return this.write(`storing experiment "${spec.name}"`, () => {
+      // another process may have stored it since we looked (two starts of one spec at once): then
+      // it is that experiment, with these planned runs added
+      const existing = this.db.prepare(`SELECT id FROM experiments WHERE id = ?`).pluck().get(id) as string | undefined;
+      if (existing) {
+        this.identities.set(id, identity);
+        this.insertPlanned(id, runs);
+        return this.getExperiment(id);
+      }
       const putSpec = this.db.prepare(`INSERT OR IGNORE INTO specs (hash, kind, json) VALUES (?, ?, ?)`);
       putSpec.run(sh, 'experiment', canonicalJson(spec));
       const networkHash = specHash(spec.network);
@@ -424,6 +563,11 @@ export class Archive {
     return runs.filter((_, i) => !done.has(uids[i]));
   }
 
+  /** The run indices of the experiment's finished runs, ascending. */
+  doneIndices(id: string): number[] {
+    return this.read('listing finished runs', () => this.db.prepare(`SELECT run_index FROM runs WHERE experiment_id = ? AND status = 'done' ORDER BY run_index`).pluck().all(id) as number[]);
+  }
+
   progress(id: string): { done: number; planned: number } {
     return this.read('counting runs', () => {
       const row = this.db.prepare(`SELECT count(*) FILTER (WHERE status = 'done') AS done FROM runs WHERE experiment_id = ?`).get(id) as { done: number };
@@ -439,6 +583,8 @@ export class Archive {
     const row = this.db.prepare(`SELECT run_id, status FROM runs WHERE uid = ?`).get(uid) as { run_id: number; status: string } | undefined;
     if (!row) throw new QuenchError('internal', `run ${r.index} (${r.key}) is not a planned run of experiment ${id}`);
     if (row.status === 'done') return false;
+    // a made run needs no claim (db/claims.ts)
+    this.db.prepare(`DELETE FROM run_claims WHERE run_id = ?`).run(row.run_id);
     const k = r.scores.capacity.length;
     const taskCount = (this.db.prepare(`SELECT task_count FROM experiments WHERE id = ?`).get(id) as { task_count: number }).task_count;
     if (k !== taskCount) throw new QuenchError('internal', `run ${r.index} has ${k} task scores; experiment ${id} has ${taskCount} tasks`);
@@ -752,6 +898,40 @@ export class Archive {
     });
   }
 
+  /**
+   * Adds (or with `remove`, takes away) tags on many runs and experiments at once, named by their full
+   * ids (run uids, experiment ids): one transaction of set-based statements however many there are,
+   * so that tagging 10 000 runs takes milliseconds (a lookup and a transaction per run took seconds).
+   * An id not in the archive is refused by name and nothing is changed. Returns the tags added or removed.
+   */
+  tagMany(targets: { runs?: readonly string[]; experiments?: readonly string[] }, tags: readonly string[], remove = false): number {
+    return this.write(`${remove ? 'removing' : 'adding'} tags`, () => {
+      const tagsJson = JSON.stringify([...new Set(tags)]);
+      const at = nowIso();
+      let changed = 0;
+      for (const [kind, ids, table, col] of [
+        ['run', targets.runs ?? [], 'runs', 'uid'],
+        ['experiment', targets.experiments ?? [], 'experiments', 'id'],
+      ] as const) {
+        if (ids.length === 0) continue;
+        const idsJson = JSON.stringify([...new Set(ids)]);
+        const missing = this.db.prepare(`SELECT value FROM json_each(?) WHERE value NOT IN (SELECT ${col} FROM ${table})`).pluck().all(idsJson) as string[];
+        if (missing.length) {
+          const more = missing.length > 3 ? ` and ${missing.length - 3} more` : '';
+          throw new QuenchError('not-found', `no ${kind} ${missing.slice(0, 3).join(', ')}${more} in archive ${this.path}; no tags were changed`);
+        }
+        changed += remove
+          ? this.db
+              .prepare(`DELETE FROM tags WHERE kind = ? AND target IN (SELECT value FROM json_each(?)) AND tag IN (SELECT value FROM json_each(?))`)
+              .run(kind, idsJson, tagsJson).changes
+          : this.db
+              .prepare(`INSERT OR IGNORE INTO tags (kind, target, tag, created_at) SELECT ?, u.value, t.value, ? FROM json_each(?) u CROSS JOIN json_each(?) t`)
+              .run(kind, at, idsJson, tagsJson).changes;
+      }
+      return changed;
+    });
+  }
+
   tagsOf(target: Target): string[] {
     return this.read('reading tags', () =>
       (this.db.prepare(`SELECT tag FROM tags WHERE kind = ? AND target = ? ORDER BY tag`).all(target.kind, target.id) as { tag: string }[]).map((t) => t.tag),
@@ -816,20 +996,22 @@ export class Archive {
   // Saved task suites
 
   /**
-   * Saves a suite under its name. Its content (everything but the version) is compared with the
+   * Saves a suite under its name, with the input channels it was designed with and the tasks it makes
+   * with them. Its content (the suite but its version number, and the channels) is compared with the
    * latest saved version of that name: the same content returns that version unchanged, other
    * content is stored as the next version (the given version number is not used: the archive
    * numbers versions 1, 2, 3 ...).
    */
-  saveSuite(suite: SuiteSpec, tasks: number): SuiteRow {
+  saveSuite(suite: SuiteSpec, tasks: number, channels: ChannelSpec[]): SuiteRow {
     return this.write(`saving suite "${suite.name}"`, () => {
       const latest = this.db
-        .prepare(`SELECT s.version, s.tasks, s.saved_at, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash WHERE s.name = ? ORDER BY s.version DESC LIMIT 1`)
-        .get(suite.name) as { version: number; tasks: number; saved_at: string; json: string } | undefined;
+        .prepare(`SELECT s.version, s.tasks, s.saved_at, s.channels, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash WHERE s.name = ? ORDER BY s.version DESC LIMIT 1`)
+        .get(suite.name) as { version: number; tasks: number; saved_at: string; channels: string | null; json: string } | undefined;
       if (latest) {
         const stored = JSON.parse(latest.json) as SuiteSpec;
-        if (canonicalJson({ ...stored, version: 0 }) === canonicalJson({ ...suite, version: 0 })) {
-          return { name: suite.name, version: latest.version, tasks: latest.tasks, saved_at: latest.saved_at, suite: stored };
+        const storedChannels = latest.channels === null ? PRE_V6_CHANNELS : (JSON.parse(latest.channels) as ChannelSpec[]);
+        if (suiteContent(stored, storedChannels) === suiteContent(suite, channels)) {
+          return { name: suite.name, version: latest.version, tasks: latest.tasks, saved_at: latest.saved_at, suite: stored, channels: storedChannels };
         }
       }
       const version = (latest?.version ?? 0) + 1;
@@ -837,8 +1019,10 @@ export class Archive {
       const hash = specHash(versioned);
       const at = nowIso();
       this.db.prepare(`INSERT OR IGNORE INTO specs (hash, kind, json) VALUES (?, 'suite', ?)`).run(hash, canonicalJson(versioned));
-      this.db.prepare(`INSERT INTO suites (name, version, spec_hash, tasks, saved_at) VALUES (?, ?, ?, ?, ?)`).run(suite.name, version, hash, tasks, at);
-      return { name: suite.name, version, tasks, saved_at: at, suite: versioned };
+      this.db
+        .prepare(`INSERT INTO suites (name, version, spec_hash, tasks, saved_at, channels) VALUES (?, ?, ?, ?, ?, ?)`)
+        .run(suite.name, version, hash, tasks, at, canonicalJson(channels));
+      return { name: suite.name, version, tasks, saved_at: at, suite: versioned, channels };
     });
   }
 
@@ -847,9 +1031,46 @@ export class Archive {
     return this.read('listing suites', () =>
       (
         this.db
-          .prepare(`SELECT s.name, s.version, s.tasks, s.saved_at, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash ORDER BY s.name, s.version DESC`)
-          .all() as { name: string; version: number; tasks: number; saved_at: string; json: string }[]
-      ).map(({ json, ...r }) => ({ ...r, suite: JSON.parse(json) as SuiteSpec })),
+          .prepare(`SELECT s.name, s.version, s.tasks, s.saved_at, s.channels, p.json FROM suites s JOIN specs p ON p.hash = s.spec_hash ORDER BY s.name, s.version DESC`)
+          .all() as { name: string; version: number; tasks: number; saved_at: string; channels: string | null; json: string }[]
+      ).map(({ json, channels, ...r }) => ({
+        ...r,
+        suite: JSON.parse(json) as SuiteSpec,
+        channels: channels === null ? PRE_V6_CHANNELS : (JSON.parse(channels) as ChannelSpec[]),
+      })),
+    );
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Saved networks
+
+  /**
+   * Saves a network spec under a name, versioned as suites are: the same spec as the latest version
+   * of that name returns that version unchanged, another spec is stored as the next version.
+   */
+  saveNetwork(name: string, network: NetworkSpec): NetworkRow {
+    return this.write(`saving network "${name}"`, () => {
+      const latest = this.db
+        .prepare(`SELECT n.version, n.spec_hash, n.saved_at, p.json FROM networks n JOIN specs p ON p.hash = n.spec_hash WHERE n.name = ? ORDER BY n.version DESC LIMIT 1`)
+        .get(name) as { version: number; spec_hash: string; saved_at: string; json: string } | undefined;
+      const hash = specHash(network);
+      if (latest && latest.spec_hash === hash) return { name, version: latest.version, saved_at: latest.saved_at, network: JSON.parse(latest.json) as NetworkSpec };
+      const version = (latest?.version ?? 0) + 1;
+      const at = nowIso();
+      this.db.prepare(`INSERT OR IGNORE INTO specs (hash, kind, json) VALUES (?, 'network', ?)`).run(hash, canonicalJson(network));
+      this.db.prepare(`INSERT INTO networks (name, version, spec_hash, saved_at) VALUES (?, ?, ?, ?)`).run(name, version, hash, at);
+      return { name, version, saved_at: at, network };
+    });
+  }
+
+  /** Every saved version of every network, by name, newest version first. */
+  listNetworks(): NetworkRow[] {
+    return this.read('listing saved networks', () =>
+      (
+        this.db
+          .prepare(`SELECT n.name, n.version, n.saved_at, p.json FROM networks n JOIN specs p ON p.hash = n.spec_hash ORDER BY n.name, n.version DESC`)
+          .all() as { name: string; version: number; saved_at: string; json: string }[]
+      ).map(({ json, ...r }) => ({ ...r, network: JSON.parse(json) as NetworkSpec })),
     );
   }
 
@@ -857,7 +1078,7 @@ export class Archive {
   counts(): Record<string, number> {
     return this.read('counting rows', () => {
       const out: Record<string, number> = {};
-      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'config_tasks', 'tasks', 'tags', 'notes', 'comparison_sets', 'suites']) {
+      for (const t of ['experiments', 'runs', 'scores', 'run_family', 'config_tasks', 'tasks', 'tags', 'notes', 'comparison_sets', 'suites', 'networks']) {
         out[t] = (this.db.prepare(`SELECT count(*) AS c FROM ${t}`).get() as { c: number }).c;
       }
       return out;

@@ -25,10 +25,17 @@
 //   runs.cv_match, nominal_cv                realised-CV matching: 'realised' and the nominal c found (v4)
 //   runs.rate_target ... calibration_runs    LIF firing-rate calibration: target, value used, cost (v4)
 //   run_mechanisms(run_id, ...)              the mechanism measures of a run: scalars and JSON (v5)
+//   networks(name, version, spec_hash, ...)  named network specs saved from the app, versioned as
+//                                            suites are (v6)
+//   suites.channels                          the input channels a suite was designed (and its tasks
+//                                            counted) with, JSON; NULL: saved before v6, with the
+//                                            default 3 white-noise channels (v6)
+//   run_claims(run_id, owner, host, pid, ...) runs being made by a process, so that two processes
+//                                            resuming one experiment never make a run twice (v7)
 
 /** "QNCH" */
 export const APPLICATION_ID = 0x514e4348;
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 7;
 
 /** Version 1: specs, experiments, tasks, runs and scores. */
 export const V1_DDL = `
@@ -269,8 +276,43 @@ CREATE TABLE run_mechanisms (
 );
 `;
 
+/**
+ * Version 5 -> 6: the designs the app saves live in the archive (and travel with its exports, imports
+ * and merges), not in one browser's storage. Named network specs, versioned by name as suites are
+ * (the spec in specs by content hash); and a suite keeps the input channels it was designed with,
+ * since its task count depends on them (a suite saved before has NULL: it was counted with the
+ * default 3 white-noise channels).
+ */
+export const V6_DDL = `
+CREATE TABLE networks (
+  name      TEXT NOT NULL,
+  version   INTEGER NOT NULL,
+  spec_hash TEXT NOT NULL REFERENCES specs(hash),
+  saved_at  TEXT NOT NULL,
+  PRIMARY KEY (name, version)
+) WITHOUT ROWID;
+ALTER TABLE suites ADD COLUMN channels TEXT;
+`;
+
+/**
+ * Version 6 -> 7: several processes making one experiment's runs at once (two resumes of one
+ * experiment, a cluster job and a user): each run is claimed before it is made. A claim names its
+ * process (host and pid, and a random owner id) and expires unless renewed; a claim of a process that
+ * is gone (the same host, no such pid) or past its time is free to take. Made runs drop their claim.
+ */
+export const V7_DDL = `
+CREATE TABLE run_claims (
+  run_id     INTEGER PRIMARY KEY REFERENCES runs(run_id) ON DELETE CASCADE,
+  owner      TEXT NOT NULL,
+  host       TEXT NOT NULL,
+  pid        INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX run_claims_owner ON run_claims(owner);
+`;
+
 /** MIGRATIONS[v] takes a file from version v to v + 1. */
-export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL, V4_DDL, V5_DDL];
+export const MIGRATIONS: readonly string[] = [V1_DDL, V2_DDL, V3_DDL, V4_DDL, V5_DDL, V6_DDL, V7_DDL];
 
 /** Tables every archive of the current version has (checked on import). */
 export const REQUIRED_TABLES = [
@@ -289,4 +331,6 @@ export const REQUIRED_TABLES = [
   'comparison_set_runs',
   'suites',
   'run_mechanisms',
+  'networks',
+  'run_claims',
 ] as const;

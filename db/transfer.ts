@@ -5,16 +5,21 @@
 // foreign (application_id), newer schema, missing tables -> rejected with the reason, the target
 // untouched. Then each file is copied in one transaction through ATTACH; runs are deduplicated by
 // uid (sha256 of experiment identity and run key), so importing twice changes nothing and the same
-// run made on two machines is kept once. A finished run replaces a pending one. Saved suites come
-// along with an import (an export holds none: it is a selection of runs).
+// run made on two machines is kept once. A finished run replaces a pending one. The saved designs
+// (networks and task suites, with the channels each suite was made for) travel with every export,
+// import and merge; nothing saved is lost: a design the target already has (same name, same content)
+// is kept once, and another content under a name and version the target already uses becomes that
+// name's next version.
 import { copyFileSync, existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { QuenchError } from '../common/errors.js';
-import { Archive, CONFIG_TASKS_ADD, isSqliteFile, type Db } from './archive.js';
+import type { ChannelSpec, SuiteSpec } from '../common/spec.js';
+import { Archive, CONFIG_TASKS_ADD, PRE_V6_CHANNELS, isSqliteFile, suiteContent, type Db } from './archive.js';
 import { ArchiveError, archiveFailure } from './errors.js';
 import { filterSql, type RunFilter } from './filters.js';
+import { canonicalJson, specHash } from './identity.js';
 import { APPLICATION_ID, REQUIRED_TABLES, SCHEMA_VERSION } from './schema.js';
 
 export interface ExportReport {
@@ -22,6 +27,9 @@ export interface ExportReport {
   experiments: number;
   runs: number;
   scores: number;
+  /** saved networks and suites (every version of each) the export carries */
+  networks: number;
+  suites: number;
   bytes: number;
 }
 
@@ -41,6 +49,9 @@ export interface ImportReport {
   tags: number;
   notes: number;
   sets: number;
+  /** saved network and suite versions new to the target */
+  networks: number;
+  suites: number;
 }
 
 function columns(db: Db, schema: string, table: string): string[] {
@@ -72,12 +83,16 @@ export function exportRuns(archive: Archive, file: string, filter: RunFilter): E
     out.close();
   }
 
-  const db = archive.db;
+  // a read-only connection attaches read-only too: an archive read on a read-only share is exported
+  // through a writable connection to a temporary copy of it (the one it is read from, if any)
+  const source = archive.readonly ? writableCopy(archive) : null;
+  const db = source?.db ?? archive.db;
   let report: Omit<ExportReport, 'bytes'>;
   try {
     db.prepare(`ATTACH DATABASE ? AS xp`).run(tmp);
   } catch (err) {
     rmSync(tmp, { force: true });
+    source?.cleanup();
     throw archiveFailure(abs, 'opening the export file', err);
   }
   try {
@@ -110,17 +125,48 @@ export function exportRuns(archive: Archive, file: string, filter: RunFilter): E
       const tagged = `(kind = 'experiment' AND target IN temp.xexp) OR (kind = 'run' AND target IN (SELECT uid FROM main.runs WHERE run_id IN temp.xsel))`;
       copy('tags', tagged);
       copy('notes', tagged);
+      // the saved designs go with every export, whatever runs it selects: they are few and small, and
+      // they are what a lab shares with the runs (the specs of the experiments' own networks are there already)
+      copy('specs', `hash IN (SELECT spec_hash FROM main.networks UNION SELECT spec_hash FROM main.suites) AND hash NOT IN (SELECT hash FROM xp.specs)`);
+      const networks = copy('networks', '1');
+      const suites = copy('suites', '1');
       db.exec(`DROP TABLE temp.xsel; DROP TABLE temp.xexp`);
-      return { file: abs, experiments, runs, scores };
+      return { file: abs, experiments, runs, scores, networks, suites };
     })();
   } catch (err) {
     db.exec('DETACH DATABASE xp');
     rmSync(tmp, { force: true });
+    source?.cleanup();
     throw archiveFailure(abs, 'writing the export', err, 'no export file was written');
   }
   db.exec('DETACH DATABASE xp');
+  source?.cleanup();
   renameSync(tmp, abs);
   return { ...report, bytes: statSync(abs).size };
+}
+
+/** A writable connection to a temporary copy of a read-only archive (its -wal too), and how to drop it. */
+function writableCopy(archive: Archive): { db: Db; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'quench-export-'));
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    // db.name: the file actually read (a temporary copy already, for an older or WAL-mode one)
+    const from = archive.db.name;
+    const copy = join(dir, basename(from));
+    copyFileSync(from, copy);
+    if (existsSync(`${from}-wal`)) copyFileSync(`${from}-wal`, `${copy}-wal`);
+    const db = new Database(copy, { fileMustExist: true });
+    return {
+      db,
+      cleanup: () => {
+        db.close();
+        cleanup();
+      },
+    };
+  } catch (err) {
+    cleanup();
+    throw archiveFailure(archive.path, 'copying it to export from (it is read-only here)', err, 'it was left untouched');
+  }
 }
 
 interface PreparedSource {
@@ -263,8 +309,8 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
         const sets = db.prepare(`INSERT INTO main.comparison_sets (name, definition, created_at) SELECT name, definition, created_at FROM src.comparison_sets WHERE name IN temp.impsets`).run().changes;
         db.exec(`INSERT OR IGNORE INTO main.comparison_set_runs (set_name, run_uid) SELECT set_name, run_uid FROM src.comparison_set_runs WHERE set_name IN temp.impsets`);
         db.exec(`DROP TABLE temp.imp; DROP TABLE temp.impsets`);
-        // saved suites (schema 3): a name and version the target already has keeps the target's
-        copyIgnore('suites');
+        // the saved designs (their specs came with the specs above)
+        const designs = importDesigns(db);
         return {
           file: src.file,
           experiments,
@@ -276,6 +322,7 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
           tags,
           notes,
           sets,
+          ...designs,
         };
       },
       'nothing of that file was imported',
@@ -283,6 +330,70 @@ function importOne(target: Archive, src: PreparedSource): ImportReport {
   } finally {
     db.exec('DETACH DATABASE src');
   }
+}
+
+interface DesignRow {
+  name: string;
+  version: number;
+  spec_hash: string;
+  saved_at: string;
+  /** what makes two versions the same design */
+  content: string;
+  channels?: string | null;
+  tasks?: number;
+  /** a suite's stored spec (it carries its version number) */
+  json?: string;
+}
+
+/**
+ * Copies the attached file's saved networks and suites into the target, version by version (oldest
+ * first): a version whose content the target already has under that name is skipped (importing twice
+ * adds nothing); one whose name and version are free keeps its number; one whose number the target
+ * already uses for other content becomes that name's next version, so nothing saved on either side
+ * is lost. Content: a network's spec; a suite's spec but its version number, with its channels.
+ */
+function importDesigns(db: Db): { networks: number; suites: number } {
+  const suiteRows = (schema: string): DesignRow[] =>
+    (
+      db
+        .prepare(`SELECT s.name, s.version, s.spec_hash, s.saved_at, s.tasks, s.channels, p.json FROM ${schema}.suites s JOIN ${schema}.specs p ON p.hash = s.spec_hash ORDER BY s.name, s.version`)
+        .all() as (DesignRow & { json: string })[]
+    ).map((r) => ({
+      ...r,
+      content: suiteContent(JSON.parse(r.json) as SuiteSpec, r.channels == null ? PRE_V6_CHANNELS : (JSON.parse(r.channels) as ChannelSpec[])),
+    }));
+  const networkRows = (schema: string): DesignRow[] =>
+    (db.prepare(`SELECT name, version, spec_hash, saved_at FROM ${schema}.networks ORDER BY name, version`).all() as Omit<DesignRow, 'content'>[]).map((r) => ({
+      ...r,
+      content: r.spec_hash,
+    }));
+  const merge = (incoming: DesignRow[], present: DesignRow[], insert: (r: DesignRow, version: number) => void): number => {
+    let added = 0;
+    for (const r of incoming) {
+      const mine = present.filter((p) => p.name === r.name);
+      if (mine.some((p) => p.content === r.content)) continue;
+      const version = mine.some((p) => p.version === r.version) ? Math.max(...mine.map((p) => p.version)) + 1 : r.version;
+      insert(r, version);
+      present.push({ ...r, version });
+      added++;
+    }
+    return added;
+  };
+  const putNetwork = db.prepare(`INSERT INTO main.networks (name, version, spec_hash, saved_at) VALUES (?, ?, ?, ?)`);
+  const putSuite = db.prepare(`INSERT INTO main.suites (name, version, spec_hash, tasks, saved_at, channels) VALUES (?, ?, ?, ?, ?, ?)`);
+  const putSpec = db.prepare(`INSERT OR IGNORE INTO main.specs (hash, kind, json) VALUES (?, 'suite', ?)`);
+  const suiteAs = (r: DesignRow, version: number): string => {
+    if (version === r.version) return r.spec_hash;
+    // a suite's spec carries its version number: the one renumbered is stored as its new version
+    const versioned = { ...(JSON.parse(r.json!) as SuiteSpec), version };
+    const hash = specHash(versioned);
+    putSpec.run(hash, canonicalJson(versioned));
+    return hash;
+  };
+  return {
+    networks: merge(networkRows('src'), networkRows('main'), (r, v) => putNetwork.run(r.name, v, r.spec_hash, r.saved_at)),
+    suites: merge(suiteRows('src'), suiteRows('main'), (r, v) => putSuite.run(r.name, v, suiteAs(r, v), r.tasks, r.saved_at, r.channels ?? null)),
+  };
 }
 
 /**

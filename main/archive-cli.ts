@@ -1,5 +1,6 @@
 // The archive's commands: experiments, runs, compare, sets, export, import, merge, tag, note.
 // Results go to stdout (a table, --json or --csv), what was written where to stderr.
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { QuenchError } from '../common/errors.js';
 import { Archive } from '../db/archive.js';
@@ -53,8 +54,12 @@ export function selection(archive: Archive, o: SelectionOptions): RunFilter {
   };
 }
 
-function withArchive<T>(where: ArchiveLocation, create: boolean, fn: (a: Archive) => T): T {
-  const archive = openArchive(where, create);
+/**
+ * 'read': a query (an archive this process may not write, on a read-only share, serves); 'write': it
+ * writes to an existing archive; 'create': it writes and makes the file if there is none.
+ */
+function withArchive<T>(where: ArchiveLocation, mode: 'read' | 'write' | 'create', fn: (a: Archive) => T): T {
+  const archive = openArchive(where, mode === 'create', false, mode === 'read');
   try {
     return fn(archive);
   } finally {
@@ -81,6 +86,8 @@ function describeImport(r: ImportReport): string {
   if (r.tags) bits.push(`${r.tags} tag(s)`);
   if (r.notes) bits.push(`${r.notes} note(s)`);
   if (r.sets) bits.push(`${r.sets} comparison set(s)`);
+  if (r.networks) bits.push(`${r.networks} saved network version(s)`);
+  if (r.suites) bits.push(`${r.suites} saved suite version(s)`);
   return `${r.file}: ${bits.join(', ')}`;
 }
 
@@ -100,7 +107,7 @@ export function registerArchiveCommands(program: Command): void {
       .option('--json', 'JSON output'),
   ).action((o: { archive?: string; json?: boolean }) => {
     const where = archiveLocation(o.archive);
-    withArchive(where, false, (a) => {
+    withArchive(where, 'read', (a) => {
       const counts = a.counts();
       if (o.json) out(JSON.stringify({ path: a.path, counts }, null, 2));
       else out(`${a.path}\n${Object.entries(counts).map(([k, v]) => `  ${k}: ${v}`).join('\n')}`);
@@ -114,7 +121,7 @@ export function registerArchiveCommands(program: Command): void {
       .option('--json', 'JSON output')
       .option('--csv', 'CSV output'),
   ).action((o: FormatOptions & { archive?: string }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), 'read', (a) => {
       const rows = a.listExperiments();
       const fmtOut = outputFormat(o);
       if (fmtOut === 'json') return out(JSON.stringify(rows.map(({ sweep_json, ...r }) => ({ ...r, sweep: JSON.parse(sweep_json) as unknown })), null, 2));
@@ -143,7 +150,7 @@ export function registerArchiveCommands(program: Command): void {
       .option('--csv', 'CSV output'),
     true,
   ).action((o: SelectionOptions & FormatOptions & { limit?: string }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), 'read', (a) => {
       const fmtOut = outputFormat(o);
       const limit = o.limit !== undefined ? Number(o.limit) : fmtOut === 'table' ? 100 : 0;
       if (!Number.isInteger(limit) || limit < 0) throw new QuenchError('input', `--limit: expected a whole number ≥ 0, got "${o.limit}"`);
@@ -184,7 +191,7 @@ export function registerArchiveCommands(program: Command): void {
       .option('--json', 'JSON output (everything)')
       .option('--csv', 'CSV output (one table: see --section)'),
   ).action((conditions: string[], o: SelectionOptions & FormatOptions & { curve?: string | true; save?: string; set?: string; section?: string }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), o.save ? 'write' : 'read', (a) => {
       let filter = selection(a, o);
       let conds = conditions;
       let curve: string | null = typeof o.curve === 'string' ? o.curve : o.curve === true ? 'manipulation' : null;
@@ -214,7 +221,7 @@ export function registerArchiveCommands(program: Command): void {
       .description('list the saved comparison sets')
       .option('--json', 'JSON output'),
   ).action((o: { archive?: string; json?: boolean }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), 'read', (a) => {
       const sets = a.listComparisonSets();
       if (o.json) return out(JSON.stringify(sets, null, 2));
       out(sets.length ? renderTable(['name', 'runs', 'saved', 'conditions'], sets.map((s) => [s.name, String(s.runs), s.created_at.slice(0, 19).replace('T', ' '), ((s.definition as { conditions?: string[] }).conditions ?? []).join('  ') || '(homogeneous vs heterogeneous)'])) : 'no comparison sets');
@@ -227,10 +234,11 @@ export function registerArchiveCommands(program: Command): void {
       .description('write a selection of finished runs (or whole experiments) to one file another archive can import')
       .argument('<file>', 'the file to write (an archive-format SQLite file)'),
   ).action((file: string, o: SelectionOptions) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), 'read', (a) => {
       const r = exportRuns(a, file, selection(a, o));
       note(`archive: ${a.path}`);
-      out(`exported ${r.runs} run(s) of ${r.experiments} experiment(s), ${r.scores} task scores, to ${r.file} (${formatBytes(r.bytes)})`);
+      const designs = r.networks || r.suites ? `, with ${r.networks} saved network version(s) and ${r.suites} saved suite version(s)` : '';
+      out(`exported ${r.runs} run(s) of ${r.experiments} experiment(s), ${r.scores} task scores, to ${r.file} (${formatBytes(r.bytes)})${designs}`);
     });
   });
 
@@ -241,7 +249,7 @@ export function registerArchiveCommands(program: Command): void {
       .argument('<file>', 'an export or archive file'),
   ).action((file: string, o: { archive?: string }) => {
     const where = archiveLocation(o.archive);
-    withArchive(where, true, (a) => {
+    withArchive(where, 'create', (a) => {
       note(`archive: ${a.path}`);
       for (const r of importArchives(a, [file])) out(describeImport(r));
     });
@@ -250,12 +258,28 @@ export function registerArchiveCommands(program: Command): void {
   addArchiveOption(
     program
       .command('merge')
-      .description('merge archives or exports from several machines into this archive, each run kept once')
-      .argument('<files...>', 'archive or export files'),
-  ).action((files: string[], o: { archive?: string }) => {
-    withArchive(archiveLocation(o.archive), true, (a) => {
+      .description('merge archives or exports from several machines (a cluster job\'s shards) into this archive, each run kept once; merging again adds nothing')
+      .argument('<files...>', 'archive or export files')
+      .option('--into <archive>', 'the archive to merge into (the same as --archive)'),
+  ).action((files: string[], o: { archive?: string; into?: string }) => {
+    if (o.into && o.archive && resolve(o.into) !== resolve(o.archive)) throw new QuenchError('input', `--into ${o.into} and --archive ${o.archive} name two archives: give one`);
+    withArchive(archiveLocation(o.into ?? o.archive), 'create', (a) => {
       note(`archive: ${a.path}`);
-      for (const r of importArchives(a, files)) out(describeImport(r));
+      // one file at a time, with progress; a file that cannot be merged (a shard that failed, a
+      // damaged copy) is reported and skipped, and never keeps the others out
+      const failed: string[] = [];
+      files.forEach((f, i) => {
+        note(`merging ${i + 1}/${files.length}: ${f}`);
+        try {
+          for (const r of importArchives(a, [f])) out(describeImport(r));
+        } catch (err) {
+          if (!(err instanceof QuenchError)) throw err;
+          failed.push(f);
+          note(`WARNING: ${err.message}`);
+        }
+      });
+      if (failed.length === files.length) throw new QuenchError('input', `none of the ${files.length} file(s) could be merged into ${a.path}`);
+      if (failed.length) note(`merged ${files.length - failed.length} of ${files.length} file(s); not merged: ${failed.join(', ')}`);
     });
   });
 
@@ -267,7 +291,7 @@ export function registerArchiveCommands(program: Command): void {
       .argument('<tags...>', 'one or more tags')
       .option('--remove', 'remove these tags instead'),
   ).action((target: string, tags: string[], o: { archive?: string; remove?: boolean }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    withArchive(archiveLocation(o.archive), 'write', (a) => {
       const t = a.resolveTarget(target);
       const n = a.tag(t, tags, o.remove);
       note(`archive: ${a.path}`);
@@ -283,7 +307,8 @@ export function registerArchiveCommands(program: Command): void {
       .argument('[text...]', 'the note')
       .option('--json', 'JSON output (listing)'),
   ).action((target: string, words: string[], o: { archive?: string; json?: boolean }) => {
-    withArchive(archiveLocation(o.archive), false, (a) => {
+    // showing the notes only reads: it works on a read-only share
+    withArchive(archiveLocation(o.archive), words.length > 0 ? 'write' : 'read', (a) => {
       const t = a.resolveTarget(target);
       if (words.length > 0) {
         a.addNote(t, words.join(' '));

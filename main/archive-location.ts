@@ -30,6 +30,7 @@ export function archiveArg(where: ArchiveLocation): string {
   return where.explicit ? ` --archive ${shellQuote(where.path)}` : '';
 }
 
-export function openArchive(where: ArchiveLocation, create = false, readonly = false): Archive {
-  return Archive.open(where.path, { create, appVersion: appVersion(), readonly });
+/** `read`: the caller only reads (a query): a file or folder it may not write is opened read-only */
+export function openArchive(where: ArchiveLocation, create = false, readonly = false, read = false): Archive {
+  return Archive.open(where.path, { create, appVersion: appVersion(), readonly, read });
 }

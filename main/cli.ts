@@ -8,7 +8,7 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
 import { CancelledError, EXIT, QuenchError, exitCodeFor } from '../common/errors.js';
 import type { Findings } from '../common/findings.js';
-import { CONTRAST_HEAD, contrastCells, interval, num } from '../common/format.js';
+import { CONTRAST_HEAD, contrastCells, formatBytes, formatSeconds, interval, num } from '../common/format.js';
 import type { RunResult } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { parseExperiment } from '../common/validate.js';
@@ -18,10 +18,12 @@ import { parseTauCsv } from '../worker/heterogeneity.js';
 import { admitSize, admitTime, CONFIRM_ABOVE_SECONDS, CONFIRM_THRESHOLD_TEXT } from './admission.js';
 import { errataLines } from './analysis/tables.js';
 import { registerArchiveCommands } from './archive-cli.js';
+import { registerClusterCommands } from './cluster-cli.js';
 import { renderTable } from './archive-format.js';
 import { archiveArg, archiveLocation, openArchive, type ArchiveLocation } from './archive-location.js';
 import { backendOptionHelp } from './backend-choice.js';
 import { describeCost, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
+import { parseShard, planShards } from './shards.js';
 import { errataOf, estimateExperiment, executeExperiment, findingsOf, prepareExperiment, type Prepared } from './experiments.js';
 import { registerGpuHostBackend } from './gpu-host.js';
 import { runCount } from './plan.js';
@@ -50,6 +52,8 @@ interface RunOptions {
   recomputeFlagged?: boolean;
   /** resume: make again the runs that have no mechanism measures */
   addMechanisms?: boolean;
+  /** "i/K": make shard i of K only (a task of a cluster job array) */
+  shard?: string;
 }
 
 function intArg(min: number) {
@@ -170,7 +174,11 @@ function progressReporter(quiet: boolean | undefined, total: number, stored: num
  */
 async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocation | null, opts: RunOptions, create: boolean): Promise<number> {
   checkOut(opts.out);
-  const archive: Archive | null = where ? openArchive(where, create) : null;
+  const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
+  if (shard && !where) throw new QuenchError('input', '--shard needs an archive: each shard is made into its own archive file (--archive PATH), merged afterwards');
+  if (shard && opts.out) throw new QuenchError('input', '--shard and --out exclude each other: a shard holds part of the runs; merge the shards, then export or compare');
+  // read-only where the file is (a share): a complete experiment is shown from it, anything else refused in words
+  const archive: Archive | null = where ? openArchive(where, create, false, !opts.new && !opts.recomputeFlagged && !opts.addMechanisms) : null;
   const controller = new AbortController();
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   const stop = (s: 'SIGINT' | 'SIGTERM') => () => {
@@ -191,10 +199,11 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
       recomputeFlagged: opts.recomputeFlagged,
       addMechanisms: opts.addMechanisms,
       experimentId: opts.experimentId,
+      shard,
     });
     const left = p.total - p.stored;
     if (archive) note(`archive: ${archive.path}`);
-    const what = `${p.total} runs × ${p.tasks.length} tasks`;
+    const what = `${p.shard ? `shard ${p.shard.index}/${p.shard.count}: ${p.total} of ${p.planned}` : p.total} runs × ${p.tasks.length} tasks`;
     if (!p.experiment) note(`${spec.name} (${source}): ${what}; not archived`);
     else if (p.state === 'complete') note(`experiment ${p.experiment.id} "${spec.name}" (${source}) is complete in this archive (${what}): its results follow. To run it again as a separate experiment, add --new`);
     else if (p.state === 'resumed') note(`experiment ${p.experiment.id} "${spec.name}" (${source}): ${what}; ${p.stored} already stored, ${left} to run (to start it over as a separate experiment, add --new)`);
@@ -204,6 +213,7 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
 
     let seconds = 0;
     let made: RunResult[] | null = null;
+    let madeHere = 0;
     if (left > 0) {
       const progress = progressReporter(opts.quiet, p.total, p.stored);
       try {
@@ -216,15 +226,28 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
         });
         seconds = o.seconds;
         made = o.results;
+        madeHere = o.made;
+        if (o.byOthers > 0) note(`${o.byOthers} run(s) of this experiment are being made by another process now (they claimed them first); the findings below are of the runs stored so far`);
       } finally {
         progress.stop();
       }
+    }
+    if (p.shard && p.experiment && archive) {
+      // a shard holds part of the runs: its findings would mislead; the merged shards have them
+      const done = archive.doneIndices(p.experiment.id).filter((i) => p.shard!.members.has(i)).length;
+      process.stdout.write(
+        `\n${spec.name}: shard ${p.shard.index}/${p.shard.count}, ${done} of its ${p.total} runs stored in ${archive.path}${left > 0 ? ` (${seconds.toFixed(1)} s)` : ''}.\n` +
+          `When every shard is done: quench merge <the shards' archives> --into <your archive>, then quench compare there.\n`,
+      );
+      return done === p.total ? EXIT.ok : EXIT.failure;
     }
     const { findings, results } = findingsOf(p, archive, made);
     const headline =
       left === 0
         ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${p.experiment!.id})`
-        : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${p.stored > 0 ? ` (${p.stored} resumed from the archive)` : ''}${p.experiment ? `, experiment ${p.experiment.id}` : ''}`;
+        : `${spec.name}: ${results.length} runs in ${seconds.toFixed(1)} s${p.stored > 0 ? ` (${p.stored} resumed from the archive)` : ''}${
+            madeHere < left ? ` (${madeHere} made here, ${left - madeHere} by another process that claimed them first)` : ''
+          }${p.experiment ? `, experiment ${p.experiment.id}` : ''}`;
     process.stdout.write(`\n${headline}\n\n${formatFindings(findings)}\n`);
     for (const w of errataLines({ errata: errataOf(p, archive) }, where ? archiveArg(where) : '')) process.stdout.write(`\n${w}\n`);
     if (opts.out) writeResults(opts.out, spec, p, results, findings);
@@ -232,7 +255,12 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
   } catch (err) {
     // what is stored stays stored: say how to finish it
     const exp = archive?.db.open ? (opts.experimentId ? archive.getExperiment(opts.experimentId) : archive.findExperimentBySpec(spec)) : null;
-    const hint = exp && archive && where ? `\n${archive.progress(exp.id).done} of ${exp.planned_runs} runs of experiment ${exp.id} are stored in ${archive.path}; finish with: quench resume ${exp.id}${archiveArg(where)}` : '';
+    const hint =
+      exp && archive && where
+        ? shard
+          ? `\n${archive.doneIndices(exp.id).length} runs of shard ${shard.index}/${shard.count} of experiment ${exp.id} are stored in ${archive.path}; finish the shard with the same command (quench run <spec> --shard ${shard.index}/${shard.count}${archiveArg(where)})`
+          : `\n${archive.progress(exp.id).done} of ${exp.planned_runs} runs of experiment ${exp.id} are stored in ${archive.path}; finish with: quench resume ${exp.id}${archiveArg(where)}`
+        : '';
     if (err instanceof CancelledError || controller.signal.aborted) {
       throw new CancelledError(`${signal === 'SIGTERM' ? 'stopped by SIGTERM' : 'cancelled'}${hint}`, signal);
     }
@@ -324,6 +352,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resume', 'if this spec is already in the archive, finish it (or show it when complete): what run does anyway')
     .option('--new', 'if this spec is already in the archive, run it again as a separate experiment with its own id')
     .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
+    .option('--shard <i/K>', 'make shard i of K only (0 ≤ i < K; the runs split by estimated work, the same in every process): a task of a cluster job array (see quench slurm)')
     .action(async (target: string, opts: RunOptions) => {
       code = await runCommand(target, opts);
     });
@@ -340,12 +369,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('-q, --quiet', 'no progress output')
     .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
     .option('--recompute-flagged', 'first make again the runs a known defect of an earlier version touched (see the warnings of `quench compare`)')
-    .option('--add-mechanisms', 'first make again the runs that have no mechanism measures (runs of a version before 0.2.0): same scores, now measured')
+    .option('--add-mechanisms', 'first make again the runs that have no mechanism measures (runs of a version before 0.2.0), on the backend that made them unless --backend names one: the same scores, now measured')
     .action(async (ref: string, opts: RunOptions) => {
       code = await resumeCommand(ref, opts);
     });
 
   registerArchiveCommands(program);
+
+  registerClusterCommands(program, (c) => {
+    code = c;
+  });
 
   registerServeCommand(program, (c) => {
     code = c;
@@ -385,13 +418,24 @@ export async function main(argv: string[]): Promise<number> {
       .option('-t, --threads <n>', 'worker threads the estimate is for', intArg(0), defaultThreads())
       .option('-b, --backend <name>', backendOptionHelp(), 'auto')
       .option('--no-archive', 'estimate without the archive')
-      .action(async (target: string, opts: { threads: number; backend: string; archive: boolean }) => {
+      .option('--shards <K>', 'also the partition into K shards (quench run --shard i/K): runs, time and peak memory of each', intArg(1))
+      .action(async (target: string, opts: { threads: number; backend: string; archive: boolean; shards?: number }) => {
         checkBackend(opts.backend);
         const { spec, source } = loadSpec(target);
         const est = await estimateExperiment(spec, { threads: opts.threads, backend: opts.backend, archive: opts.archive });
         process.stdout.write(`${source}: valid. ${describeCost(est)}.\n`);
         const verdict = admissionOf(spec, est, opts.archive ? archiveLocation(undefined).path : null);
         if (verdict) process.stdout.write(`${verdict}\n`);
+        if (opts.shards !== undefined) {
+          const plan = planShards(spec, opts.shards, est);
+          process.stdout.write(`\nshards (split by estimated work; each on ${opts.threads} thread(s)):\n`);
+          process.stdout.write(
+            renderTable(
+              ['shard', 'runs', 'work', 'time', 'peak memory', 'archive'],
+              plan.map((s) => [`${s.index}/${opts.shards}`, String(s.runs), `${(100 * s.share).toFixed(1)} %`, formatSeconds(s.seconds), formatBytes(s.peakBytes), formatBytes(s.archiveBytes)]),
+            ) + '\n',
+          );
+        }
       });
   }
 

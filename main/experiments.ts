@@ -15,8 +15,11 @@ import { CancelledError, QuenchError } from '../common/errors.js';
 import type { Findings } from '../common/findings.js';
 import type { RunResult, RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
+import { parseExperiment } from '../common/validate.js';
 import type { Archive, ExperimentRow } from '../db/archive.js';
+import { CLAIM_RENEW_MS, claimedByOthers, claimRuns, newClaimant, releaseClaims, renewClaims } from '../db/claims.js';
 import { errataIn, flaggedRunIds } from '../db/errata.js';
+import { availableBackends } from '../worker/backends/registry.js';
 import { runTasks } from '../worker/run.js';
 import type { TaskDef } from '../worker/types.js';
 import { admitSize, admitTime, checkThreads, CONFIRM_ABOVE_SECONDS, type Limits } from './admission.js';
@@ -26,6 +29,7 @@ import { estimateCost, estimateSize, estimateTime, freeDiskBytes, memoryBudget, 
 import { planSlice, runCount } from './plan.js';
 import type { Prober } from './probes.js';
 import { runAll, type Progress } from './scheduler.js';
+import { partition, shardIndices, type ShardRef } from './shards.js';
 
 /** runs made and stored a slice at a time: a sweep of a million runs never exists in memory at once */
 export const SLICE_RUNS = 2000;
@@ -46,6 +50,8 @@ export interface LaunchOptions {
   addMechanisms?: boolean;
   /** resume this archived experiment (one made with --new is found by its id, not by its spec) */
   experimentId?: string;
+  /** make one shard of the runs only (main/shards.ts): a task of a cluster job array */
+  shard?: ShardRef;
   /** for tests: probes in this thread, and other limits */
   prober?: Prober;
   limits?: Partial<Limits>;
@@ -59,8 +65,13 @@ export interface Prepared {
   experiment: ExperimentRow | null;
   /** how it came to be: 'new', 'resumed' (some runs stored), 'complete' (nothing left), 'again' (--new) */
   state: 'new' | 'resumed' | 'complete' | 'again';
+  /** the runs this process is to make: the experiment's, or its shard's */
   total: number;
   stored: number;
+  /** the experiment's planned runs (all shards) */
+  planned: number;
+  /** the shard made here and the run indices in it (null: every run) */
+  shard: (ShardRef & { members: ReadonlySet<number> }) | null;
   /** runs made again because an erratum flags them, or to measure their mechanisms */
   reset: number;
   /** the cost of what is left (null when nothing is) */
@@ -88,6 +99,8 @@ export interface Outcome {
   /** every run, in run order: without an archive (the archive keeps them otherwise) */
   results: RunResult[] | null;
   calibrations: Calibration[];
+  /** runs of the experiment another process is making now (it claimed them first) */
+  byOthers: number;
 }
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -111,35 +124,58 @@ export async function estimateExperiment(spec: ExperimentSpec, opts: { threads: 
  */
 export async function prepareExperiment(spec: ExperimentSpec, archive: Archive | null, opts: LaunchOptions): Promise<Prepared> {
   const threads = checkThreads(opts.threads, opts.forceThreads);
-  const total = runCount(spec);
+  const planned = runCount(spec);
   const tasks = runTasks(planSlice(spec, 0, 1)[0]);
+  let shard: Prepared['shard'] = null;
+  let shareOfWork = 1;
+  if (opts.shard) {
+    const part = partition(spec, opts.shard.count);
+    shard = { ...opts.shard, members: new Set(shardIndices(part, opts.shard.index)) };
+    shareOfWork = part.work[opts.shard.index] / part.work.reduce((a, b) => a + b, 0);
+    if (shard.members.size === 0) throw new QuenchError('input', `shard ${opts.shard.index}/${opts.shard.count} has no runs: the experiment has ${planned} run(s); use at most ${planned} shards`);
+  }
+  const total = shard ? shard.members.size : planned;
   let experiment: ExperimentRow | null = null;
   let state: Prepared['state'] = 'new';
   let stored = 0;
   let reset = 0;
+  let backend = opts.backend;
   if (archive) {
     const existing = opts.experimentId ? archive.getExperiment(opts.experimentId) : archive.findExperimentBySpec(spec);
     if (existing && (opts.ifArchived !== 'new' || opts.experimentId)) {
       experiment = existing;
-      if (existing.planned_runs !== total) {
-        throw new QuenchError('internal', `experiment ${existing.id} planned ${existing.planned_runs} runs when it was made; this Quench plans ${total} from its spec, so it cannot resume it`);
+      if (existing.planned_runs !== planned) {
+        throw new QuenchError('internal', `experiment ${existing.id} planned ${existing.planned_runs} runs when it was made; this Quench plans ${planned} from its spec, so it cannot resume it`);
       }
       if (opts.recomputeFlagged) reset = archive.resetRuns(flaggedRunIds(archive, existing.id));
-      // the same runs made again by this version give the same scores, and their measures
-      if (opts.addMechanisms) reset += archive.resetRuns(archive.unmeasuredRunIds(existing.id));
-      stored = archive.progress(existing.id).done;
+      // the same runs made again by this version give the same scores, and their measures: on the
+      // backend that made them where it is here (an automatic choice could pick a float32 one)
+      if (opts.addMechanisms) {
+        const ids = archive.unmeasuredRunIds(existing.id);
+        if (backend === 'auto') backend = madeOn(archive, ids) ?? backend;
+        reset += archive.resetRuns(ids);
+      }
+      stored = shard ? archive.doneIndices(existing.id).filter((i) => shard!.members.has(i)).length : archive.progress(existing.id).done;
       state = stored >= total ? 'complete' : 'resumed';
     } else if (existing) {
       state = 'again';
     }
   }
   const left = total - stored;
+  // an archive on a read-only share shows a complete experiment; it cannot take new runs
+  if (archive?.readonly && (left > 0 || reset > 0 || !experiment)) {
+    throw new QuenchError(
+      'input',
+      `archive ${archive.path} is read-only here: ${experiment ? `it holds ${stored} of the ${total} runs of experiment ${experiment.id}; the others` : 'this experiment is not in it; its runs'} cannot be stored there. Give a writable archive (--archive PATH), or copy this one somewhere writable and merge it back later`,
+    );
+  }
   let estimate: CostEstimate | null = null;
   if (left > 0) {
-    const eo = { threads, backend: opts.backend, archive: archive !== null, prober: opts.prober, yieldEvery: yieldToOthers };
+    const eo = { threads, backend, archive: archive !== null, prober: opts.prober, yieldEvery: yieldToOthers };
     const limits = limitsFor(archive, opts.limits);
-    // what is left costs its share (the runs of a sweep left after a crash are like the others)
-    const share = left / total;
+    // what is left costs its share (the runs of a sweep left after a crash are like the others; a
+    // shard, its share of the work)
+    const share = shareOfWork * (left / total);
     const size = await estimateSize(spec, eo);
     // memory and disk first: a run that cannot fit is not even probed
     admitSize(spec, { ...size, archiveBytes: size.archiveBytes * share }, limits);
@@ -149,9 +185,21 @@ export async function prepareExperiment(spec: ExperimentSpec, archive: Archive |
   }
   if (archive && !experiment) {
     // the experiment and its first slice now; the other planned runs when it executes (storePlanned)
-    experiment = archive.createExperiment(spec, planSlice(spec, 0, SLICE_RUNS), tasks, state === 'again' ? randomUUID() : '', total);
+    const first = shard ? [...shard.members].slice(0, SLICE_RUNS).map((i) => planSlice(spec, i, i + 1)[0]) : planSlice(spec, 0, SLICE_RUNS);
+    experiment = archive.createExperiment(spec, first, tasks, state === 'again' ? randomUUID() : '', planned);
   }
-  return { spec, tasks, experiment, state, total, stored, reset, estimate, threads, backend: opts.backend };
+  return { spec, tasks, experiment, state, total, stored, planned, shard, reset, estimate, threads, backend };
+}
+
+/** The backend most of these runs were made on, where it can run here (null: none of them says, or it cannot). */
+function madeOn(archive: Archive, runIds: readonly number[]): string | null {
+  const counts = new Map<string, number>();
+  for (const id of runIds) {
+    const b = archive.db.prepare('SELECT backend FROM runs WHERE run_id = ?').pluck().get(id) as string | null;
+    if (b) counts.set(b, (counts.get(b) ?? 0) + 1);
+  }
+  const [top] = [...counts].sort((a, b) => b[1] - a[1]);
+  return top && availableBackends().some((b) => b.name === top[0]) ? top[0] : null;
 }
 
 /**
@@ -165,9 +213,15 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
   let made = 0;
   const left = p.total - p.stored;
   if (archive && p.experiment) await storePlanned(p, archive, opts);
-  for (let from = 0; from < p.total && made < left; from += SLICE_RUNS) {
+  // each run claimed just before it starts: another process making this experiment skips it (db/claims.ts)
+  const me = archive && p.experiment ? newClaimant() : null;
+  const renew = me ? setInterval(() => renewClaims(archive!, me), CLAIM_RENEW_MS) : null;
+  renew?.unref();
+  try {
+  for (let from = 0; from < p.planned && made < left; from += SLICE_RUNS) {
     if (opts.signal?.aborted) throw new CancelledError(`cancelled after ${made} of ${left} runs`);
-    const slice = planSlice(p.spec, from, from + SLICE_RUNS);
+    const slice = inShard(p, planSlice(p.spec, from, from + SLICE_RUNS));
+    if (slice.length === 0) continue;
     const todo: RunSpec[] = archive && p.experiment ? archive.remainingRuns(p.experiment.id, slice) : slice;
     if (todo.length === 0) continue;
     const plan = await chooseBackends(todo, p.backend, undefined, p.threads, opts.prober);
@@ -180,6 +234,7 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
       threads: p.threads,
       backendByRun: plan.byRun,
       signal: opts.signal,
+      claim: me ? (job) => claimRuns(archive!, p.experiment!.id, job, me) : undefined,
       onResult: (r) => {
         if (archive && p.experiment) archive.commitRun(p.experiment.id, r);
         made++;
@@ -195,7 +250,18 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
     });
     if (results) results.push(...sliceResults);
   }
-  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()] };
+  } finally {
+    if (renew) clearInterval(renew);
+    // runs claimed and not made (a cancel, a failure) are free for others at once
+    if (me && archive?.db.open) releaseClaims(archive, me);
+  }
+  const byOthers = me ? claimedByOthers(archive!, p.experiment!.id, me) : 0;
+  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()], byOthers };
+}
+
+/** the runs of `runs` this process is to make (its shard's, or all) */
+function inShard(p: Prepared, runs: RunSpec[]): RunSpec[] {
+  return p.shard ? runs.filter((r) => p.shard!.members.has(r.index)) : runs;
 }
 
 /**
@@ -207,10 +273,11 @@ async function storePlanned(p: Prepared, archive: Archive, opts: ExecuteOptions)
   const id = p.experiment!.id;
   const have = archive.db.prepare(`SELECT count(*) FROM runs WHERE experiment_id = ?`).pluck().get(id) as number;
   if (have >= p.total) return;
-  for (let from = 0; from < p.total; from += SLICE_RUNS) {
-    if (opts.signal?.aborted) throw new CancelledError(`cancelled while storing the planned runs (${from} of ${p.total})`);
-    archive.addPlanned(id, planSlice(p.spec, from, from + SLICE_RUNS));
-    opts.onPlanning?.(Math.min(p.total, from + SLICE_RUNS), p.total);
+  for (let from = 0; from < p.planned; from += SLICE_RUNS) {
+    if (opts.signal?.aborted) throw new CancelledError(`cancelled while storing the planned runs (${from} of ${p.planned})`);
+    const slice = inShard(p, planSlice(p.spec, from, from + SLICE_RUNS));
+    if (slice.length) archive.addPlanned(id, slice);
+    opts.onPlanning?.(Math.min(p.planned, from + SLICE_RUNS), p.planned);
     await yieldToOthers();
   }
 }
@@ -219,6 +286,17 @@ async function storePlanned(p: Prepared, archive: Archive, opts: ExecuteOptions)
 export function findingsOf(p: Prepared, archive: Archive | null, results: RunResult[] | null): { findings: Findings; results: RunResult[] } {
   const all = archive && p.experiment ? archive.loadResults(p.experiment.id) : (results ?? []);
   return { findings: analyse(p.spec, all, p.tasks), results: all };
+}
+
+/**
+ * The findings of an archived experiment from its stored runs, as `quench run` prints them when it
+ * finishes (the app shows them on a finished job): its stored spec, its task list, main/analysis.
+ */
+export function archivedFindings(archive: Archive, experimentId: string): { experiment: ExperimentRow; spec: ExperimentSpec; findings: Findings } {
+  const experiment = archive.findExperiment(experimentId);
+  const spec = parseExperiment(archive.storedSpec(experiment), `the stored spec of experiment ${experiment.id}`);
+  const tasks = runTasks(planSlice(spec, 0, 1)[0]);
+  return { experiment, spec, findings: analyse(spec, archive.loadResults(experiment.id), tasks) };
 }
 
 /** Warnings about stored runs of this experiment that an erratum flags ([] when none). */

@@ -36,6 +36,12 @@ export interface ScheduleOptions {
    * (worker/batch.ts; the results are the same bits either way). Default true.
    */
   batch?: boolean;
+  /**
+   * called just before each job (a run, or runs simulated together) starts: returns those of its runs
+   * this process may make (db/claims.ts: others may be making the rest). Runs it leaves out are
+   * skipped: never made, absent from the results. Default: every run.
+   */
+  claim?: (job: readonly RunSpec[]) => RunSpec[];
 }
 
 export function defaultThreads(): number {
@@ -90,10 +96,12 @@ async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf:
   });
   aborted.catch(() => {});
   try {
-    for (const job of jobs) {
+    for (const all of jobs) {
       // let an abort (or a progress redraw) in between jobs
       await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted) throw new CancelledError();
+      const job = opts.claim ? opts.claim(all) : all;
+      if (job.length === 0) continue;
       const running = executeJobAsync(job, backendByName(backendOf(job[0])), (result) => {
         if (cancelled) return;
         results[byIndex.get(result.index)!] = result;
@@ -107,7 +115,7 @@ async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf:
     cancelled = true;
     throw err;
   }
-  return results as RunResult[];
+  return results.filter((r): r is RunResult => r !== undefined);
 }
 
 function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
@@ -117,6 +125,8 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
   const byIndex = new Map(runs.map((r, i) => [r.index, i]));
   let next = 0;
   let done = 0;
+  // runs another process claimed first (ScheduleOptions.claim): never made here
+  let skipped = 0;
   let settled = false;
   const workers: Worker[] = [];
 
@@ -127,7 +137,7 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
       opts.signal?.removeEventListener('abort', onAbort);
       for (const w of workers) void w.terminate();
       if (err) reject(err);
-      else resolve(results as RunResult[]);
+      else resolve(results.filter((r): r is RunResult => r !== undefined));
     };
     const onAbort = () => finish(new CancelledError(`cancelled after ${done} of ${runs.length} runs`));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
@@ -135,11 +145,25 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
     // runs still to come back from each worker's current job
     const pending = new Map<Worker, number>();
     const feed = (w: Worker) => {
-      if (next >= jobs.length) return;
-      const job = jobs[next++];
-      pending.set(w, job.length);
-      const msg: ToWorker = { type: 'job', runs: job, backend: backendOf(job[0]) };
-      w.postMessage(msg);
+      while (next < jobs.length) {
+        const all = jobs[next++];
+        let job: RunSpec[] = all;
+        try {
+          if (opts.claim) job = opts.claim(all);
+        } catch (err) {
+          finish(err as Error);
+          return;
+        }
+        skipped += all.length - job.length;
+        if (job.length === 0) continue;
+        pending.set(w, job.length);
+        const msg: ToWorker = { type: 'job', runs: job, backend: backendOf(job[0]) };
+        w.postMessage(msg);
+        return;
+      }
+      pending.set(w, 0);
+      // nothing left to start: done when no worker has a job out
+      if ([...pending.values()].every((n) => n <= 0) && done + skipped === runs.length) finish();
     };
 
     for (let t = 0; t < threads; t++) {
@@ -162,7 +186,7 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
         } catch (err) {
           return finish(err as Error);
         }
-        if (done === runs.length) finish();
+        if (done + skipped === runs.length) finish();
         else {
           const left = (pending.get(w) ?? 1) - 1;
           pending.set(w, left);

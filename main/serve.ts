@@ -11,7 +11,9 @@
 //   GET  /…                   the built renderer (dist/renderer; index.html for /), no directory traversal
 //
 // The token is 32 random bytes made at each launch and printed with the address
-// (`Quench is at http://127.0.0.1:PORT/?token=…`); the renderer reads it from the address. Every
+// (`Quench is at http://127.0.0.1:PORT/?token=…`); the renderer reads it from the address, and the
+// page opened with it gets a session cookie (HttpOnly, SameSite=Strict, its own random secret) that
+// the API and the event stream take in its place, from the app's own pages (main/serve/context.ts). Every
 // response carries the Content-Security-Policy of the window (default-src 'self'; no remote content).
 // Requests naming another host than the loopback (DNS rebinding) are refused. SIGINT or SIGTERM
 // cancels the running jobs (their finished runs stay archived) and closes the server.
@@ -27,7 +29,7 @@ import { EXIT, QuenchError } from '../common/errors.js';
 import { backendOptionHelp } from './backend-choice.js';
 import { gpuHost, type GpuHostBroker } from './gpu-host.js';
 import { apiRoutes } from './serve/api-routes.js';
-import { tokenCheck, type Route, type ServeContext, type ServedApi } from './serve/context.js';
+import { accessCheck, type Route, type ServeContext, type ServedApi } from './serve/context.js';
 import { eventRoutes } from './serve/event-routes.js';
 import { gpuRoutes } from './serve/gpu-routes.js';
 import { HttpError, send, sendText } from './serve/http.js';
@@ -89,7 +91,7 @@ export async function startServer(opts: ServeOptions): Promise<RunningServer> {
     broker: opts.gpuHost ?? gpuHost,
     root: opts.root ?? rendererDir(),
     streams: new Set<ServerResponse>(),
-    authorised: tokenCheck(token),
+    access: accessCheck(token),
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

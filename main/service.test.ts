@@ -11,7 +11,7 @@ import { importArchives } from '../db/transfer.js';
 import { spectralRadius } from '../worker/linalg.js';
 import { retainedFraction } from '../worker/models/rate.js';
 import { buildNetwork, spectralSummary } from '../worker/network.js';
-import { contrastCells, describeContrast, num } from '../common/format.js';
+import { contrastCells, interval, matchText, num, signedNum, verdictText } from '../common/format.js';
 import { seedsFor } from './plan.js';
 import { QuenchService } from './service.js';
 import { toApiError } from './service/errors.js';
@@ -171,7 +171,7 @@ describe('previews', () => {
     expect(toApiError(await svc.saveSuite({ families: [{ family: 'delay', delays: [1] }] }).catch((e: unknown) => e)).message).toContain('built-in');
   });
 
-  it('carries saved suites into another archive with an import; the target keeps its own versions', async () => {
+  it('carries saved suites into another archive with an import; the target keeps its own versions, the file\'s other contents follow them', async () => {
     const other = fresh();
     try {
       await other.saveSuite({ name: 'memory', families: [{ family: 'narma', orders: [10] }] });
@@ -179,7 +179,14 @@ describe('previews', () => {
       importArchives(target, [svc.archivePath]);
       target.close();
       const suites = await other.listSuites();
-      expect(suites.map((s) => `${s.name}@${s.version}:${s.tasks}`)).toEqual(['memory@2:12', 'memory@1:1', 'other@1:1']);
+      // memory@1 of the file is not memory@1 here: it becomes memory@2, and the file's memory@2 memory@3 (nothing is lost)
+      expect(suites.map((s) => `${s.name}@${s.version}:${s.tasks}`)).toEqual(['memory@3:12', 'memory@2:9', 'memory@1:1', 'other@1:1']);
+      expect(suites.find((s) => s.version === 2)!.suite).toMatchObject({ name: 'memory', version: 2, families: [{ family: 'delay', delays: [1, 2, 3] }] });
+      // importing the same file again adds nothing
+      const again = Archive.open((await other.info()).archivePath);
+      expect(importArchives(again, [svc.archivePath])[0]).toMatchObject({ suites: 0, networks: 0 });
+      again.close();
+      expect(await other.listSuites()).toHaveLength(4);
     } finally {
       await other.close();
     }
@@ -263,7 +270,7 @@ describe('jobs', () => {
       const final = await svc.waitForJob(job.id);
       stop();
       expect(final.state).toBe('failed');
-      expect(final.error).toMatch(/^archive .*archive-\d+\.sqlite: storing run 1 \(.*seed=1\) failed: The database connection is not open$/);
+      expect(final.error).toMatch(/^archive .*archive-\d+\.sqlite: claiming runs to make failed: The database connection is not open$/);
       expect(final.done).toBe(1);
     } finally {
       (svc as unknown as { archiveHandle: Archive | null }).archiveHandle = null;
@@ -346,21 +353,25 @@ describe('the archive: runs, tags, notes, comparisons, reports', () => {
     for (const id of ['claim', 'found', 'chart-capacity', 'chart-families', 'chart-paired', 'tables', 'specs', 'seeds']) expect(r.html).toContain(`<section id="${id}">`);
     expect(r.html).toContain('<title>Small &lt;test&gt; report</title>');
     expect(r.html).toContain('Test fixture: heterogeneous vs homogeneous on a short suite.');
-    // the finding in the words and numbers the CLI prints (common/format.ts), escaped for HTML
+    // the finding, a row of the compact findings table, in the words and numbers the CLI prints (common/format.ts), escaped for HTML
     const html = (t: string) => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-    expect(r.html).toContain(html(describeContrast(p)));
+    for (const cell of [`${matchText(p)} (${p.seeds})`, signedNum(p.delta.mean), interval(p.delta.lo, p.delta.hi, true), verdictText(p)]) expect(r.html).toContain(html(cell));
     for (const cell of contrastCells(p)) expect(r.html).toContain(html(cell));
     expect(r.html).toContain(num(c.groups[0].meanCapacity.mean));
     expect(r.html).toContain('&quot;rootSeed&quot;: 77');
     expect(r.html).toContain(`Quench ${(await svc.info()).version}`);
-    expect((r.html.match(/<svg /g) ?? []).length).toBe(3);
+    // per configuration, per task family (configurations, then contrasts), the contrasts; then the mechanisms' figures
+    expect(r.figures.slice(0, 4).map((f) => f.name)).toEqual(['fig-mean-capacity', 'fig-family-means', 'fig-family-contrasts', 'fig-contrasts']);
+    expect((r.html.match(/<svg /g) ?? []).length).toBe(r.figures.length);
     // nothing loaded from anywhere: no scripts, no links, no external URLs
     expect(r.html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|href=|url\(|@import/i);
     expect(r.html.replaceAll('xmlns="http://www.w3.org/2000/svg"', '')).not.toMatch(/https?:\/\//);
     expect(r.fileBase).toMatch(/^quench-small-test-report-\d{4}-\d{2}-\d{2}$/);
 
     expect(Object.keys(r.csv).sort()).toEqual(
-      ['chart-family-means', 'chart-mean-capacity', 'chart-paired', 'table-configurations', 'table-diff', 'table-experiments', 'table-contrast-families', 'table-contrasts', 'table-runs'].sort(),
+      // the mechanisms' figures and table too (issue 13)
+      ['chart-alignment', 'chart-mechanism-levels', 'chart-profile', 'chart-spectra', 'chart-timescales', 'table-mechanisms',
+       'chart-family-means', 'chart-mean-capacity', 'chart-paired', 'table-configurations', 'table-diff', 'table-experiments', 'table-contrast-families', 'table-contrasts', 'table-runs'].sort(),
     );
     const rows = (name: string) => r.csv[name].trim().split('\n').map((l) => l.split(','));
     const paired = rows('chart-paired');

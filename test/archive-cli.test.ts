@@ -260,11 +260,11 @@ describe('export and import through the CLI', () => {
   it('refuses to open an archive of a newer schema', () => {
     const newer = join(dir, 'newer.sqlite');
     const db = new Database(newer);
-    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = 7; CREATE TABLE t (x)`);
+    db.exec(`PRAGMA application_id = ${APPLICATION_ID}; PRAGMA user_version = ${SCHEMA_VERSION + 1}; CREATE TABLE t (x)`);
     db.close();
     const r = quench(['experiments', '--archive', newer]);
     expect(r.code).toBe(2);
-    expect(r.err).toContain(`archive ${newer} was written by a newer Quench (schema 7; this version reads up to ${SCHEMA_VERSION}); it was left untouched`);
+    expect(r.err).toContain(`archive ${newer} was written by a newer Quench (schema ${SCHEMA_VERSION + 1}; this version reads up to ${SCHEMA_VERSION}); it was left untouched`);
   });
 });
 

@@ -147,7 +147,8 @@ describe('filters', () => {
     expect(() => parseClause('fam=none')).toThrow(/unknown field "fam"/);
     expect(() => parseClause('n=big')).toThrow(/n is a number/);
     const w = filterSql({ where: ['family=none|lognormal', 'network.model.form=li'], tags: ['x'], status: ['done'] });
-    expect(w.params).toEqual(['none', 'lognormal', '$.network.model.form', 'li', 'x', 'done']);
+    // the tag twice: a run's own tags, and its experiment's
+    expect(w.params).toEqual(['none', 'lognormal', '$.network.model.form', 'li', 'x', 'x', 'done']);
   });
 
   it('selects runs by factor, spec path, tag, status and date', () => {

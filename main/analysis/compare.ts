@@ -24,6 +24,8 @@ import { canonicalJson, sha256 } from '../../db/identity.js';
 import { TASK_FAMILIES } from '../../worker/tasks.js';
 import type { NetworkSpec } from '../../common/spec.js';
 import { comparisonMechanisms } from './compare-mechanisms.js';
+import { manipulationPanels, type ManipulationDefinition } from './manipulations.js';
+import type { Manipulation } from '../../common/spec.js';
 import { contrast, type SeedScores, type TaskInfo } from './inference.js';
 import { interval95, sizeEquivalence } from './stats.js';
 
@@ -170,7 +172,7 @@ function compareIn(archive: Archive, req: CompareRequest): Comparison {
     groups,
     contrasts,
     unpaired,
-    curve: buildCurve(groups, data.groups, req.curve, namesOtherFields),
+    curve: buildCurve(groups, data.groups, req.curve, namesOtherFields, (labels) => manipulationDefinitions(archive, data.groups, labels)),
     diff: configDiff(archive, data.groups.map((g) => [groupKey(g.config, g.cond), g.rep])),
     sizeAnswers,
     errata: errataIn(archive, { ...req.filter, status: ['done'] }),
@@ -309,8 +311,39 @@ function sizeAnswersOf(data: ReturnType<typeof comparisonData>, scores: Map<numb
   return out;
 }
 
+/**
+ * What each manipulation label does: its operations from the sweeps of the experiments whose runs
+ * carry it (null where two experiments define it differently), and the base network's p (from the
+ * run specs; null where they differ).
+ */
+function manipulationDefinitions(archive: Archive, rows: GroupRow[], labels: readonly string[]): ManipulationDefinition[] {
+  const sweeps = new Map<string, Map<string, Manipulation[]>>();
+  const opsIn = (experiment: string, label: string): Manipulation[] | undefined => {
+    let m = sweeps.get(experiment);
+    if (!m) {
+      const sweep = JSON.parse(archive.getExperiment(experiment).sweep_json) as { manipulations?: { label: string; ops: Manipulation[] }[] };
+      m = new Map((sweep.manipulations ?? [{ label: 'base', ops: [] }]).map((x) => [x.label, x.ops]));
+      sweeps.set(experiment, m);
+    }
+    return m.get(label);
+  };
+  return labels.map((label) => {
+    const mine = rows.filter((g) => g.manipulation === label);
+    const defs = new Set(mine.flatMap((g) => g.experiments.map((e) => canonicalJson(opsIn(e, label) ?? null))));
+    const ps = new Set(mine.map((g) => (JSON.parse(runSpecJson(archive, g.rep)) as RunSpec).network.p));
+    const only = defs.size === 1 ? (JSON.parse([...defs][0]) as Manipulation[] | null) : null;
+    return { label, ops: only, baseP: ps.size === 1 ? [...ps][0] : null };
+  });
+}
+
 /** Score against a factor (the manipulation strength, by default), one series per other setting. */
-function buildCurve(groups: GroupSummary[], rows: GroupRow[], requested: string | null | undefined, withCondition: boolean): Curve | null {
+function buildCurve(
+  groups: GroupSummary[],
+  rows: GroupRow[],
+  requested: string | null | undefined,
+  withCondition: boolean,
+  definitions: (labels: readonly string[]) => ManipulationDefinition[],
+): Curve | null {
   let xKey: keyof GroupFactors;
   if (requested) {
     const k = CURVE_FACTORS[requested];
@@ -347,5 +380,6 @@ function buildCurve(groups: GroupSummary[], rows: GroupRow[], requested: string 
     const i = xs.indexOf(g.factors[xKey] as string | number);
     if (i >= 0 && !s.points[i]) s.points[i] = { x: xs[i], meanCapacity: g.meanCapacity, runs: g.runs };
   }
-  return { x: xKey, xs, series: [...series.values()] };
+  const panels = xKey === 'manipulation' ? manipulationPanels(definitions(xs.map(String))) : [];
+  return { x: xKey, xs, series: [...series.values()], panels };
 }

@@ -1,10 +1,10 @@
 // POST /api/<method>: one method of the service per call, body {"args": [...]}, the token in
-// Authorization: Bearer. 200 + the result as JSON (204 for none), or 4xx/5xx + an ApiError.
+// Authorization: Bearer (or, from the app's own pages, the session cookie: context.ts). 200 + the result as JSON (204 for none), or 4xx/5xx + an ApiError.
 // The event stream under /api/events is event-routes.ts's.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_METHODS, type ApiMethod } from '../../common/api.js';
 import { httpStatusOf, toApiError } from '../service/errors.js';
-import { EVENTS_PATH, bearer, isApiPath, unauthorised, type ServeContext } from './context.js';
+import { EVENTS_PATH, isApiPath, unauthorised, type ServeContext } from './context.js';
 import { HttpError, readBody, requestTarget, send } from './http.js';
 
 // only these names are called: never another property of the service (constructor, close, onEvent…)
@@ -14,7 +14,7 @@ export async function apiRoutes(req: IncomingMessage, res: ServerResponse, ctx: 
   const { path } = requestTarget(req);
   if (!isApiPath(path) || path === EVENTS_PATH) return false;
   // the token first: without it, not even whether a method exists is said
-  if (!ctx.authorised(bearer(req))) throw unauthorised();
+  if (!ctx.access.request(req)) throw unauthorised();
   const name = path.slice('/api/'.length);
   if (!METHOD_NAMES.has(name)) {
     throw new HttpError(404, { kind: 'not-found', message: `no API method "${name.slice(0, 100)}"; the methods are ${API_METHODS.join(', ')}` });

@@ -12,7 +12,8 @@ import { HttpError, readBinary, readBody, requestTarget, send } from './http.js'
 export async function gpuRoutes(req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<boolean> {
   const { path, query } = requestTarget(req);
   if (!isGpuPath(path)) return false;
-  if (!ctx.authorised(bearer(req))) throw unauthorised();
+  // the token only: the GPU host page keeps it (no session cookie here)
+  if (!ctx.access.token(bearer(req))) throw unauthorised();
   if (req.method !== 'POST') throw new HttpError(405, { kind: 'input', message: `${path} takes POST` });
   const broker = ctx.broker;
   const id = Number(query.get('id'));

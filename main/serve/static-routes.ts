@@ -1,6 +1,7 @@
 // GET|HEAD /…: the built renderer (index.html for / and for paths the app routes itself), resolved by
 // service/static-files.ts, which refuses any path out of its folder. Every path that is not the API's
-// or the GPU host's is a file.
+// or the GPU host's is a file. A page opened with the token in its address (/?token=…) also gets the
+// session cookie (context.ts), so that the app keeps working after a reload without it.
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { resolveStatic } from '../service/static-files.js';
@@ -9,7 +10,7 @@ import { isApiPath, isGpuPath, type ServeContext } from './context.js';
 import { requestTarget, sendText } from './http.js';
 
 export async function staticRoutes(req: IncomingMessage, res: ServerResponse, ctx: ServeContext): Promise<boolean> {
-  const { path } = requestTarget(req);
+  const { path, query } = requestTarget(req);
   // never a file under the API's paths, whatever the renderer's folder holds
   if (isApiPath(path) || isGpuPath(path)) return false;
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -21,10 +22,12 @@ export async function staticRoutes(req: IncomingMessage, res: ServerResponse, ct
     sendText(res, r.status, r.message);
     return true;
   }
+  const cookie = ctx.access.sessionCookie(req, query.get('token'));
   res.writeHead(200, {
     ...SECURITY_HEADERS,
     'Content-Type': r.contentType,
     'Cache-Control': r.contentType.startsWith('text/html') ? 'no-store' : 'no-cache',
+    ...(cookie ? { 'Set-Cookie': cookie } : {}),
   });
   if (req.method === 'HEAD') {
     res.end();

@@ -17,7 +17,9 @@ export function arg<S extends z.ZodType>(method: string, name: string, schema: S
 }
 
 export {
+  ClusterBundleSchema,
   CompareRequestSchema,
+  Folder,
   Id,
   Name,
   NoteText,

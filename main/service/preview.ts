@@ -1,6 +1,10 @@
 // Previews for the designers: a network's time constants and spectrum, a suite's tasks, one task's
-// input and target. Pure functions of validated specs (the service validates, and runs the network
-// preview in a worker thread: its eigenvalues are O(N^3)).
+// input and target. Pure functions of validated specs (the service validates).
+//
+// A network preview comes in two halves, so that the designer never waits on the slow one: the time
+// constants (drawn alone, without W: milliseconds for any N up to the spec's bound) and the
+// eigenvalues (O(N^3): seconds at N = 1000), which the service computes in worker threads it can stop
+// when the design changes again, and refuses above PREVIEW_MAX_N with the reason in words.
 //
 // Seeds: a preview's `seed` is an experiment's root seed, and the preview shows seed index 0 of it:
 // network seed = seed(root, "network/0"), input seed = seed(root, "input/0") (README, Reproducibility),
@@ -9,7 +13,9 @@
 // The tau histogram (the project's choice): 30 equal-width bins between the realised minimum and
 // maximum (the exact values are returned as well, for other binnings); when every tau is equal (a
 // homogeneous network) the bins span ±5 % around that value, and all counts are in the middle bin.
-import type { Histogram, NetworkPreview, SuitePreview, TaskSignals } from '../../common/api.js';
+// For a log tau axis, the same taus in 30 bins of equal width in log tau (±5 % by factor around a
+// single value), so that a long right tail is read as well as the bulk.
+import type { Histogram, NetworkPreview, SpectrumPreview, SuitePreview, TaskSignals, TausPreview } from '../../common/api.js';
 import { QuenchError } from '../../common/errors.js';
 import {
   ChannelSchema,
@@ -22,10 +28,12 @@ import {
 } from '../../common/spec.js';
 import { parseWith } from '../../common/validate.js';
 import { z } from 'zod';
+import { drawTaus, perturbTaus, tauStats } from '../../worker/heterogeneity.js';
 import { eigenvalues } from '../../worker/linalg.js';
 import { retainedFraction } from '../../worker/models/rate.js';
-import { buildNetwork, tauBounds } from '../../worker/network.js';
+import { buildNetwork, tauBounds, tauUnit } from '../../worker/network.js';
 import { generateInput } from '../../worker/inputs.js';
+import { deriveSeed } from '../../worker/rng.js';
 import { buildSuite, computeTarget, suiteCounts } from '../../worker/tasks.js';
 import { seedsFor } from '../plan.js';
 
@@ -49,14 +57,21 @@ export function parseChannels(raw: unknown): ChannelSpec[] {
   return parseWith(ChannelsSchema, raw, 'input channels');
 }
 
+/** A designer's name for its eigenvalue computations (one per tab): a new one in the slot stops the one before. */
+export const PreviewSlot = z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, 'letters, digits, - and _ (1 to 100 of them)');
+
+/** Why the eigenvalues of this network are not previewed, in words; null when they are. */
+export function spectrumWithheld(spec: NetworkSpec): string | null {
+  if (spec.n <= PREVIEW_MAX_N) return null;
+  return (
+    `the eigenvalues are previewed for N ≤ ${PREVIEW_MAX_N} neurons (this network has N = ${spec.n}): they cost O(N³) and would take minutes. ` +
+    `A network of N = ${PREVIEW_MAX_N} with the same p, scaling and heterogeneity has a spectrum of the same shape.`
+  );
+}
+
 export function checkPreviewSize(spec: NetworkSpec): void {
-  if (spec.n > PREVIEW_MAX_N) {
-    throw new QuenchError(
-      'input',
-      `the network preview is limited to N ≤ ${PREVIEW_MAX_N} neurons (got N = ${spec.n}): its eigenvalues cost O(N³) and would take minutes. ` +
-        `Preview a network of N = ${PREVIEW_MAX_N} with the same p, scaling and heterogeneity: the shape of the tau distribution and of the spectrum is the same.`,
-    );
-  }
+  const why = spectrumWithheld(spec);
+  if (why) throw new QuenchError('input', `the network preview is limited to N ≤ ${PREVIEW_MAX_N}: ${why}`);
 }
 
 /** Equal-width bins between the smallest and largest value (±5 % around a single value). */
@@ -83,6 +98,63 @@ export function histogram(values: ArrayLike<number>, bins = TAU_BINS): Histogram
   return { edges, counts };
 }
 
+/**
+ * Bins of equal width in log(value) between the smallest and largest value (a factor of 1.05 either
+ * side of a single value). Every value must be positive (time constants are).
+ */
+export function logHistogram(values: ArrayLike<number>, bins = TAU_BINS): Histogram {
+  const logs = Array.from(values, (v) => Math.log(v));
+  const h = histogram(logs, bins);
+  if (logs.length > 0 && logs.every((l) => l === logs[0])) {
+    // one value: histogram's ±5 % would be in log units; a factor of 1.05 either side instead
+    const l = logs[0]!;
+    const lo = l - Math.log(1.05);
+    const hi = l + Math.log(1.05);
+    return { edges: Array.from({ length: bins + 1 }, (_, i) => Math.exp(lo + ((hi - lo) * i) / bins)), counts: h.counts };
+  }
+  return { edges: h.edges.map((e) => Math.exp(e)), counts: h.counts };
+}
+
+/**
+ * The time constants of the network of seed index 0 of root seed `seed`, exactly as buildNetwork
+ * draws them (their own derived seed, then any perturbTau manipulation with its own), without W:
+ * milliseconds at any N. main/service.test.ts holds it to buildNetwork's taus.
+ */
+export function previewTauDraw(spec: NetworkSpec, seed: number): { tau: Float64Array; stats: ReturnType<typeof tauStats> } {
+  const networkSeed = seedsFor(seed, 0).network;
+  const { tauMean, dt } = tauUnit(spec);
+  const draw = drawTaus(spec.heterogeneity, spec.n, tauMean, dt, deriveSeed(networkSeed, 'tau'));
+  let tau = draw.tau;
+  let stats = draw.stats;
+  spec.manipulations.forEach((m, k) => {
+    if (m.op !== 'perturbTau') return;
+    const { tauMin, tauMax } = tauBounds(spec);
+    tau = perturbTaus(tau, m.sigma, deriveSeed(networkSeed, 'manipulation', k), tauMin, tauMax);
+    stats = stats.nominalCv === undefined ? tauStats(tau, stats.bounded) : { ...tauStats(tau, stats.bounded), nominalCv: stats.nominalCv };
+  });
+  return { tau, stats };
+}
+
+/** The fast half of a network preview: the taus, their statistics and histograms, and whether the eigenvalues will follow. */
+export function tausPreview(spec: NetworkSpec, seed: number): TausPreview {
+  const { tau, stats } = previewTauDraw(spec, seed);
+  const { tauMin, tauMax } = tauBounds(spec);
+  return {
+    tau: {
+      tau: Array.from(tau),
+      stats,
+      histogram: histogram(tau),
+      logHistogram: logHistogram(tau),
+      tauMin,
+      tauMax,
+      unit: spec.model.kind === 'rate' ? 'steps' : 'ms',
+    },
+    spectrumMaxN: PREVIEW_MAX_N,
+    spectrumWithheld: spectrumWithheld(spec),
+  };
+}
+
+/** The two eigenvalue problems of a spectrum preview, each computed in a worker thread of its own. */
 export type PreviewPart = 'network' | 'effective';
 
 /** Eigenvalues of diag(a) + diag(1 - a) W, the leak-aware linearised rate update (as in spectralSummary). */
@@ -104,11 +176,11 @@ function radius(e: { re: ArrayLike<number>; im: ArrayLike<number> }): number {
 }
 
 /**
- * One part of a network preview: 'network' is everything but the effective spectrum (tau, stats,
- * histogram, eigenvalues of W, density); 'effective' the eigenvalues of the linearised update (rate
- * models; null for LIF). The service computes the two in two worker threads at once and merges them.
+ * One part of a spectrum preview: 'network' the eigenvalues of W and its density; 'effective' the
+ * eigenvalues of the linearised update (rate models; null for LIF). The service computes the two in
+ * two worker threads at once and merges them.
  */
-export function networkPreviewPart(spec: NetworkSpec, seed: number, part: PreviewPart): Partial<NetworkPreview> {
+export function networkPreviewPart(spec: NetworkSpec, seed: number, part: PreviewPart): Partial<SpectrumPreview> {
   checkPreviewSize(spec);
   const net = buildNetwork(spec, 1, seedsFor(seed, 0).network);
   const n = net.n;
@@ -117,31 +189,38 @@ export function networkPreviewPart(spec: NetworkSpec, seed: number, part: Previe
     const e = eigenvalues(effectiveMatrix(net.w, retainedFraction(spec.model, net.tau), n), n);
     return { eigEff: { re: Array.from(e.re), im: Array.from(e.im) }, rhoEff: radius(e) };
   }
-  const { tauMin, tauMax } = tauBounds(spec);
   const e = eigenvalues(net.w, n);
-  return {
-    tau: {
-      tau: Array.from(net.tau),
-      stats: net.tauStats,
-      histogram: histogram(net.tau),
-      tauMin,
-      tauMax,
-      unit: spec.model.kind === 'rate' ? 'steps' : 'ms',
-    },
-    eigW: { re: Array.from(e.re), im: Array.from(e.im) },
-    rhoW: radius(e),
-    density: net.density,
-  };
+  return { eigW: { re: Array.from(e.re), im: Array.from(e.im) }, rhoW: radius(e), density: net.density };
 }
 
-/** Both parts in this thread (tests, small networks). */
+/** Both halves in this thread (tests, small networks). */
 export function networkPreview(spec: NetworkSpec, seed: number): NetworkPreview {
-  return { ...networkPreviewPart(spec, seed, 'network'), ...networkPreviewPart(spec, seed, 'effective') } as NetworkPreview;
+  return { tau: tausPreview(spec, seed).tau, ...networkPreviewPart(spec, seed, 'network'), ...networkPreviewPart(spec, seed, 'effective') } as NetworkPreview;
+}
+
+/** Why a family the suite turns on makes no task with these channels, in words. */
+function whyEmpty(f: SuiteSpec['families'][number], channels: ChannelSpec[]): string {
+  const d = channels.length;
+  if (f.family === 'product' || f.family === 'xor') {
+    return `${f.family} tasks take pairs of channels (k < l), and the input has ${d} channel: add a channel, or switch ${f.family} off`;
+  }
+  if (f.family === 'forecast') {
+    const used = f.channels === 'all' ? channels.map((_, k) => k) : f.channels;
+    const kinds = [...new Set(used.map((k) => channels[k]?.family ?? 'white'))].join(', ');
+    return (
+      `forecast tasks are made only for predictable channels (coloured, sines, mackey-glass, lorenz); the channels it uses are ${kinds}: ` +
+      `make one of them predictable, or switch forecast off`
+    );
+  }
+  return `${f.family} makes no task with these ${d} channel(s)`;
 }
 
 export function suitePreview(suite: SuiteSpec, channels: ChannelSpec[]): SuitePreview {
   const tasks = buildSuite(suite, channels);
-  return { tasks, counts: suiteCounts(tasks) };
+  const counts = suiteCounts(tasks);
+  const empty: Record<string, string> = {};
+  for (const f of suite.families) if (!counts[f.family] && !empty[f.family]) empty[f.family] = whyEmpty(f, channels);
+  return { tasks, counts, empty };
 }
 
 /** `steps` steps of the input stream of seed index 0 of root seed `seed`, and the target of one task. */

@@ -3,12 +3,19 @@
 // heterogeneity level; the timescales of the neurons beside their realised time constants; each
 // configuration's effective spectrum in the complex plane and the effective timescales as a
 // histogram; the alignment curves per task family; the memory and nonlinearity profiles.
+// Each figure is numbered, captioned and offered as an SVG file with its CSV (figures.ts).
 import type { Comparison, ComparisonMechanisms, ProfileCurves } from '../../common/comparison.js';
 import { interval, num as fmt, signedNum } from '../../common/format.js';
 import { renderCsv } from '../archive-format.js';
+import type { Figures } from './figures.js';
+import { htmlTable } from './report-table.js';
 import { colour, complexPlane, esc, finite, lineChart, type LineSeries } from './svg.js';
 
 const csvNote = (...names: string[]) => `<p class="data">Data: ${names.map((n) => `<code>${esc(n)}.csv</code>`).join(', ')}</p>`;
+/** a heading kept with what follows it on a printed page */
+const keep = (...blocks: string[]) => `<div class="keep">\n${blocks.join('\n')}\n</div>`;
+/** a file name's part from free text (a task family) */
+const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
 
 /** the measure drawn against the level (the table and its CSV hold every measure) */
 const LEVEL_MEASURE = 'participationRatio';
@@ -27,96 +34,123 @@ function levelSeries(m: ComparisonMechanisms): LineSeries[] {
   }));
 }
 
-const table = (head: string[], rows: string[][]) =>
-  `<div class="scroll"><table>\n<thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead>\n<tbody>\n${rows
-    .map((r) => `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ''}>${esc(c)}</td>`).join('')}</tr>`)
-    .join('\n')}\n</tbody>\n</table></div>`;
-
 /** The report's "Mechanisms" section (none when no run of the comparison was measured). */
-export function mechanismSections(c: Comparison): string[] {
+export function mechanismSections(c: Comparison, figures: Figures): string[] {
   const m = c.mechanisms;
   if (!m) {
     if (c.unmeasured.length === 0) return [];
     return [
       '<section id="mechanisms">',
-      '<h2>Mechanisms: not measured</h2>',
-      `<p>The runs compared were made by a version of Quench before runs measured their mechanisms: ${c.unmeasured
-        .map((x) => `${esc(x.name)} (${x.runs} run(s): <code>quench resume ${esc(x.id)} --add-mechanisms</code>)`)
-        .join('; ')}.</p>`,
+      keep(
+        '<h2>Mechanisms: not measured</h2>',
+        `<p>The runs compared were made by a version of Quench before runs measured their mechanisms: ${c.unmeasured
+          .map((x) => `${esc(x.name)} (${x.runs} run(s): <code>quench resume ${esc(x.id)} --add-mechanisms</code>)`)
+          .join('; ')}.</p>`,
+      ),
       '</section>',
     ];
   }
-  const h: string[] = ['<section id="mechanisms">', '<h2>Mechanisms: why the capacities differ</h2>'];
-  h.push(
-    `<p>Measured on each run's own simulation (docs/model.md §11); every value is a mean over seeds with its 95 % t-interval, every change (Δ, later condition − baseline) is paired over seeds. ${m.measured} run(s) measured${
-      m.notMeasured ? `; <strong>${m.notMeasured} run(s) not measured</strong> (made by an older version: <code>quench resume --add-mechanisms</code> fills them in)` : ''
-    }.</p>`,
-  );
+  const h: string[] = ['<section id="mechanisms">'];
   const labels = m.measureLabels;
+  // the heading and its paragraph kept together; the table after them (longer than a page, maybe) follows their break-after: avoid
   h.push(
-    table(
+    keep(
+      '<h2>Mechanisms: why the capacities differ</h2>',
+      `<p>Measured on each run's own simulation (docs/model.md §11); every value is a mean over seeds with its 95 % t-interval, every change (Δ, later condition − baseline) is paired over seeds. ${m.measured} run(s) measured${
+        m.notMeasured ? `; <strong>${m.notMeasured} run(s) not measured</strong> (made by an older version: <code>quench resume --add-mechanisms</code> fills them in)` : ''
+      }.</p>`,
+    ),
+    htmlTable(
       ['configuration', ...labels.map((l) => l.label)],
       [
-        ...m.groups.map((g) => [g.label, ...labels.map((l) => { const v = g.measures[l.key]; return v && finite(v.mean) ? `${fmt(v.mean)}${v.n > 1 && finite(v.lo) ? ` ${interval(v.lo, v.hi)}` : ''}` : 'n/a'; })]),
-        ...m.contrasts.map((x) => [`Δ ${x.label}`, ...labels.map((l) => { const d = x.measures[l.key]; return d && finite(d.mean) ? `${signedNum(d.mean)}${finite(d.lo) ? ` ${interval(d.lo, d.hi, true)} ${d.verdict}` : ''}` : 'n/a'; })]),
+        ...m.groups.map((g) => [g.label, ...labels.map((l) => { const v = g.measures[l.key]; return v && finite(v.mean) ? [fmt(v.mean), ...(v.n > 1 && finite(v.lo) ? [interval(v.lo, v.hi)] : [])] : 'n/a'; })]),
+        ...m.contrasts.map((x) => [`Δ ${x.label}`, ...labels.map((l) => { const d = x.measures[l.key]; return d && finite(d.mean) ? [signedNum(d.mean), ...(finite(d.lo) ? [interval(d.lo, d.hi, true), d.verdict] : [])] : 'n/a'; })]),
       ],
+      { numeric: (i) => i > 0 },
     ),
     csvNote('table-mechanisms'),
   );
 
   if (m.levels.length) {
-    h.push('<h3>Participation ratio against the heterogeneity level</h3>');
-    h.push(lineChart({ title: 'Participation ratio against the heterogeneity level (95 % interval across seeds)', xLabel: 'heterogeneity level c (0: homogeneous)', yLabel: 'participation ratio', series: levelSeries(m) }));
-    h.push(csvNote('chart-mechanism-levels'));
+    const title = 'Participation ratio against the heterogeneity level (95 % interval across seeds)';
+    h.push(
+      keep(
+        '<h3>Participation ratio against the heterogeneity level</h3>',
+        figures.add('fig-mechanism-levels', title, lineChart({ title, xLabel: 'heterogeneity level c (0: homogeneous)', yLabel: 'participation ratio', series: levelSeries(m) }), ['chart-mechanism-levels']),
+      ),
+    );
   }
   const ts = m.timescales;
   if (ts) {
-    h.push('<h3>Timescales</h3>', '<p>Share of the neurons per log bin: the autocorrelation timescale of each neuron (solid) beside its realised time constant (dashed), seeds pooled.</p>');
+    const title = 'Autocorrelation timescales (solid) and realised time constants (dashed)';
     h.push(
-      lineChart({
-        title: 'Autocorrelation timescales (solid) and realised time constants (dashed)',
-        xLabel: 'timescale (task steps, log scale)',
-        yLabel: 'share of neurons',
-        xLog: true,
-        series: ts.groups.flatMap((g, i) => [
-          { kind: 'steps' as const, label: `${g.label}: autocorrelation`, colour: colour(i), edges: ts.edges, values: g.autocorrelation },
-          { kind: 'steps' as const, label: `${g.label}: realised τ`, colour: colour(i), dash: '6 4', edges: ts.edges, values: g.realisedTau },
-        ]),
-      }),
+      keep(
+        '<h3>Timescales</h3>',
+        '<p>Share of the neurons per log bin: the autocorrelation timescale of each neuron (solid) beside its realised time constant (dashed), seeds pooled.</p>',
+        figures.add(
+          'fig-timescales',
+          title,
+          lineChart({
+            title,
+            xLabel: 'timescale (task steps, log scale)',
+            yLabel: 'share of neurons',
+            xLog: true,
+            series: ts.groups.flatMap((g, i) => [
+              { kind: 'steps' as const, label: `${g.label}: autocorrelation`, colour: colour(i), edges: ts.edges, values: g.autocorrelation },
+              { kind: 'steps' as const, label: `${g.label}: realised τ`, colour: colour(i), dash: '6 4', edges: ts.edges, values: g.realisedTau },
+            ]),
+          }),
+          ['chart-timescales'],
+        ),
+      ),
     );
-    h.push(csvNote('chart-timescales'));
   }
   if (m.spectra.length) {
-    h.push('<h3>Effective spectrum</h3>', '<p>Eigenvalues μ of the update linearised at the operating point (the first seed of each configuration) beside those of W, and the effective timescales −1/ln|μ| of every seed as a histogram.</p>');
-    // the planes side by side (an inline style: the report's style sheet serves every report)
-    h.push('<div style="display: flex; flex-wrap: wrap; gap: 0 1rem">');
-    for (const s of m.spectra) {
-      h.push(
+    const planes = m.spectra.map((s, i) =>
+      figures.add(
+        `fig-spectrum-${i + 1}`,
+        `Effective spectrum: ${s.label} (first seed)`,
         complexPlane(`Effective spectrum: ${s.label}`, [
           { label: 'eigenvalues of W', colour: '#999999', re: s.w.re, im: s.w.im, r: 2 },
           { label: 'linearised update at the operating point', colour: colour(1), re: s.effective.re, im: s.effective.im, r: 2.5 },
         ]),
-      );
-    }
-    h.push('</div>');
+        ['chart-spectra'],
+      ),
+    );
+    // the planes side by side, two to a printed line
+    h.push(
+      keep(
+        '<h3>Effective spectrum</h3>',
+        '<p>Eigenvalues μ of the update linearised at the operating point (the first seed of each configuration) beside those of W, and the effective timescales −1/ln|μ| of every seed as a histogram.</p>',
+      ),
+      '<div class="spectra">',
+      ...planes,
+      '</div>',
+    );
     if (ts && ts.groups.some((g) => g.effective.some((v) => v > 0))) {
+      const title = 'Effective timescales of the linearised update, share per log bin';
       h.push(
-        lineChart({
-          title: 'Effective timescales of the linearised update, share per log bin',
-          xLabel: 'effective timescale −1/ln|μ| (task steps, log scale)',
-          yLabel: 'share of eigenvalues',
-          xLog: true,
-          series: ts.groups.map((g, i) => ({ kind: 'steps' as const, label: g.label, colour: colour(i), edges: ts.edges, values: g.effective })),
-        }),
+        figures.add(
+          'fig-effective-timescales',
+          title,
+          lineChart({
+            title,
+            xLabel: 'effective timescale −1/ln|μ| (task steps, log scale)',
+            yLabel: 'share of eigenvalues',
+            xLog: true,
+            series: ts.groups.map((g, i) => ({ kind: 'steps' as const, label: g.label, colour: colour(i), edges: ts.edges, values: g.effective })),
+          }),
+          ['chart-timescales'],
+        ),
       );
     }
-    h.push(csvNote('chart-spectra', 'chart-timescales'));
   }
   const a = m.alignment;
   if (a) {
-    h.push('<h3>Task–state alignment</h3>', "<p>Share of each task family's target variance captured by the top-k principal components of the states, mean over the family's tasks and the seeds.</p>");
-    for (const f of a.families) {
-      h.push(
+    const alignment = a.families.map((f) =>
+      figures.add(
+        `fig-alignment-${slug(f)}`,
+        `Alignment: ${f}`,
         lineChart({
           title: `Alignment: ${f}`,
           xLabel: 'k, principal components (log scale)',
@@ -125,24 +159,28 @@ export function mechanismSections(c: Comparison): string[] {
           yMin: 0,
           series: a.groups.map((g, i) => ({ kind: 'points' as const, label: g.label, colour: colour(i), line: true, points: g.ks.map((k, q) => ({ x: k, y: g.byFamily[f]?.[q] ?? NaN })) })),
         }),
-      );
-    }
-    h.push(csvNote('chart-alignment'));
+        ['chart-alignment'],
+      ),
+    );
+    h.push(keep('<h3>Task–state alignment</h3>', "<p>Share of each task family's target variance captured by the top-k principal components of the states, mean over the family's tasks and the seeds.</p>", alignment[0]), ...alignment.slice(1));
   }
-  const profile = (p: ProfileCurves, what: string) =>
-    lineChart({
-      title: `Mean capacity against ${what}`,
-      xLabel: what,
-      yLabel: 'mean capacity',
-      yMin: 0,
-      series: p.groups.map((g, i) => ({ kind: 'points' as const, label: g.label, colour: colour(i), line: true, points: p.xs.map((x, k) => ({ x, y: g.capacity[k] })) })),
-    });
+  const profile = (p: ProfileCurves, what: string, name: string) =>
+    figures.add(
+      name,
+      `Mean capacity against ${what}`,
+      lineChart({
+        title: `Mean capacity against ${what}`,
+        xLabel: what,
+        yLabel: 'mean capacity',
+        yMin: 0,
+        series: p.groups.map((g, i) => ({ kind: 'points' as const, label: g.label, colour: colour(i), line: true, points: p.xs.map((x, k) => ({ x, y: g.capacity[k] })) })),
+      }),
+      ['chart-profile'],
+    );
   const { memory, nonlinearity } = m.profile;
   if (memory.xs.length > 1 || nonlinearity.xs.length > 1) {
-    h.push('<h3>Memory and nonlinearity profile</h3>');
-    if (memory.xs.length > 1) h.push(profile(memory, 'memory depth (steps)'));
-    if (nonlinearity.xs.length > 1) h.push(profile(nonlinearity, 'nonlinearity degree'));
-    h.push(csvNote('chart-profile'));
+    const profiles = [...(memory.xs.length > 1 ? [profile(memory, 'memory depth (steps)', 'fig-profile-memory')] : []), ...(nonlinearity.xs.length > 1 ? [profile(nonlinearity, 'nonlinearity degree', 'fig-profile-nonlinearity')] : [])];
+    h.push(keep('<h3>Memory and nonlinearity profile</h3>', profiles[0]), ...profiles.slice(1));
   }
   h.push('</section>');
   return h;

@@ -1,6 +1,8 @@
 // The primitives of the reports' inline SVG charts: escaping, colours, ticks, the opening of a chart,
 // grid lines and legends, and the two generic charts the mechanism figures draw (lines over a numeric
-// axis, points in the complex plane). Plain strings: a report loads nothing.
+// axis, points in the complex plane). Plain strings: a report loads nothing. Numbers on axes go
+// through common/format.ts (a true minus sign, the same decimals on every tick of an axis).
+import { num as fmt } from '../../common/format.js';
 
 export const esc = (s: unknown) =>
   String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -22,10 +24,59 @@ export function niceTicks(lo: number, hi: number, count = 5): number[] {
   return out;
 }
 
-export const tickLabel = (v: number) => String(Number(v.toPrecision(6)));
+/** The fewest decimals (up to 6) that write every value exactly: one axis's ticks read alike (0.00, 0.25, 0.50). */
+export function decimalsFor(values: readonly number[]): number {
+  for (let d = 0; d < 6; d++) if (values.every((v) => Math.abs(Number(v.toFixed(d)) - v) <= 1e-9 * Math.max(1, Math.abs(v)))) return d;
+  return 6;
+}
+
+/** Tick labels of one axis: the same decimals on every tick, a true minus sign. */
+export const tickLabels = (ticks: readonly number[]): string[] => ticks.map((t) => fmt(t, decimalsFor(ticks)));
+
+/** One tick on its own (a log axis, whose ticks span decades): as few decimals as it needs. */
+export const tickLabel = (v: number) => fmt(v, decimalsFor([v]));
 
 export function truncate(s: string, max: number): string {
   return s.length <= max ? s : s.slice(0, max - 1) + '…';
+}
+
+/**
+ * A label broken into lines of at most `max` characters at spaces (a word longer than a line gets a
+ * line of its own, whole): labels are wrapped, never cut.
+ */
+export function wrapText(s: string, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of s.split(' ')) {
+    if (line && line.length + 1 + word.length > max) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line || lines.length === 0) lines.push(line);
+  return lines;
+}
+
+/** Lines of text stacked around `y` (the middle line on it), as one <text> of <tspan>s. */
+export function textLines(lines: readonly string[], x: number, y: number, attrs: string, lineH = 13): string {
+  const y0 = y - ((lines.length - 1) * lineH) / 2;
+  return `<text x="${num(x)}" y="${num(y0)}" ${attrs}>${lines.map((l, i) => `<tspan x="${num(x)}"${i ? ` dy="${lineH}"` : ''}>${esc(l)}</tspan>`).join('')}</text>`;
+}
+
+/**
+ * The charts' look, as CSS: the report's style sheet carries it, and each figure downloaded alone
+ * carries it inside its <svg> (standaloneSvg), so the file looks as it does in the report.
+ */
+export const CHART_CSS =
+  '.chart text { font: 11px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; fill: #1d1d1f; } .chart .axis { font-size: 12px; fill: #444; } .chart .tick { fill: #555; } ' +
+  '.chart .panel-title { font-size: 12px; font-weight: 600; } .chart .grid { stroke: #e6e6e6; } .chart .zero { stroke: #888; } .chart .base { stroke: #555; stroke-dasharray: 3 3; } ' +
+  '.chart .whisker { stroke: #222; stroke-width: 1.5; }';
+
+/** A chart as a file of its own: its style inside it and an XML declaration (it opens in an editor or a browser as it looks in the report). */
+export function standaloneSvg(svg: string): string {
+  const at = svg.indexOf('</title>');
+  const head = at >= 0 ? at + '</title>'.length : svg.indexOf('>') + 1;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${svg.slice(0, head)}\n<style>${CHART_CSS}</style>${svg.slice(head)}\n`;
 }
 
 /** The opening of every chart: a titled, accessible SVG of the given size. */
@@ -37,10 +88,12 @@ export function svgOpen(title: string, width: number, height: number): string[] 
 }
 
 /** Horizontal grid lines with their tick labels, for charts with a vertical value axis. */
-export function yGrid(lo: number, hi: number, y: (v: number) => number, left: number, width: number): string[] {
-  return niceTicks(lo, hi).flatMap((t) => [
+export function yGrid(lo: number, hi: number, y: (v: number) => number, left: number, width: number, count = 5): string[] {
+  const ticks = niceTicks(lo, hi, count);
+  const labels = tickLabels(ticks);
+  return ticks.flatMap((t, i) => [
     `<line x1="${left}" y1="${num(y(t))}" x2="${width - 8}" y2="${num(y(t))}" class="grid"/>`,
-    `<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`,
+    `<text x="${left - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(labels[i])}</text>`,
   ]);
 }
 
@@ -54,7 +107,8 @@ export function legend(items: LegendItem[], width: number, y: number): { svg: st
   let cy = y;
   items.forEach((item, i) => {
     const l = typeof item === 'string' ? item : item.label;
-    const text = truncate(l, 60);
+    // a whole label (a legend is where a reader finds what a colour is); only a runaway one is cut
+    const text = truncate(l, 110);
     const w = 22 + text.length * 6.4 + 18;
     if (cx + w > width && cx > 12) {
       cx = 12;
@@ -131,7 +185,8 @@ export function lineChart(o: LineChartOptions): string {
   const height = top + plotH + 52 + leg.height + 8;
   const parts: string[] = [...svgOpen(o.title, width, height), `<text x="${left}" y="16" style="font-size: 13px; font-weight: 600">${esc(truncate(o.title, 110))}</text>`, ...yGrid(lo, hi, y, left, width)];
   const ticks = o.xLog ? logTicks(x0, x1).map((e) => 10 ** e) : niceTicks(x0, x1);
-  for (const t of ticks) parts.push(`<text x="${num(x(t))}" y="${top + plotH + 16}" class="tick" text-anchor="middle">${esc(tickLabel(t))}</text>`);
+  const labels = o.xLog ? ticks.map(tickLabel) : tickLabels(ticks);
+  ticks.forEach((t, i) => parts.push(`<text x="${num(x(t))}" y="${top + plotH + 16}" class="tick" text-anchor="middle">${esc(labels[i])}</text>`));
   const dash = (s: LineSeries) => (s.dash ? ` stroke-dasharray="${s.dash}"` : '');
   for (const s of o.series) {
     if (s.kind === 'steps') {
@@ -147,7 +202,7 @@ export function lineChart(o: LineChartOptions): string {
     if (s.line && pts.length > 1) parts.push(`<polyline fill="none" stroke="${s.colour}" stroke-width="2"${dash(s)} points="${pts.map((p) => `${num(x(p.x))},${num(y(p.y))}`).join(' ')}"/>`);
     for (const p of pts) {
       const whisker = finite(p.lo) && finite(p.hi);
-      parts.push(`<g><title>${esc(`${s.label}, x = ${tickLabel(p.x)}: ${tickLabel(p.y)}${whisker ? ` [${tickLabel(p.lo!)}, ${tickLabel(p.hi!)}]` : ''}`)}</title>`);
+      parts.push(`<g><title>${esc(`${s.label}, x = ${tickLabel(p.x)}: ${fmt(p.y)}${whisker ? ` [${fmt(p.lo!)}, ${fmt(p.hi!)}]` : ''}`)}</title>`);
       if (whisker) parts.push(`<line x1="${num(x(p.x))}" y1="${num(y(p.lo!))}" x2="${num(x(p.x))}" y2="${num(y(p.hi!))}" stroke="${s.colour}" stroke-width="1.5"/>`);
       parts.push(`<circle cx="${num(x(p.x))}" cy="${num(y(p.y))}" r="3.5" fill="${s.colour}"/></g>`);
     }
@@ -175,10 +230,12 @@ export function complexPlane(title: string, series: { label: string; colour: str
   );
   const height = top + size + 8 + leg.height + 8;
   const parts: string[] = [...svgOpen(title, width, height), `<text x="${pad}" y="16" style="font-size: 13px; font-weight: 600">${esc(truncate(title, 64))}</text>`];
-  for (const t of niceTicks(-extent, extent)) {
+  const planeTicks = niceTicks(-extent, extent);
+  const planeLabels = tickLabels(planeTicks);
+  planeTicks.forEach((t, i) => {
     parts.push(`<line x1="${num(x(t))}" y1="${top + pad}" x2="${num(x(t))}" y2="${top + pad + plot}" class="grid"/>`, `<line x1="${pad}" y1="${num(y(t))}" x2="${pad + plot}" y2="${num(y(t))}" class="grid"/>`);
-    parts.push(`<text x="${num(x(t))}" y="${top + pad + plot + 14}" class="tick" text-anchor="middle">${esc(tickLabel(t))}</text>`, `<text x="${pad - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(tickLabel(t))}</text>`);
-  }
+    parts.push(`<text x="${num(x(t))}" y="${top + pad + plot + 14}" class="tick" text-anchor="middle">${esc(planeLabels[i])}</text>`, `<text x="${pad - 6}" y="${num(y(t) + 4)}" class="tick" text-anchor="end">${esc(planeLabels[i])}</text>`);
+  });
   const r = (x(1) - x(0)).toFixed(2);
   parts.push(`<circle cx="${num(x(0))}" cy="${num(y(0))}" r="${r}" fill="none" stroke="#555" stroke-dasharray="4 4"/>`);
   for (const s of series) {

@@ -16,10 +16,13 @@ export interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts `quench serve` and resolves with the URL it prints (token included). */
-export function startServe(): Promise<Server> {
+/**
+ * Starts `quench serve` and resolves with the URL it prints (token included). `archive`: serve this
+ * archive (one a test has filled, e.g. with 10 000 runs) instead of a fresh one.
+ */
+export function startServe(opts: { archive?: string } = {}): Promise<Server> {
   const dir = mkdtempSync(join(tmpdir(), 'quench-e2e-'));
-  const archive = join(dir, 'archive.sqlite');
+  const archive = opts.archive ?? join(dir, 'archive.sqlite');
   const child: ChildProcess = spawn(process.execPath, ['bin/quench.js', 'serve', '--port', '0', '--archive', archive], {
     env: { ...process.env, QUENCH_CALIBRATION: join(dir, 'calibration.json') },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,4 +72,46 @@ export async function shot(page: Page, name: string): Promise<string> {
   const path = join(SHOTS, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A method of the app's api called over HTTP with the server's token, as the renderer calls it; throws on anything but 2xx. */
+export async function callApi<T>(server: Server, method: string, ...args: unknown[]): Promise<T> {
+  const url = new URL(server.url);
+  const res = await fetch(`${url.origin}/api/${method}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${url.searchParams.get('token')}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ args }),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method}: ${res.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/** Starts an experiment through the api and resolves with its id once its job is done. */
+export async function runExperiment(server: Server, spec: unknown, backend = 'wasm'): Promise<string> {
+  const job = await callApi<{ id: string; experimentId: string }>(server, 'startExperiment', { spec, backend });
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const state = (await callApi<{ id: string; state: string; error: string | null }[]>(server, 'listJobs')).find((j) => j.id === job.id);
+    if (state?.state === 'done') return job.experimentId;
+    if (state && state.state !== 'running') throw new Error(`the experiment's job ended ${state.state}: ${state.error ?? ''}`);
+    if (Date.now() > deadline) throw new Error('the experiment did not finish in 60 s');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The Compare view's experiment checkboxes (one per archived experiment, its value the experiment's id). */
+export const experimentBoxes = (page: Page): Locator => page.locator('#cmp-experiments input[type="checkbox"]');
+
+/**
+ * Picks exactly these experiments in the Compare view (none: every experiment), once the view lists
+ * them all (it lists the archive's experiments when it opens).
+ */
+export async function pickExperiments(page: Page, ids: readonly string[]): Promise<void> {
+  for (const id of ids) await page.locator(`#cmp-experiments input[value="${id}"]`).waitFor({ timeout: 15_000 });
+  const boxes = experimentBoxes(page);
+  for (let i = 0; i < (await boxes.count()); i++) {
+    const box = boxes.nth(i);
+    await box.setChecked(ids.includes((await box.getAttribute('value')) ?? ''));
+  }
 }

@@ -4,7 +4,10 @@
 //     otherwise: the body is an ApiError {kind, message, issues?} (or {"error": ApiError})
 //   GET /api/events?token=<token>   server-sent events, each `data:` line one QuenchEvent as JSON
 // The token comes from the page address (?token=...), is kept in memory only and is removed from
-// the address bar so that it does not end up in the history, bookmarks or screenshots.
+// the address bar so that it does not end up in the history, bookmarks or screenshots. After a reload
+// (or in a new tab) there is no token: the calls and the event stream then go without one, and the
+// server takes the HttpOnly session cookie it set when the page was first opened with the token
+// (main/serve/context.ts); the browser sends it with same-origin requests by itself.
 import { API_METHODS } from '../../../common/api.js';
 import type { ApiError, ApiMethod, QuenchApi, QuenchEvent } from '../../../common/api.js';
 import { ApiCallError, type Client } from './types.js';

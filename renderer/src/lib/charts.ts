@@ -3,16 +3,70 @@
 // for categories, a blue-white-orange diverging scale for differences).
 import { Chart, type Plugin } from 'chart.js/auto';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
+import { theme } from './theme.svelte.js';
 
 /** Okabe-Ito: distinguishable with every common colour-vision deficiency. */
 export const PALETTE = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00', '#000000', '#F0E442'];
-export const colour = (i: number) => PALETTE[i % PALETTE.length]!;
+/** The same on a dark background: Okabe-Ito's black would vanish there, and its place is taken by a light grey. */
+export const PALETTE_DARK = PALETTE.map((c) => (c === '#000000' ? '#E0E0E0' : c));
+/** Colour i of the palette of the theme shown (read inside a $derived, a chart's config follows the theme). */
+export const colour = (i: number) => (theme.dark ? PALETTE_DARK : PALETTE)[i % PALETTE.length]!;
+
+/** Text and lines drawn on a chart (labels, error bars, reference lines), readable on the theme's background. */
+export const ink = () => (theme.dark ? '#e3e8ee' : '#222222');
+/** Secondary lines (a unit circle, a base line), readable on the theme's background. */
+export const inkMuted = () => (theme.dark ? '#9aa5b1' : '#555555');
+const gridColour = () => (theme.dark ? 'rgba(255, 255, 255, 0.16)' : 'rgba(0, 0, 0, 0.1)');
+
+/**
+ * Sets chart.js's global text and grid-line colours for the theme shown. Charts read them when they
+ * are made: components/Chart.svelte calls this and makes its chart again when the theme changes.
+ */
+export function applyChartTheme(): void {
+  Chart.defaults.color = ink();
+  Chart.defaults.borderColor = gridColour();
+}
+
+/**
+ * Ticks for a log axis at 1, 2 and 5 times the powers of ten between min and max (…, 0.5, 1, 2, 5,
+ * 10, 20, 50, …): a reader takes a value off a log axis at these. With fewer than 3 of them in the
+ * range (a range narrower than a factor of 5), 1 to 9 times the powers of ten are given instead.
+ */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !(max >= min)) return [];
+  const within = (steps: number[]) => {
+    const out: number[] = [];
+    for (let e = Math.floor(Math.log10(min)) - 1; e <= Math.ceil(Math.log10(max)); e++) {
+      for (const m of steps) {
+        // rounded, so that 3 × 0.1 reads 0.3, not 0.30000000000000004
+        const v = Number((m * 10 ** e).toPrecision(12));
+        if (v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9)) out.push(v);
+      }
+    }
+    return out;
+  };
+  const ticks = within([1, 2, 5]);
+  return ticks.length >= 3 ? ticks : within([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+}
 /** The same colours, translucent (fills). */
 export const fill = (i: number, alpha = 0.35) => colour(i) + Math.round(alpha * 255).toString(16).padStart(2, '0');
 
 /** Marker shapes, so that series differ by more than colour. */
 export const POINT_STYLES = ['circle', 'rect', 'triangle', 'rectRot', 'crossRot', 'star', 'rectRounded', 'cross'] as const;
 export const pointStyle = (i: number) => POINT_STYLES[i % POINT_STYLES.length]!;
+
+/**
+ * How series i is drawn when there are many: the colour cycles through the 8 of the palette, and each
+ * further round of 8 shifts the marker and dashes the line, so that 64 series never look alike (legend
+ * toggles and highlight-on-hover do the rest: components/SeriesLegend.svelte).
+ */
+export function seriesStyle(i: number): { colour: string; pointStyle: (typeof POINT_STYLES)[number]; dash: number[] } {
+  const round = Math.floor(i / PALETTE.length);
+  return { colour: colour(i), pointStyle: POINT_STYLES[(i + round) % POINT_STYLES.length]!, dash: round % 2 === 1 ? [6, 3] : round > 0 ? [2, 2] : [] };
+}
+
+/** A colour faded into the background: the series not highlighted while one is. */
+export const faded = (c: string) => (c.startsWith('#') && c.length === 7 ? `${c}33` : c);
 
 const NEG = [179, 88, 6]; // #b35806 orange-brown: worse
 const MID = [247, 247, 247];
@@ -65,7 +119,7 @@ const errorBarsPlugin: Plugin = {
       const valueScale = chart.scales[horizontal ? meta.xAxisID! : meta.yAxisID!];
       if (!valueScale) return;
       ctx.save();
-      ctx.strokeStyle = (ds as { errorBarColor?: string }).errorBarColor ?? '#222';
+      ctx.strokeStyle = (ds as { errorBarColor?: string }).errorBarColor ?? ink();
       ctx.lineWidth = 1.5;
       meta.data.forEach((el, j) => {
         const b = bars[j];
@@ -117,12 +171,42 @@ const equalAspectPlugin: Plugin = {
   },
 };
 
-Chart.register(MatrixController, MatrixElement, errorBarsPlugin, equalAspectPlugin);
+/**
+ * `plugins.baseLine: { value, label }` draws a dashed vertical line at x = value with its label at the
+ * top: where the unmanipulated base network sits on a resilience panel's axis.
+ */
+const baseLinePlugin: Plugin = {
+  id: 'baseLine',
+  afterDatasetsDraw(chart) {
+    const opt = (chart.options.plugins as { baseLine?: { value?: number; label?: string } } | undefined)?.baseLine;
+    const x = chart.scales.x;
+    if (!opt || opt.value === undefined || !x || !chart.chartArea) return;
+    const px = x.getPixelForValue(opt.value);
+    if (!Number.isFinite(px) || px < chart.chartArea.left || px > chart.chartArea.right) return;
+    const ctx = chart.ctx;
+    // the text colour of the charts (a theme may change it)
+    const ink = typeof Chart.defaults.color === 'string' ? Chart.defaults.color : '#333';
+    ctx.save();
+    ctx.strokeStyle = ink;
+    ctx.setLineDash([4, 4]);
+    ctx.beginPath();
+    ctx.moveTo(px, chart.chartArea.top);
+    ctx.lineTo(px, chart.chartArea.bottom);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.fillStyle = ink;
+    ctx.font = '11px system-ui, sans-serif';
+    ctx.fillText(opt.label ?? 'base', px + 3, chart.chartArea.top + 11);
+    ctx.restore();
+  },
+};
+
+Chart.register(MatrixController, MatrixElement, errorBarsPlugin, equalAspectPlugin, baseLinePlugin);
 Chart.defaults.animation = false;
 Chart.defaults.maintainAspectRatio = false;
 Chart.defaults.font.family = 'system-ui, -apple-system, "Segoe UI", Roboto, sans-serif';
 Chart.defaults.font.size = 12;
-Chart.defaults.color = '#222';
+applyChartTheme();
 Chart.defaults.plugins.title.font = { size: 14, weight: 'bold' };
 Chart.defaults.plugins.title.display = true;
 

@@ -115,7 +115,12 @@ export function experimentSpec(saved: SavedSuite[]): { spec: Record<string, unkn
     const key = e.suiteChoice.slice(6);
     const s = saved.find((x) => `${x.name}@${x.version}` === key);
     if (!s) issues.push({ path: 'suite', value: key, allowed: 'choose a saved suite that exists' });
-    else spec.suite = s.suite;
+    else {
+      spec.suite = s.suite;
+      // a saved suite is run on the channels it was designed (and its tasks counted) with
+      const input = (e.extra.input as Record<string, unknown> | undefined) ?? {};
+      spec.input = { ...input, channels: s.channels };
+    }
   } else spec.suite = 'default';
   return { spec, issues };
 }

@@ -130,9 +130,10 @@ export function suiteSpec(): { spec: Record<string, unknown> | null; issues: Spe
   return { spec: issues.length ? null : { name: suite.name.trim(), version: 1, families }, issues };
 }
 
-/** Fills the designer from a SuiteSpec (a saved suite). */
-export function loadSuite(spec: { name: string; families: Record<string, any>[] }): void {
+/** Fills the designer from a SuiteSpec (a saved suite), and with a saved suite's input channels when given. */
+export function loadSuite(spec: { name: string; families: Record<string, any>[] }, channels?: { family: string; timescaleSteps?: number }[]): void {
   suite.name = spec.name;
+  if (channels?.length) suite.channels = channels.map((c) => ({ family: c.family, timescaleSteps: c.timescaleSteps ?? null }));
   const fresh = defaultFamilies();
   for (const name of TASK_FAMILIES) fresh[name].enabled = false;
   for (const f of spec.families) {

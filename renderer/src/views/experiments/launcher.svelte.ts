@@ -29,8 +29,11 @@ export class Launcher {
     }
   }
 
-  /** Starts an experiment; `label` is the preset's name or 'designer' (where an error is shown). */
-  async start(spec: unknown, label: string, ifArchived: 'resume' | 'new' = 'resume'): Promise<void> {
+  /**
+   * Starts an experiment; `label` is the preset's name or 'designer' (what is being started), and an
+   * error is shown in the designer for 'designer', else where `where` says (default: the presets).
+   */
+  async start(spec: unknown, label: string, ifArchived: 'resume' | 'new' = 'resume', where?: ActionPlace): Promise<void> {
     this.starting = label;
     this.actionError = null;
     try {
@@ -47,7 +50,7 @@ export class Launcher {
       await this.refreshExperiments();
       document.getElementById('jobs-title')?.scrollIntoView({ behavior: 'smooth' });
     } catch (e) {
-      this.actionError = { where: label === 'designer' ? 'designer' : 'presets', error: e };
+      this.actionError = { where: where ?? (label === 'designer' ? 'designer' : 'presets'), error: e };
     } finally {
       this.starting = null;
     }
