@@ -2,20 +2,10 @@
 // and one past it (refused, with a message naming the field, the value and the bound), so that a
 // bound removed or moved fails here.
 import { describe, it, expect } from 'vitest';
-import { SpecError } from './errors.js';
+import { refusal } from '../test/fixtures/spec-refusal.js';
 import { MAX_LIST, MAX_RUNS, MAX_SEGMENT_STEPS, SuiteSchema } from './spec.js';
 import { MAX_SPEC_DEPTH, depthOf, parseExperiment, parseWith } from './validate.js';
 
-/** the message a spec is refused with (fails the test when it is accepted) */
-function refusal(raw: unknown): string {
-  try {
-    parseExperiment(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SpecError);
-    return (err as SpecError).message;
-  }
-  throw new Error('the spec was accepted');
-}
 
 const list = (length: number, at: (i: number) => unknown) => Array.from({ length }, (_, i) => at(i));
 

@@ -2,20 +2,10 @@
 // in the message that refuses another word, every default is filled in, and the cross-field checks
 // (tau bounds, LIF steps and reset, empirical values, duplicate labels) refuse with their reason.
 import { describe, it, expect } from 'vitest';
-import { SpecError } from './errors.js';
+import { refusal } from '../test/fixtures/spec-refusal.js';
 import { ANALYSES, HETEROGENEITY_FAMILIES, INPUT_FAMILIES, LifModelSchema, NetworkSchema, RateModelSchema, SuiteSchema, logGrid, range } from './spec.js';
 import { parseExperiment, parseWith } from './validate.js';
 
-/** the message a spec is refused with (fails the test when it is accepted) */
-function refusal(raw: unknown): string {
-  try {
-    parseExperiment(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SpecError);
-    return (err as SpecError).message;
-  }
-  throw new Error('the spec was accepted');
-}
 
 const allowed = (words: readonly string[]) => `allowed: ${words.map((w) => JSON.stringify(w)).join(', ')}`;
 

@@ -1,17 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import { SpecError } from './errors.js';
+import { refusal as problems } from '../test/fixtures/spec-refusal.js';
 import { ExperimentSchema } from './spec.js';
 import { parseExperiment } from './validate.js';
 
-function problems(raw: unknown): string {
-  try {
-    parseExperiment(raw);
-  } catch (err) {
-    expect(err).toBeInstanceOf(SpecError);
-    return (err as SpecError).message;
-  }
-  throw new Error('the spec was accepted');
-}
 
 describe('experiment spec validation', () => {
   it('fills every default of docs/model.md from a name alone', () => {
