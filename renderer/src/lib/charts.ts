@@ -1,7 +1,7 @@
 // chart.js set up once: every controller (chart.js/auto), the matrix controller for heatmaps, error
 // bars drawn by a small plugin, readable defaults, and colour-blind-safe colours (Okabe & Ito 2008
 // for categories, a blue-white-orange diverging scale for differences).
-import { Chart, type Plugin } from 'chart.js/auto';
+import { Chart, type ChartConfiguration, type Plugin } from 'chart.js/auto';
 import { MatrixController, MatrixElement } from 'chartjs-chart-matrix';
 import { theme } from './theme.svelte.js';
 
@@ -80,6 +80,69 @@ export function diverging(v: number, max: number): string {
   return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 export const DIVERGING_CSS = `linear-gradient(to right, rgb(${NEG.join(',')}), rgb(${MID.join(',')}), rgb(${POS.join(',')}))`;
+
+/** Sequential colour for a value in [0, 1] (capacity): white to the diverging scale's blue (one hue). */
+export function sequential(v: number): string {
+  const t = Math.max(0, Math.min(1, v));
+  const c = MID.map((m, i) => Math.round(m + (POS[i]! - m) * t));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
+}
+
+/** One cell of the memory depth x nonlinearity map: its coordinates and its value. */
+export interface MapCell {
+  x: string;
+  y: string;
+  v: number;
+}
+
+/**
+ * The memory depth x nonlinearity map (a run's capacities, a contrast's differences): a matrix chart
+ * of `cells` over the depths `xs` and degrees `ys`, each cell coloured by `cellColour(v)`, with the
+ * tooltip lines `describe` gives after its coordinates.
+ */
+export function memoryNonlinearityMap<C extends MapCell>(opts: {
+  xs: number[];
+  ys: number[];
+  cells: C[];
+  label: string;
+  title: string;
+  cellColour: (v: number) => string;
+  describe: (cell: C) => string[];
+}): ChartConfiguration {
+  const { xs, ys } = opts;
+  return {
+    type: 'matrix',
+    data: {
+      datasets: [
+        {
+          label: opts.label,
+          data: opts.cells,
+          backgroundColor: (ctx: { raw?: { v: number } }) => opts.cellColour(ctx.raw?.v ?? 0),
+          borderColor: 'rgba(0,0,0,0.15)',
+          borderWidth: 1,
+          width: (ctx: { chart: { chartArea?: { width: number } } }) => Math.max(2, (ctx.chart.chartArea?.width ?? 0) / xs.length - 1),
+          height: (ctx: { chart: { chartArea?: { height: number } } }) => Math.max(2, (ctx.chart.chartArea?.height ?? 0) / ys.length - 1),
+        },
+      ],
+    },
+    options: {
+      plugins: {
+        title: { text: opts.title },
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            title: () => '',
+            label: (ctx: { raw: C }) => [`memory depth ${ctx.raw.x}, nonlinearity ${ctx.raw.y}`, ...opts.describe(ctx.raw)],
+          },
+        },
+      },
+      scales: {
+        x: { type: 'category', labels: xs.map(String), offset: true, grid: { display: false }, title: axisTitle('memory depth (delay / window / order, task steps)'), ticks: { autoSkip: true, maxRotation: 0 } },
+        y: { type: 'category', labels: ys.map(String).reverse(), offset: true, grid: { display: false }, title: axisTitle('nonlinearity (polynomial degree)') },
+      },
+    },
+  } as unknown as ChartConfiguration;
+}
 
 export interface ErrorBar {
   lo: number;
