@@ -285,6 +285,56 @@ describe('lifMechanisms: regular, identical and silent trains', () => {
   });
 });
 
+describe('lifMechanisms against a direct count of windows and bins', () => {
+  // every path of the counting: a segment inside the run (rows before and after it), windows that are
+  // a whole number of bins (dt 10, 25) and that are not (dt 30: 3 and 2 steps; dt 15: 7 and 3), a
+  // remainder of the segment shorter than a window, odd n, silent and constant neurons
+  it('gives the rates, Fano factors and correlations of windows and bins counted one by one', () => {
+    const rng = new Rng(99);
+    for (const dtTaskMs of [10, 25, 30, 15]) {
+      const [n, T, start, end] = [7, 143, 11, 130];
+      const counts = new Uint16Array(T * n);
+      for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) counts[t * n + i] = i === 5 ? 0 : i === 6 ? 1 : Math.floor(3 * rng.uniform() * rng.uniform() * (1 + (i % 3)));
+      const stats: LifSpikeStats = { counts, isiSum: new Float64Array(n), isiSumSq: new Float64Array(n), isiCount: new Int32Array(n) };
+      const m = lifMechanisms({ dtTaskMs }, stats, n, T, { seed: 3, segment: { start, end } });
+
+      const sumOf = (i: number, from: number, to: number) => {
+        let c = 0;
+        for (let t = from; t < to; t++) c += counts[t * n + i];
+        return c;
+      };
+      const series = (i: number, width: number) => Array.from({ length: Math.floor((end - start) / width) }, (_, w) => sumOf(i, start + w * width, start + (w + 1) * width));
+      const mean = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length;
+      const rates = Array.from({ length: n }, (_, i) => sumOf(i, 0, T) / ((T * dtTaskMs) / 1000));
+      expect(m.rates.mean).toBeCloseTo(mean(rates), 10);
+      expect(m.rates.silentFraction).toBe(1 / n);
+
+      const fanoWidth = stepsPerWindow(100, dtTaskMs);
+      const fanos = Array.from({ length: n }, (_, i) => series(i, fanoWidth)).flatMap((w) => {
+        const mu = mean(w);
+        return mu > 0 ? [w.reduce((a, c) => a + (c - mu) ** 2, 0) / (w.length - 1) / mu] : [];
+      });
+      expect(m.fano.neurons).toBe(fanos.length);
+      expect(m.fano.mean).toBeCloseTo(mean(fanos), 10);
+
+      const binWidth = stepsPerWindow(50, dtTaskMs);
+      const binned = Array.from({ length: n }, (_, i) => series(i, binWidth)).filter((b) => b.some((c) => c !== b[0]));
+      const rs: number[] = [];
+      for (let a = 0; a < binned.length; a++) {
+        for (let b = a + 1; b < binned.length; b++) {
+          const [x, y] = [binned[a], binned[b]];
+          const [mx, my] = [mean(x), mean(y)];
+          let [sxy, sxx, syy] = [0, 0, 0];
+          x.forEach((_, k) => ((sxy += (x[k] - mx) * (y[k] - my)), (sxx += (x[k] - mx) ** 2), (syy += (y[k] - my) ** 2)));
+          rs.push(sxy / Math.sqrt(sxx * syy));
+        }
+      }
+      expect(m.correlation.pairs).toBe(rs.length);
+      expect(m.correlation.mean).toBeCloseTo(mean(rs), 10);
+    }
+  });
+});
+
 describe('lifMechanisms through the kernel', () => {
   const T = 1000; // 10 s
   const d = 2;

@@ -73,25 +73,24 @@ export function lifMechanisms(model: Pick<LifModelSpec, 'dtTaskMs'>, spikes: Lif
   const windows = Math.floor((end - start) / fanoWidth);
   const bins = Math.floor((end - start) / binWidth);
 
-  // One pass over the counts (T x N, the measures' main cost): each neuron's spikes over the whole
-  // run, and within the segment its counts per Fano window and per correlation bin (time-major).
-  const totals = new Float64Array(n);
-  const windowCounts = new Float64Array(windows * n);
+  // The counts (T x N, the measures' main cost) summed per neuron within the segment per correlation
+  // bin and per Fano window, and over the whole run (time-major). Each count is read once: the
+  // windows are sums of bins where a window is a whole number of bins (the defaults: 100 and 50 ms),
+  // the totals the bins' sums and the rows outside them. Sums of integers, exact in any order.
+  const binsEnd = start + bins * binWidth;
   const binCounts = new Float64Array(bins * n);
-  for (let t = 0; t < T; t++) {
-    const row = t * n;
-    const w = Math.floor((t - start) / fanoWidth);
-    const b = Math.floor((t - start) / binWidth);
-    // rows of this step's window and bin, or -1 outside them (the same for every neuron of the step)
-    const wRow = t >= start && w < windows ? w * n : -1;
-    const bRow = t >= start && b < bins ? b * n : -1;
-    for (let i = 0; i < n; i++) {
-      const c = counts[row + i];
-      totals[i] += c;
-      if (wRow >= 0) windowCounts[wRow + i] += c;
-      if (bRow >= 0) binCounts[bRow + i] += c;
-    }
+  for (let b = 0; b < bins; b++) addRows(counts, n, start + b * binWidth, start + (b + 1) * binWidth, binCounts, b * n);
+  const windowCounts = new Float64Array(windows * n);
+  const binsPerWindow = fanoWidth / binWidth;
+  for (let w = 0; w < windows; w++) {
+    if (Number.isInteger(binsPerWindow)) {
+      for (let b = w * binsPerWindow; b < (w + 1) * binsPerWindow; b++) addRow(binCounts, n, b * n, windowCounts, w * n);
+    } else addRows(counts, n, start + w * fanoWidth, start + (w + 1) * fanoWidth, windowCounts, w * n);
   }
+  const totals = new Float64Array(n);
+  addRows(counts, n, 0, start, totals, 0);
+  for (let b = 0; b < bins; b++) addRow(binCounts, n, b * n, totals, 0);
+  addRows(counts, n, binsEnd, T, totals, 0);
 
   // rates over the whole run
   const seconds = (T * dtTaskMs) / 1000;
@@ -118,6 +117,19 @@ export function lifMechanisms(model: Pick<LifModelSpec, 'dtTaskMs'>, spikes: Lif
     fano: { windowMs: fanoWidth * dtTaskMs, ...fanoFactor(windowCounts, n, windows) },
     correlation: { binMs: binWidth * dtTaskMs, ...countCorrelation(binCounts, n, bins, opts.seed) },
   };
+}
+
+/** adds rows [from, to) of time-major counts (n per row) to out[offset .. offset + n) */
+function addRows(counts: Uint16Array, n: number, from: number, to: number, out: Float64Array, offset: number): void {
+  for (let t = from; t < to; t++) {
+    const row = t * n;
+    for (let i = 0; i < n; i++) out[offset + i] += counts[row + i];
+  }
+}
+
+/** adds the n values of src from `from` to out[offset .. offset + n) */
+function addRow(src: Float64Array, n: number, from: number, out: Float64Array, offset: number): void {
+  for (let i = 0; i < n; i++) out[offset + i] += src[from + i];
 }
 
 /** Fano factors from the counts of n neurons in `windows` windows (windows x n, time-major). */
@@ -177,14 +189,22 @@ function countCorrelation(binned: Float64Array, n: number, bins: number, seed: n
     ss[a] = s2;
   }
 
-  // the pairs (indices into `active`): all of them, or a seeded sample of distinct ones
-  const pairs: [number, number][] = [];
-  if ((K * (K - 1)) / 2 <= CORRELATION_PAIRS) {
-    for (let a = 0; a < K; a++) for (let b = a + 1; b < K; b++) pairs.push([a, b]);
+  // the pairs (indices into `active`, pair p at 2p and 2p + 1): all of them, or a seeded sample of distinct ones
+  const all = (K * (K - 1)) / 2 <= CORRELATION_PAIRS;
+  const P = all ? (K * (K - 1)) / 2 : CORRELATION_PAIRS;
+  const pairs = new Int32Array(2 * P);
+  if (all) {
+    let p = 0;
+    for (let a = 0; a < K; a++) {
+      for (let b = a + 1; b < K; b++) {
+        pairs[p++] = a;
+        pairs[p++] = b;
+      }
+    }
   } else {
     const rng = new Rng(deriveSeed(seed, 'lif-correlation-pairs'));
     const seen = new Set<number>();
-    while (pairs.length < CORRELATION_PAIRS) {
+    for (let p = 0; p < P; ) {
       const a = rng.int(K);
       let b = rng.int(K - 1);
       if (b >= a) b++;
@@ -192,19 +212,24 @@ function countCorrelation(binned: Float64Array, n: number, bins: number, seed: n
       const hi = Math.max(a, b);
       if (seen.has(lo * K + hi)) continue;
       seen.add(lo * K + hi);
-      pairs.push([lo, hi]);
+      pairs[2 * p] = lo;
+      pairs[2 * p + 1] = hi;
+      p++;
     }
   }
 
-  const rs = pairs.map(([a, b]) => {
+  const rs = new Float64Array(P);
+  for (let p = 0; p < P; p++) {
+    const a = pairs[2 * p] * bins;
+    const b = pairs[2 * p + 1] * bins;
     let dot = 0;
-    for (let k = 0; k < bins; k++) dot += centred[a * bins + k] * centred[b * bins + k];
-    return dot / Math.sqrt(ss[a] * ss[b]);
-  });
+    for (let k = 0; k < bins; k++) dot += centred[a + k] * centred[b + k];
+    rs[p] = dot / Math.sqrt(ss[pairs[2 * p]] * ss[pairs[2 * p + 1]]);
+  }
   let sum = 0;
-  for (const r of rs) sum += r;
-  const mean = sum / rs.length;
+  for (let p = 0; p < P; p++) sum += rs[p];
+  const mean = sum / P;
   let s2 = 0;
-  for (const r of rs) s2 += (r - mean) * (r - mean);
-  return { pairs: rs.length, mean, sd: Math.sqrt(s2 / rs.length) };
+  for (let p = 0; p < P; p++) s2 += (rs[p] - mean) * (rs[p] - mean);
+  return { pairs: P, mean, sd: Math.sqrt(s2 / P) };
 }

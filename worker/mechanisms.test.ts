@@ -282,6 +282,39 @@ describe('alignment', () => {
     expect(() => alignment(src, ['a', 'b', 'c'], [1, 1, 1], [0, 5])).toThrow(/not in 1/);
   });
 
+  it('equals capturedFractions\' values, bit for bit: family means at any ks (unsorted, repeated) and the first k reaching half of R^2', () => {
+    // odd n, eigenvalues below the cut, constant targets, R^2 <= 0 and NaN, tasks of a family apart
+    const rng = new Rng(5);
+    for (const [n, K] of [[1, 3], [7, 11], [33, 40]]) {
+      const eigenvalues = Float64Array.from({ length: n }, (_, i) => (i < 2 ? 1e-20 : (i + 1) * (1 + rng.uniform()))).sort();
+      const src: AlignmentSource = {
+        n,
+        k: K,
+        eigenvalues,
+        xtyEigen: Float64Array.from({ length: K * n }, () => rng.normal()),
+        trainYy: Float64Array.from({ length: K }, (_, j) => (j % 5 === 4 ? 0 : 5 + 50 * rng.uniform())),
+        cut: 1e-12,
+      };
+      const families = Array.from({ length: K }, (_, j) => ['delay', 'narma', 'xor'][(j * 7) % 3]);
+      const r2 = Array.from({ length: K }, (_, j) => (j % 6 === 5 ? -0.1 : j % 9 === 8 ? NaN : 0.8 * rng.uniform()));
+      const ks = n > 2 ? [n, 1, 3, 3, 2] : [1, n];
+      const captured = capturedFractions(src);
+      const a = alignment(src, families, r2, ks);
+      for (const f of new Set(families)) {
+        const tasks = families.flatMap((g, j) => (g === f && !Number.isNaN(captured[j * n]) ? [j] : []));
+        const expected = ks.map((k) => (tasks.length ? tasks.reduce((s, j) => s + captured[j * n + k - 1], 0) / tasks.length : NaN));
+        expect(a.byFamily[f]).toEqual(expected);
+      }
+      const firstK = (j: number) => {
+        if (!(r2[j] > 0)) return null;
+        for (let k = 1; k <= n; k++) if (captured[j * n + k - 1] >= r2[j] / 2) return k;
+        return null;
+      };
+      expect(a.kHalf).toEqual(Array.from({ length: K }, (_, j) => firstK(j)));
+      expect(a.kHalf.some((k) => k !== null && k > 1)).toBe(n > 2);
+    }
+  });
+
   describe('from the readout\'s accumulation', () => {
     const [n, T] = [8, 600];
     const rng = new Rng(21);

@@ -61,6 +61,31 @@ function componentsReaching(l: Float64Array, sum: number, fraction: number): num
 // ---------------------------------------------------------------------------------------------
 // 2. autocorrelation timescales
 
+/**
+ * Per neuron over rows [t0, t1): the mean rate, and the mean tanh slope 1 - r^2 (meanSlopes), in one
+ * pass over the segment (both measures read it; the features are the measures' largest input). Each
+ * sum runs in row order, so the values are those of a pass of its own.
+ */
+export function segmentMeans(features: Float64Array, n: number, steps: number, t0: number, t1: number): { mean: Float64Array; slope: Float64Array } {
+  if (!(t0 >= 0 && t1 <= steps && t1 > t0)) throw new Error(`segment [${t0}, ${t1}) does not fit in ${steps} steps`);
+  if (features.length < steps * n) throw new Error(`features hold ${features.length} values, expected ${steps} x ${n}`);
+  const mean = new Float64Array(n);
+  const slope = new Float64Array(n);
+  for (let t = t0; t < t1; t++) {
+    const row = t * n;
+    for (let i = 0; i < n; i++) {
+      const r = features[row + i];
+      mean[i] += r;
+      slope[i] += 1 - r * r;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    mean[i] /= t1 - t0;
+    slope[i] /= t1 - t0;
+  }
+  return { mean, slope };
+}
+
 /** the estimator's name as stored with the run's timescales */
 export const TIMESCALE_ESTIMATOR = 'lag-1 autocorrelation by AR(1) least squares, mean removed: -1/ln(rho1) steps';
 
@@ -86,15 +111,18 @@ export const TIMESCALE_ESTIMATOR = 'lag-1 autocorrelation by AR(1) least squares
  * are time-major, and a per-neuron pass would stride by N. Centring first rather than one pass of raw
  * moments: a rate saturated near +-1 with a tiny variance would lose it to cancellation.
  */
-export function autocorrelationTimescales(features: Float64Array, n: number, steps: number, t0: number, t1: number): { values: Float64Array; undefined: number } {
+export function autocorrelationTimescales(
+  features: Float64Array,
+  n: number,
+  steps: number,
+  t0: number,
+  t1: number,
+  /** the segment's means (segmentMeans') when the caller has them */
+  means?: Float64Array,
+): { values: Float64Array; undefined: number } {
   if (!(t0 >= 0 && t1 <= steps && t1 > t0)) throw new Error(`segment [${t0}, ${t1}) does not fit in ${steps} steps`);
   if (features.length < steps * n) throw new Error(`features hold ${features.length} values, expected ${steps} x ${n}`);
-  const mean = new Float64Array(n);
-  for (let t = t0; t < t1; t++) {
-    const row = t * n;
-    for (let i = 0; i < n; i++) mean[i] += features[row + i];
-  }
-  for (let i = 0; i < n; i++) mean[i] /= t1 - t0;
+  const mean = means ?? segmentMeans(features, n, steps, t0, t1).mean;
 
   const lagged = new Float64Array(n); // sum d_{t-1} d_t
   const squares = new Float64Array(n); // sum d_{t-1}^2
@@ -128,17 +156,7 @@ export function autocorrelationTimescales(features: Float64Array, n: number, ste
 
 /** s_j = the mean over rows [t0, t1) of 1 - r_j(t)^2: neuron j's mean tanh slope (r = tanh) */
 export function meanSlopes(features: Float64Array, n: number, steps: number, t0: number, t1: number): Float64Array {
-  if (!(t0 >= 0 && t1 <= steps && t1 > t0)) throw new Error(`segment [${t0}, ${t1}) does not fit in ${steps} steps`);
-  const s = new Float64Array(n);
-  for (let t = t0; t < t1; t++) {
-    const row = t * n;
-    for (let i = 0; i < n; i++) {
-      const r = features[row + i];
-      s[i] += 1 - r * r;
-    }
-  }
-  for (let i = 0; i < n; i++) s[i] /= t1 - t0;
-  return s;
+  return segmentMeans(features, n, steps, t0, t1).slope;
 }
 
 /**
@@ -154,9 +172,18 @@ export function meanSlopes(features: Float64Array, n: number, steps: number, t0:
  * Each entry is ((1 - a_i) W_ij) s_j (li) or (lr_i s_i) W_ij (esn), then the diagonal term is added:
  * with s = 1 the li matrix has the bits of spectralSummary's diag(a) + diag(1 - a) W.
  */
-export function linearisedUpdate(model: RateModelSpec, net: BuiltNetwork, features: Float64Array, steps: number, t0: number, t1: number): Float64Array {
+export function linearisedUpdate(
+  model: RateModelSpec,
+  net: BuiltNetwork,
+  features: Float64Array,
+  steps: number,
+  t0: number,
+  t1: number,
+  /** the mean slopes (meanSlopes') when the caller has them */
+  slopes?: Float64Array,
+): Float64Array {
   const n = net.n;
-  const s = meanSlopes(features, n, steps, t0, t1);
+  const s = slopes ?? meanSlopes(features, n, steps, t0, t1);
   const leak = leakFactors(model, net.tau);
   const w = net.w;
   const m = new Float64Array(n * n);
@@ -194,9 +221,10 @@ export function effectiveSpectrum(
   eig: EigenSolver = linalgEigenvalues,
   /** W's eigenvalues when the caller has them already (the run computes them for rhoW) */
   wEigenvalues?: Eigenvalues,
+  slopes?: Float64Array,
 ): EffectiveSpectrum {
   const n = net.n;
-  const mu = eig(linearisedUpdate(model, net, features, steps, t0, t1), n);
+  const mu = eig(linearisedUpdate(model, net, features, steps, t0, t1, slopes), n);
   const w = wEigenvalues ?? eig(net.w, n);
   const timescales: number[] = [];
   let unstable = 0;
@@ -269,35 +297,49 @@ export function alignment(acc: AlignmentSource, families: readonly string[], r2:
   const { n, k: K } = acc;
   if (families.length !== K || r2.length !== K) throw new Error(`alignment: ${families.length} families and ${r2.length} scores for ${K} tasks`);
   for (const k of ks) if (!(Number.isInteger(k) && k >= 1 && k <= n)) throw new Error(`alignment: k = ${k} is not in 1 .. ${n}`);
-  const captured = capturedFractions(acc);
 
-  const sums: Record<string, number[]> = {};
-  const counts: Record<string, number> = {};
+  // one pass per task over k = 1 .. n (capturedFractions' running sum, its values bit for bit),
+  // reading off the ks and the first k reaching half of R^2, without the K x n matrix of all of them
+  const { eigenvalues: l, xtyEigen: z, trainYy, cut } = acc;
+  const familyIndex = new Map<string, number>();
+  const familyOf = new Int32Array(K);
   for (let j = 0; j < K; j++) {
-    const f = families[j];
-    sums[f] ??= new Array<number>(ks.length).fill(0);
-    counts[f] ??= 0;
-    if (Number.isNaN(captured[j * n])) continue;
-    counts[f]++;
-    ks.forEach((k, ki) => (sums[f][ki] += captured[j * n + k - 1]));
+    let f = familyIndex.get(families[j]);
+    if (f === undefined) familyIndex.set(families[j], (f = familyIndex.size));
+    familyOf[j] = f;
   }
-  const byFamily: Record<string, number[]> = {};
-  for (const f of Object.keys(sums)) byFamily[f] = sums[f].map((s) => (counts[f] > 0 ? s / counts[f] : NaN));
-
+  const nk = ks.length;
+  const order = Array.from(ks.keys()).sort((a, b) => ks[a] - ks[b]); // the ks' slots in ascending k
+  const sums = new Float64Array(familyIndex.size * nk);
+  const counts = new Int32Array(familyIndex.size);
   const kHalf: (number | null)[] = [];
   for (let j = 0; j < K; j++) {
+    const yy = trainYy[j];
+    const goal = r2[j] > 0 ? r2[j] / 2 : NaN; // NaN: no k is looked for (R^2 <= 0 or NaN)
+    const row = familyOf[j] * nk;
     let found: number | null = null;
-    if (r2[j] > 0) {
-      const goal = r2[j] / 2;
-      for (let k = 1; k <= n; k++) {
-        if (captured[j * n + k - 1] >= goal) {
-          found = k;
-          break;
-        }
+    let counted = false; // a task whose captured fraction at k = 1 is NaN is left out of its family's mean
+    let sum = 0;
+    let next = 0; // into order: the next of the ks to record
+    for (let k = 1; k <= n; k++) {
+      const i = n - k;
+      if (l[i] > cut) {
+        const zi = z[j * n + i];
+        sum += (zi * zi) / l[i];
       }
+      const captured = yy > 0 ? sum / yy : NaN;
+      if (k === 1) counted = !Number.isNaN(captured);
+      while (next < nk && ks[order[next]] === k) {
+        if (counted) sums[row + order[next]] += captured;
+        next++;
+      }
+      if (found === null && captured >= goal) found = k;
     }
+    if (counted) counts[familyOf[j]]++;
     kHalf.push(found);
   }
+  const byFamily: Record<string, number[]> = {};
+  for (const [family, f] of familyIndex) byFamily[family] = Array.from(sums.subarray(f * nk, (f + 1) * nk), (v) => (counts[f] > 0 ? v / counts[f] : NaN));
   return { ks: [...ks], byFamily, kHalf };
 }
 
@@ -336,8 +378,10 @@ function fourDigits(values: ArrayLike<number>): number[] {
 export function rateMechanisms(m: RateMechanismsInput): RateMechanisms {
   const { model, net, features, steps, train, acc } = m;
   const n = net.n;
-  const ts = autocorrelationTimescales(features, n, steps, train.start, train.end);
-  const spectrum = n <= SPECTRA_MAX_N || m.options?.spectraAboveLimit ? effectiveSpectrum(model, net, features, steps, train.start, train.end, m.eig, m.wEigenvalues) : null;
+  const means = segmentMeans(features, n, steps, train.start, train.end);
+  const ts = autocorrelationTimescales(features, n, steps, train.start, train.end, means.mean);
+  const spectrum =
+    n <= SPECTRA_MAX_N || m.options?.spectraAboveLimit ? effectiveSpectrum(model, net, features, steps, train.start, train.end, m.eig, m.wEigenvalues, means.slope) : null;
   return {
     kind: 'rate',
     ...dimensionality(acc.eigenvalues),

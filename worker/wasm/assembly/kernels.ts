@@ -1035,22 +1035,45 @@ function orthes(n: i32, H: usize, ort: usize, f: usize): void {
     if (at(ort, m) > 0) g = -g;
     h -= at(ort, m) * g;
     put(ort, m, at(ort, m) - g);
-    // H <- (I - u u'/h) H, with f_j = u' H[:, j] accumulated row by row
+    // H <- (I - u u'/h) H, with f_j = u' H[:, j] accumulated row by row. The loops over j are
+    // elementwise: two lanes at a time give each element the operations, and so the bits, of one
+    // (a product, then a sum: never fused, even in the relaxed-SIMD builds).
     memory.fill(f, 0, <usize>n << 3);
     for (let i = m; i <= high; i++) {
       const oi = at(ort, i);
-      for (let j = m; j < n; j++) put(f, j, at(f, j) + oi * hAt(H, n, i, j));
+      const row = H + ((<usize>i * <usize>n) << 3);
+      const o2 = f64x2.splat(oi);
+      let j = m;
+      for (; j + 1 < n; j += 2) {
+        const fj = f + (<usize>j << 3);
+        v128.store(fj, f64x2.add(v128.load(fj), f64x2.mul(o2, v128.load(row + (<usize>j << 3)))));
+      }
+      for (; j < n; j++) put(f, j, at(f, j) + oi * hAt(H, n, i, j));
     }
     for (let i = m; i <= high; i++) {
       const oi = at(ort, i) / h;
-      for (let j = m; j < n; j++) hPut(H, n, i, j, hAt(H, n, i, j) - at(f, j) * oi);
+      const row = H + ((<usize>i * <usize>n) << 3);
+      const o2 = f64x2.splat(oi);
+      let j = m;
+      for (; j + 1 < n; j += 2) {
+        const hj = row + (<usize>j << 3);
+        v128.store(hj, f64x2.sub(v128.load(hj), f64x2.mul(v128.load(f + (<usize>j << 3)), o2)));
+      }
+      for (; j < n; j++) hPut(H, n, i, j, hAt(H, n, i, j) - at(f, j) * oi);
     }
-    // H <- H (I - u u'/h)
+    // H <- H (I - u u'/h): the dot product stays in order (a sum), its update is elementwise
     for (let i = 0; i <= high; i++) {
       let s: f64 = 0;
       for (let j = m; j <= high; j++) s += at(ort, j) * hAt(H, n, i, j);
       s /= h;
-      for (let j = m; j <= high; j++) hPut(H, n, i, j, hAt(H, n, i, j) - s * at(ort, j));
+      const row = H + ((<usize>i * <usize>n) << 3);
+      const s2 = f64x2.splat(s);
+      let j = m;
+      for (; j + 1 <= high; j += 2) {
+        const hj = row + (<usize>j << 3);
+        v128.store(hj, f64x2.sub(v128.load(hj), f64x2.mul(s2, v128.load(ort + (<usize>j << 3)))));
+      }
+      for (; j <= high; j++) hPut(H, n, i, j, hAt(H, n, i, j) - s * at(ort, j));
     }
     put(ort, m, at(ort, m) * scale);
     hPut(H, n, m, m - 1, scale * g);
@@ -1171,7 +1194,29 @@ function hqr(nn: i32, H: usize, d: usize, e: usize): i32 {
           z = r / s;
           q /= p;
           r /= p;
-          for (let j = k; j <= n; j++) {
+          // the rows' update is elementwise in j: two lanes at a time, each with the scalar loop's
+          // operations (products then sums, never fused), then the scalar loop for the rest
+          const r0 = H + ((<usize>k * <usize>nn) << 3);
+          const r1 = r0 + (<usize>nn << 3);
+          const r2 = r1 + (<usize>nn << 3);
+          const q2 = f64x2.splat(q);
+          const rr2 = f64x2.splat(r);
+          const x2 = f64x2.splat(x);
+          const y2 = f64x2.splat(y);
+          const z2 = f64x2.splat(z);
+          let j = k;
+          for (; j + 1 <= n; j += 2) {
+            const o = <usize>j << 3;
+            let p2 = f64x2.add(v128.load(r0 + o), f64x2.mul(q2, v128.load(r1 + o)));
+            if (notlast) {
+              const h2 = v128.load(r2 + o);
+              p2 = f64x2.add(p2, f64x2.mul(rr2, h2));
+              v128.store(r2 + o, f64x2.sub(h2, f64x2.mul(p2, z2)));
+            }
+            v128.store(r0 + o, f64x2.sub(v128.load(r0 + o), f64x2.mul(p2, x2)));
+            v128.store(r1 + o, f64x2.sub(v128.load(r1 + o), f64x2.mul(p2, y2)));
+          }
+          for (; j <= n; j++) {
             p = hAt(H, nn, k, j) + q * hAt(H, nn, k + 1, j);
             if (notlast) {
               p += r * hAt(H, nn, k + 2, j);
