@@ -12,6 +12,7 @@ export default defineConfig({
     maxWorkers: 1,
     testTimeout: 120_000,
     include: ['test/estimates.test.ts'],
-    env: { QUENCH_CALIBRATION: join(tmpdir(), 'quench-test-calibration.json') },
+    // measurements of its own, made now on the quiet machine (not the suite's, made under its load)
+    env: { QUENCH_CALIBRATION: join(tmpdir(), `quench-quiet-calibration-${process.pid}.json`) },
   },
 });

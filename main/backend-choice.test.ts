@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Backend } from '../worker/backends/backend.js';
 import { cpuBackend } from '../worker/backends/cpu.js';
 import { availableBackends } from '../worker/backends/registry.js';
-import { timeRuns } from '../worker/probe.js';
-import { calibrationKey, chooseBackends, describeCalibration, fastestFor } from './backend-choice.js';
+import { probe } from '../worker/probe.js';
+import { calibrationKey, chooseBackends, describeCalibration, fastestFor, probeCandidates, probeOf } from './backend-choice.js';
 import type { Prober } from './probes.js';
 import { planRuns } from './plan.js';
 import { readSpecFile } from './specs.js';
@@ -28,7 +28,11 @@ function slowed(name: string, ms: number, precision: 'float64' | 'float32' = 'fl
 const runs = planRuns(readSpecFile('test/fixtures/small-experiment.json'));
 
 /** the made-up backends below exist in this thread only: they are probed here, not in a worker */
-const inThisThread = (candidates: Backend[]): Prober => async (requests) => requests.map((r) => timeRuns(r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats));
+const inThisThread = (candidates: Backend[], asked: string[] = []): Prober => async (requests) =>
+  requests.map((r) => {
+    asked.push(r.backend);
+    return probe(r.kind ?? 'runs', r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats);
+  });
 
 describe('automatic backend choice', () => {
   beforeEach(() => {
@@ -45,7 +49,7 @@ describe('automatic backend choice', () => {
     expect(first.calibrations[0].cached).toBe(false);
     const second = await chooseBackends(runs, 'auto', [slow, fast], 2, inThisThread([slow, fast]));
     expect(second.calibrations[0].cached).toBe(true);
-    expect(describeCalibration(second.calibrations[0])).toMatch(/fast \(probe run: fast .* ms, slow .* ms; measured earlier, cached\)/);
+    expect(describeCalibration(second.calibrations[0])).toMatch(/fast \(kernel probe: fast .* ms, slow .* ms; measured earlier, cached\)/);
   });
 
   it('never picks a float32 backend on its own, and obeys a named backend', async () => {
@@ -57,7 +61,7 @@ describe('automatic backend choice', () => {
   });
 
   it('calibrates in a worker thread: this thread keeps answering while the probes run', async () => {
-    const real = availableBackends().filter((b) => b.name === 'cpu' || b.name === 'wasm');
+    const real = availableBackends().filter((b) => b.name === 'wasm' || b.name === 'wasm-fma');
     let last = performance.now();
     let worstGap = 0;
     const tick = setInterval(() => {
@@ -71,7 +75,7 @@ describe('automatic backend choice', () => {
     clearInterval(tick);
     expect(plan.calibrations[0].cached).toBe(false);
     // the probes took a while, and the event loop never stood still for long
-    expect(took).toBeGreaterThan(100);
+    expect(took).toBeGreaterThan(30);
     expect(worstGap).toBeLessThan(Math.max(80, took / 4));
   });
 
@@ -87,6 +91,56 @@ describe('automatic backend choice', () => {
     // never with fewer threads than it needs
     expect(fastestFor({ one: 30, split: 1 }, candidates, 1, 1)).toBe('one');
     expect(fastestFor({ one: 30, split: 1 }, candidates, 1, 0)).toBe('one');
+  });
+
+  it('probes only backends that can win: no reference beside WebAssembly, no split backend that needs more rounds than its twin', () => {
+    const named = (name: string, threadsPerRun?: number): Backend => ({ ...slowed(name, 0), ...(threadsPerRun ? { threadsPerRun } : {}) });
+    const all = [named('cpu'), named('wasm'), named('wasm-split', 2), named('wasm-fma'), named('wasm-fma-split', 2)];
+    const names = (runs: number, threads: number) => probeCandidates(all, runs, threads).map((b) => b.name);
+    // one run on 2 threads: a split run takes one round like its twin
+    expect(names(1, 2)).toEqual(['wasm', 'wasm-split', 'wasm-fma', 'wasm-fma-split']);
+    // 6 runs on 2 threads: 3 rounds for the twin, 6 for the split backend
+    expect(names(6, 2)).toEqual(['wasm', 'wasm-fma']);
+    // 3 runs on 4 threads: 1 round against 2
+    expect(names(3, 4)).toEqual(['wasm', 'wasm-fma']);
+    expect(names(2, 4)).toEqual(['wasm', 'wasm-split', 'wasm-fma', 'wasm-fma-split']);
+    // too few threads for a split run
+    expect(names(1, 1)).toEqual(['wasm', 'wasm-fma']);
+    // without WebAssembly the reference is the candidate
+    expect(probeCandidates([named('cpu'), named('gpu-f64')], 5, 2).map((b) => b.name)).toEqual(['cpu', 'gpu-f64']);
+  });
+
+  it('a single candidate is chosen without a probe; a cached key is probed again only for the candidates it lacks', async () => {
+    const asked: string[] = [];
+    const only = slowed('only', 0);
+    const plan = await chooseBackends(runs, 'auto', [only], 2, inThisThread([only], asked));
+    expect(asked).toEqual([]);
+    expect(describeCalibration(plan.calibrations[0])).toBe('li/n32/sparse: only (the only candidate: nothing to probe)');
+    // many runs: the split backend cannot win and is not probed; then one run: it is, and only it
+    const three = [slowed('wasm', 0), slowed('wasm-fma', 0), { ...slowed('wasm-split', 0), threadsPerRun: 2 }];
+    const many = runs.slice(0, 4);
+    expect(many.every((r) => calibrationKey(r) === calibrationKey(runs[0]))).toBe(true);
+    await chooseBackends(many, 'auto', three, 2, inThisThread(three, asked));
+    expect(asked).toEqual(['wasm', 'wasm-fma']);
+    const one = await chooseBackends(runs.slice(0, 1), 'auto', three, 2, inThisThread(three, asked));
+    expect(asked).toEqual(['wasm', 'wasm-fma', 'wasm-split']);
+    expect(Object.keys(one.calibrations[0].timings).sort()).toEqual(['wasm', 'wasm-fma', 'wasm-split']);
+    expect(one.calibrations[0].cached).toBe(false);
+    const again = await chooseBackends(runs.slice(0, 1), 'auto', three, 2, inThisThread(three, asked));
+    expect(asked).toHaveLength(3); // all measured now: cached
+    expect(again.calibrations[0].cached).toBe(true);
+  });
+
+  it('a probe is a few hundred steps, fewer for larger networks, and one task family', () => {
+    const r = runs[0];
+    const train = (n: number, p: number) => probeOf({ ...r, network: { ...r.network, n, p }, factors: { ...r.factors, n, trainLength: 20000 } }).factors.trainLength;
+    expect(train(100, 0.1)).toBe(2000);
+    expect(train(400, 0.1)).toBeLessThan(train(200, 0.1));
+    expect(train(4000, 1)).toBe(100);
+    const small = probeOf(r);
+    expect(small.suite.families).toHaveLength(1);
+    expect(small.factors.trainLength).toBeLessThanOrEqual(Math.max(100, Math.round(r.factors.trainLength / 10)));
+    expect(small.input.segments.validation + small.input.segments.test).toBe(100);
   });
 
   it('keys runs by model form, size class and storage', () => {

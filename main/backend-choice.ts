@@ -1,17 +1,24 @@
-// Automatic backend choice: a short calibration run per (model, size, density) on every float64
-// backend, and the one that finishes the experiment's runs soonest is kept (see fastestFor). The
+// Automatic backend choice: a short probe per (model, size, density) on the float64 backends that
+// can win, and the one that finishes the experiment's runs soonest is kept (see fastestFor). The
 // choice is made once, in the process that plans the experiment, so every worker thread runs a run
-// on the same backend whatever the thread count; the measurement is cached on disk (per app
-// version), and naming a backend overrides it.
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import envPaths from 'env-paths';
+// on the same backend whatever the thread count; the measurement is cached on disk (per CPU model
+// and app version), and naming a backend overrides it.
+//
+// What keeps it cheap (issue 16: at most 5 % of a first run, 1 % of a later one):
+// * the probe times the kernels that differ between backends, the simulation and the readout's
+//   per-step products, on a few hundred steps scaled to the network's size (timeKernels), not a
+//   shortened run with its O(N^3) spectra and solves, which are the same work on every backend;
+// * the TypeScript reference backend (cpu) is not a candidate where a WebAssembly one runs: it
+//   computes the same model 2-3.5x slower at every size measured (README, Benchmarks);
+// * a backend that splits each run across k threads is probed only where it would take the
+//   experiment in as few rounds as its single-thread twin; with more rounds it cannot win, since the
+//   part of a run that does not split (solves, spectra) is paid once more per round.
 import type { RunSpec } from '../common/results.js';
 import type { Backend } from '../worker/backends/backend.js';
-import { availableBackends, backendByName, backendNames } from '../worker/backends/registry.js';
+import { availableBackendsOf, backendByName, backendNames } from '../worker/backends/registry.js';
 import { probeInWorker, type Prober } from './probes.js';
 import { defaultThreads } from './scheduler.js';
-import { appVersion } from './version.js';
+import { readMeasurements, writeMeasurements } from './measurements.js';
 
 /** the help of the commands' --backend option (after the app has registered its hosted backends) */
 export function backendOptionHelp(): string {
@@ -21,7 +28,7 @@ export function backendOptionHelp(): string {
 export interface Calibration {
   key: string;
   chosen: string;
-  /** milliseconds of the probe run per backend */
+  /** milliseconds of the kernel probe per backend (probeOf, timeKernels) */
   timings: Record<string, number>;
   cached: boolean;
 }
@@ -34,19 +41,30 @@ export function calibrationKey(run: RunSpec): string {
   return `${form}/n${2 ** Math.ceil(Math.log2(run.network.n))}/${dense}`;
 }
 
-/** The same run, shortened: a tenth of the segments (at least 50 steps each) and one task family. */
-function probeOf(run: RunSpec): RunSpec {
+/** multiply-adds a probe aims at per execution (about 10 ms here): enough to time, little to wait for */
+const PROBE_WORK = 2e7;
+/** the probe's training segment: at least this many steps, at most a tenth of the run's */
+const PROBE_MIN_TRAIN = 100;
+
+/**
+ * The run shortened for a kernel probe: a training segment of about PROBE_WORK / (multiply-adds per
+ * step) steps (simulation nnz or N^2, Gram N^2 / 2, X'Y N K), at least PROBE_MIN_TRAIN and at most a
+ * tenth of the run's, 50-step washout, validation and test, and one task family.
+ */
+export function probeOf(run: RunSpec): RunSpec {
   const s = run.input.segments;
-  const short = (x: number) => Math.max(50, Math.round(x / 10));
-  const train = short(s.train);
+  const n = run.network.n;
+  const families = run.suite.families.slice(0, 1);
+  const perStep = n * n * Math.min(1, run.network.p) + (n * n) / 2 + n * 40;
+  const cap = Math.max(PROBE_MIN_TRAIN, Math.round(run.factors.trainLength / 10));
+  const train = Math.min(cap, Math.max(PROBE_MIN_TRAIN, Math.round(PROBE_WORK / perStep)));
   return {
     ...run,
-    factors: { ...run.factors, trainLength: Math.min(train, short(run.factors.trainLength)) },
-    input: { ...run.input, segments: { washout: short(s.washout), train, validation: short(s.validation), test: short(s.test) } },
-    suite: { ...run.suite, families: run.suite.families.slice(0, 1) },
+    factors: { ...run.factors, trainLength: train },
+    input: { ...run.input, segments: { washout: Math.min(50, s.washout), train, validation: 50, test: 50 } },
+    suite: { ...run.suite, families },
   };
 }
-
 
 /**
  * The backend that finishes `runs` runs soonest on `threads` threads: a backend that splits each run
@@ -71,40 +89,26 @@ export function fastestFor(timings: Record<string, number>, candidates: Backend[
   return best;
 }
 
-/** Times the run's probe on every candidate, in a thread of its own (the prober's). */
-export async function calibrate(run: RunSpec, candidates: Backend[], runs = 1, threads = defaultThreads(), prober: Prober = probeInWorker): Promise<Calibration> {
-  const probe = probeOf(run);
-  const ms = await prober(candidates.map((b) => ({ backend: b.name, runs: [probe], repeats: 3 })));
-  const timings: Record<string, number> = {};
-  candidates.forEach((b, i) => (timings[b.name] = ms[i][0]));
-  return { key: calibrationKey(run), chosen: fastestFor(timings, candidates, runs, threads), timings, cached: false };
+/** rounds of `runs` runs on `threads` threads with a backend using `perRun` threads per run */
+function rounds(runs: number, threads: number, perRun: number): number {
+  return Math.ceil(runs / Math.max(1, Math.floor(threads / perRun)));
 }
 
-function cacheFile(): string {
-  return process.env.QUENCH_CALIBRATION ?? join(envPaths('quench', { suffix: '' }).cache, 'calibration.json');
-}
-
-type CacheDoc = { version: string; backends: string; entries: Record<string, Calibration> };
-
-function readCache(file: string, backends: string): Record<string, Calibration> {
-  try {
-    const doc = JSON.parse(readFileSync(file, 'utf8')) as CacheDoc;
-    // a new app version or another set of backends invalidates every measurement
-    return doc.version === appVersion() && doc.backends === backends ? doc.entries : {};
-  } catch {
-    return {};
-  }
-}
-
-function writeCache(file: string, backends: string, entries: Record<string, Calibration>): void {
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const doc: CacheDoc = { version: appVersion(), backends, entries };
-    writeFileSync(`${file}.partial`, JSON.stringify(doc, null, 1));
-    renameSync(`${file}.partial`, file);
-  } catch {
-    // a cache that cannot be written costs a recalibration next time, nothing else
-  }
+/**
+ * The candidates worth probing for `runs` runs on `threads` threads: the float64 backends, less the
+ * reference where a WebAssembly backend runs, less a split backend (threadsPerRun k > 1) that needs
+ * more rounds than its twin (its name without "-split"): per round it is at best k times faster on
+ * the part that splits and no faster on the rest, so more rounds never finish sooner.
+ */
+export function probeCandidates(eligible: Backend[], runs: number, threads: number): Backend[] {
+  const fast = eligible.some((b) => b.name.startsWith('wasm')) ? eligible.filter((b) => b.name !== 'cpu') : eligible;
+  return fast.filter((b) => {
+    const perRun = b.threadsPerRun ?? 1;
+    if (perRun === 1) return true;
+    if (threads < perRun) return false;
+    const twin = fast.find((t) => t.name === b.name.replace(/-split$/, '') && (t.threadsPerRun ?? 1) === 1);
+    return !twin || rounds(runs, threads, perRun) <= rounds(runs, threads, 1);
+  });
 }
 
 export interface BackendPlan {
@@ -120,7 +124,7 @@ export interface BackendPlan {
 export async function chooseBackends(
   runs: readonly RunSpec[],
   requested: string,
-  candidates: Backend[] = availableBackends(),
+  candidates: Backend[] = availableBackendsOf('float64'),
   threads = defaultThreads(),
   prober: Prober = probeInWorker,
 ): Promise<BackendPlan> {
@@ -132,31 +136,36 @@ export async function chooseBackends(
   }
   const eligible = candidates.filter((b) => b.precision === 'float64');
   const names = eligible.map((b) => b.name).join(',');
-  const file = cacheFile();
-  const cache = readCache(file, names);
+  const cache = readMeasurements<Calibration>('calibration', names);
+  const perKey = new Map<string, { run: RunSpec; count: number }>();
+  for (const r of runs) {
+    const key = calibrationKey(r);
+    const k = perKey.get(key);
+    if (k) k.count++;
+    else perKey.set(key, { run: r, count: 1 });
+  }
+  // what each key needs probed (a choice of one needs nothing), all of it in one probe thread
+  const plans = [...perKey].map(([key, { run, count }]) => {
+    const choices = probeCandidates(eligible, count, threads);
+    const known = cache[key]?.timings ?? {};
+    const missing = choices.length > 1 ? choices.filter((b) => known[b.name] === undefined) : [];
+    return { key, run, count, choices, known, missing };
+  });
+  const requests = plans.flatMap((p) => p.missing.map((b) => ({ backend: b.name, runs: [probeOf(p.run)], repeats: 3, kind: 'kernels' as const })));
+  const measured = requests.length > 0 ? await prober(requests) : [];
+  let next = 0;
   const calibrations = new Map<string, Calibration>();
-  const runsPerKey = new Map<string, number>();
-  for (const r of runs) {
-    const key = calibrationKey(r);
-    runsPerKey.set(key, (runsPerKey.get(key) ?? 0) + 1);
+  for (const p of plans) {
+    const timings = { ...p.known };
+    for (const b of p.missing) timings[b.name] = measured[next++][0];
+    // the measurement is cached; the choice depends on this experiment's run count, so it is redone
+    const chosen = p.choices.length === 1 ? p.choices[0].name : fastestFor(timings, p.choices, p.count, threads);
+    const c: Calibration = { key: p.key, chosen, timings, cached: p.missing.length === 0 };
+    if (p.missing.length > 0) cache[p.key] = c;
+    calibrations.set(p.key, c);
   }
-  let changed = false;
-  for (const r of runs) {
-    const key = calibrationKey(r);
-    let c = calibrations.get(key);
-    if (!c) {
-      const count = runsPerKey.get(key)!;
-      // the measurement is cached; the choice depends on this experiment's run count, so it is redone
-      c = cache[key] ? { ...cache[key], chosen: fastestFor(cache[key].timings, eligible, count, threads), cached: true } : await calibrate(r, eligible, count, threads, prober);
-      if (!c.cached) {
-        cache[key] = c;
-        changed = true;
-      }
-      calibrations.set(key, c);
-    }
-    byRun.set(r.index, c.chosen);
-  }
-  if (changed) writeCache(file, names, cache);
+  if (plans.some((p) => p.missing.length > 0)) writeMeasurements('calibration', names, cache);
+  for (const r of runs) byRun.set(r.index, calibrations.get(calibrationKey(r))!.chosen);
   return { byRun, calibrations: [...calibrations.values()] };
 }
 
@@ -165,5 +174,6 @@ export function describeCalibration(c: Calibration): string {
     .sort((a, b) => a[1] - b[1])
     .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
     .join(', ');
-  return `${c.key}: ${c.chosen} (probe run: ${times}${c.cached ? '; measured earlier, cached' : ''})`;
+  if (!times) return `${c.key}: ${c.chosen} (the only candidate: nothing to probe)`;
+  return `${c.key}: ${c.chosen} (kernel probe: ${times}${c.cached ? '; measured earlier, cached' : ''})`;
 }

@@ -14,7 +14,9 @@
 // PROBE_MAX_N neurons, in a worker thread (main/probes.ts). That splits its cost into a part that grows with the steps
 // (simulation, Gram matrix, readout products) and a part that does not (ridge solves, spectra); a
 // run is then priced by its own steps, the per-step part scaled by N² and the fixed part by N³
-// beyond the probe's N, and the total shared among the runs that go at once.
+// beyond the probe's N, and the total shared among the runs that go at once. A kind's figures are
+// kept on disk (main/measurements.ts, per CPU model and app version): a later experiment with the
+// same kinds of runs is priced without a probe.
 import { statfsSync } from 'node:fs';
 import { formatBytes, formatSeconds } from '../common/format.js';
 import { freemem } from 'node:os';
@@ -26,6 +28,7 @@ import { SPECTRA_MAX_N } from '../worker/network.js';
 import { runTasks, totalSteps } from '../worker/run.js';
 import { calibrationKey } from './backend-choice.js';
 import { runAt, runCount } from './plan.js';
+import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
 
 /** probes are small: the spectra (O(N³), computed for N <= 400) would otherwise dominate them */
@@ -100,11 +103,16 @@ export interface CostEstimate extends SizeEstimate {
   runSeconds: number;
 }
 
-/** runs of one kind cost alike: model, size class, storage, and connectivity after the manipulations */
+/**
+ * Runs of one kind cost alike: model, size class, storage, and connectivity after the manipulations.
+ * The size class is the probe's: every run above PROBE_MAX_N is probed at that N, so those of one
+ * model, storage and connectivity share one probe whatever their N (each is then priced at its own).
+ */
 const kindOf = (run: RunSpec) => {
   const s = shapeOf(run, 0);
   const density = s.nnz / (s.n * s.n);
-  return `${calibrationKey(run)}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
+  const probed = { ...run, network: { ...run.network, n: Math.min(run.network.n, PROBE_MAX_N) } };
+  return `${calibrationKey(probed)}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
 };
 
 /** each probe the best of two: a probe is short, and one pause of the machine (a collection, another process) would price the whole sweep */
@@ -202,6 +210,13 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
   };
 }
 
+/** a kind of run's cost as its probes measured it: ms per step and fixed, at n neurons */
+interface KindCost {
+  n: number;
+  perStepMs: number;
+  fixedMs: number;
+}
+
 /**
  * The time of an experiment, from probes of each kind of run (in a worker thread), added to its size
  * estimate. Runs are visited one seed's worth at a time (seeds cost alike), so a sweep of a million
@@ -214,17 +229,29 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
   await forEachSeedZero(spec, (run) => {
     if (!kinds.has(kindOf(run))) kinds.set(kindOf(run), run);
   }, opts.yieldEvery);
+  // each kind's figures are measured once per machine and version (main/measurements.ts), where the
+  // probes are the real ones (a test's prober measures something else)
+  const cached = opts.prober ? {} : readMeasurements<KindCost>('estimates', '');
+  const cacheKey = (r: RunSpec) => `${backendName}|${kindOf(r)}`;
   const reps = [...kinds.values()];
-  const probed = await (opts.prober ?? probeInWorker)(reps.map((r) => ({ backend: backendName, runs: PROBE_FRACTIONS.map((f) => shortened(r, f)), repeats: PROBE_REPEATS })));
-  const perKind = new Map<string, { n: number; perStepMs: number; fixedMs: number }>();
-  reps.forEach((r, i) => {
+  const toProbe = reps.filter((r) => cached[cacheKey(r)] === undefined);
+  const probed = toProbe.length > 0 ? await (opts.prober ?? probeInWorker)(toProbe.map((r) => ({ backend: backendName, runs: PROBE_FRACTIONS.map((f) => shortened(r, f)), repeats: PROBE_REPEATS }))) : [];
+  const perKind = new Map<string, KindCost>();
+  for (const r of reps) {
+    const known = cached[cacheKey(r)];
+    if (known) perKind.set(kindOf(r), known);
+  }
+  toProbe.forEach((r, i) => {
     const [ta, tb] = probed[i];
     const [a, b] = PROBE_FRACTIONS.map((f) => shortened(r, f));
     const sa = totalSteps(a);
     const sb = totalSteps(b);
     const perStepMs = tb > ta ? (tb - ta) / (sb - sa) : tb / sb;
-    perKind.set(kindOf(r), { n: a.network.n, perStepMs, fixedMs: Math.max(0, tb - perStepMs * sb) });
+    const k: KindCost = { n: a.network.n, perStepMs, fixedMs: Math.max(0, tb - perStepMs * sb) };
+    perKind.set(kindOf(r), k);
+    cached[cacheKey(r)] = k;
   });
+  if (toProbe.length > 0 && !opts.prober) writeMeasurements('estimates', '', cached);
   let totalMs = 0;
   let runSeconds = 0;
   await forEachSeedZero(spec, (run) => {

@@ -4,6 +4,7 @@
 import { Worker } from 'node:worker_threads';
 import { QuenchError, type ErrorKind } from '../common/errors.js';
 import type { RunSpec } from '../common/results.js';
+import type { ProbeKind } from '../worker/probe.js';
 import type { FromWorker, ToWorker } from '../worker/thread.js';
 import { workerEntry } from './scheduler.js';
 
@@ -11,6 +12,8 @@ export interface ProbeRequest {
   backend: string;
   runs: RunSpec[];
   repeats: number;
+  /** whole runs (the default: the cost estimate) or the backend's kernels (the calibration) */
+  kind?: ProbeKind;
 }
 
 /** Times each request's runs, one request after the other, in one worker thread; ms per run. */
@@ -29,7 +32,7 @@ export const probeInWorker: Prober = (requests) => {
       const i = out.length;
       if (i === requests.length) return settle(() => resolve(out));
       const r = requests[i];
-      w.postMessage({ type: 'probe', id: i, runs: r.runs, backend: r.backend, repeats: r.repeats } satisfies ToWorker);
+      w.postMessage({ type: 'probe', id: i, runs: r.runs, backend: r.backend, repeats: r.repeats, kind: r.kind } satisfies ToWorker);
     };
     w.on('message', (m: FromWorker) => {
       if (m.type === 'probed') {

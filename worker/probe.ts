@@ -2,8 +2,15 @@
 // (main/backend-choice.ts) and how long and how large it will be (main/cost.ts). The probes run in a
 // worker thread of their own (main/probes.ts), never in the thread that answers the user.
 import type { RunSpec } from '../common/results.js';
+import type { LifModelSpec } from '../common/spec.js';
 import type { Backend } from './backends/backend.js';
-import { executeRun } from './run.js';
+import { stepProducts } from './readout.js';
+import { deriveSeed } from './rng.js';
+import { executeRun, prepareRun, runTasks, stateNoiseSeed } from './run.js';
+import { computeTargets } from './tasks.js';
+
+/** what a probe times: whole runs (the cost estimate), or the kernels that set a backend's speed (the calibration) */
+export type ProbeKind = 'runs' | 'kernels';
 
 /**
  * Milliseconds per run: after one warm-up of the first run (JIT and module compilation are not the
@@ -20,4 +27,50 @@ export function timeRuns(runs: readonly RunSpec[], backend: Backend, repeats = 3
     }
     return best;
   });
+}
+
+/**
+ * Milliseconds per run of the work that differs between backends and grows with the steps: the
+ * simulation and the readout's per-step products (stepProducts), on the run as given (the
+ * calibration passes a shortened one). The input, network and targets are made once, untimed: they
+ * are the same on every backend. One warm-up, then the best of `repeats`, as timeRuns.
+ */
+export function timeKernels(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
+  return runs.map((run) => {
+    const p = prepareRun(run);
+    const tasks = runTasks(run);
+    const targets = computeTargets(tasks, p.input, p.steps, run.input.channels.length);
+    const seg = run.input.segments;
+    const model = run.network.model;
+    const once = () => {
+      const features =
+        model.kind === 'rate'
+          ? backend.simulateRate(model, p.net, p.input, p.steps, stateNoiseSeed(run), true)
+          : backend.simulateLif(model as LifModelSpec, p.net, p.input, p.steps, deriveSeed(run.seeds.input, 'lif'), true, true).features;
+      const valStart = seg.washout + seg.train;
+      stepProducts(backend, {
+        features,
+        n: p.net.n,
+        steps: p.steps,
+        targets,
+        k: tasks.length,
+        train: { start: seg.washout, end: seg.washout + run.factors.trainLength },
+        validation: { start: valStart, end: valStart + seg.validation },
+        test: { start: valStart + seg.validation, end: p.steps },
+      });
+    };
+    once();
+    let best = Infinity;
+    for (let i = 0; i < repeats; i++) {
+      const t = performance.now();
+      once();
+      best = Math.min(best, performance.now() - t);
+    }
+    return best;
+  });
+}
+
+/** a probe of either kind */
+export function probe(kind: ProbeKind, runs: readonly RunSpec[], backend: Backend, repeats: number): number[] {
+  return kind === 'kernels' ? timeKernels(runs, backend, repeats) : timeRuns(runs, backend, repeats);
 }

@@ -149,6 +149,23 @@ export interface RidgeSolution {
  * the training Gram matrix, and projects X'Y and the validation sums onto its eigenvectors. Costs
  * O(N^2 T + N^3 + K N T); nothing here depends on the ridge values.
  */
+/**
+ * The readout's products that grow with the steps, as accumulateReadout makes them: the centred
+ * transposed features, the training Gram matrix and X'Y. What a backend calibration times
+ * (worker/probe.ts) beside the simulation: the rest of a readout is O(N^3) and O(K N^2) work of the
+ * same dot-product kernel, the same on every step count.
+ */
+export function stepProducts(backend: Backend, p: ReadoutData): void {
+  checkSegments(p);
+  const { n, steps: T, k: K, features: X, targets: Y, train } = p;
+  const ws = backend.workspace(n * T + K * T + n * n + K * n + (backend.centredTranspose ? n * T + n : 0), 8);
+  const { xt } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
+  const y = ws.f64(K * T);
+  y.set(Y);
+  backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
+  backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n));
+}
+
 export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
   checkSegments(p);
   const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;

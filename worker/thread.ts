@@ -3,10 +3,10 @@ import { parentPort } from 'node:worker_threads';
 import type { RunResult, RunSpec } from '../common/results.js';
 import { executeJob } from './batch.js';
 import { backendByName } from './backends/registry.js';
-import { timeRuns } from './probe.js';
+import { probe, type ProbeKind } from './probe.js';
 
 /** a job: one run, or runs that share their simulation (worker/batch.ts); a probe: runs timed (worker/probe.ts) */
-export type ToWorker = { type: 'job'; runs: RunSpec[]; backend: string } | { type: 'probe'; id: number; runs: RunSpec[]; backend: string; repeats: number };
+export type ToWorker = { type: 'job'; runs: RunSpec[]; backend: string } | { type: 'probe'; id: number; runs: RunSpec[]; backend: string; repeats: number; kind?: ProbeKind };
 export type FromWorker =
   | { type: 'result'; index: number; result: RunResult }
   | { type: 'error'; index: number; message: string; kind: string }
@@ -18,7 +18,7 @@ const port = parentPort;
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'probe') {
     try {
-      port.postMessage({ type: 'probed', id: msg.id, ms: timeRuns(msg.runs, backendByName(msg.backend), msg.repeats) } satisfies FromWorker);
+      port.postMessage({ type: 'probed', id: msg.id, ms: probe(msg.kind ?? 'runs', msg.runs, backendByName(msg.backend), msg.repeats) } satisfies FromWorker);
     } catch (err) {
       const e = err as Error & { kind?: string };
       port.postMessage({ type: 'probe-error', id: msg.id, message: e.message ?? String(err), kind: e.kind ?? 'internal' } satisfies FromWorker);

@@ -95,7 +95,7 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     expect([...seen].filter((v) => v !== '' && v !== '0' && v !== '25').length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(/\bdone\b/i);
     // the automatic backend choice is shown on the job: the key, the backend kept, the probe times
-    expect(await page.locator('.job-backend').first().innerText()).toMatch(/^Backend: li\/n128\/sparse: \S+ \(probe run: .*\d ms/);
+    expect(await page.locator('.job-backend').first().innerText()).toMatch(/^Backend: li\/n128\/sparse: \S+ \(kernel probe: .*\d ms/);
     await shot(page, '5-experiments-done');
   }, 150_000);
 

@@ -90,6 +90,15 @@ export function availableBackends(): Backend[] {
   return REGISTRY.filter((e) => reasonOf(e) === null).map((e) => e.backend);
 }
 
+/**
+ * The backends of one precision that run here, probing only those: the automatic choice wants the
+ * float64 ones, and need not load gpu.js and a GL context (tens of milliseconds) to learn that its
+ * float32 backends are there.
+ */
+export function availableBackendsOf(precision: Backend['precision']): Backend[] {
+  return REGISTRY.filter((e) => e.backend.precision === precision && reasonOf(e) === null).map((e) => e.backend);
+}
+
 export function backendByName(name: string): Backend {
   const e = REGISTRY.find((x) => x.backend.name === name);
   if (!e) {

@@ -1,0 +1,90 @@
+// The machine's measurements kept on disk (main/measurements.ts) and what reads them: the cost
+// estimate prices a later experiment of the same kinds of runs without a probe, the calibration
+// chooses without one; another app version, another CPU or a corrupt file measures again.
+import { describe, it, expect, beforeEach } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseExperiment } from '../common/validate.js';
+import { estimateCost } from './cost.js';
+import { cpuModel, measurementsFile, readMeasurements, writeMeasurements } from './measurements.js';
+import { formatPhases, parsePhases, timePhase } from './phases.js';
+import { appVersion } from './version.js';
+
+beforeEach(() => {
+  process.env.QUENCH_CALIBRATION = join(mkdtempSync(join(tmpdir(), 'quench-measure-')), 'calibration.json');
+});
+
+describe('measurements on disk', () => {
+  it('round-trips a section, keeps the others, and is valid for one version, CPU and validity string', () => {
+    expect(readMeasurements('a', 'x')).toEqual({});
+    writeMeasurements('a', 'x', { k: 1 });
+    writeMeasurements('b', '', { j: { n: 2 } });
+    expect(readMeasurements('a', 'x')).toEqual({ k: 1 });
+    expect(readMeasurements('b', '')).toEqual({ j: { n: 2 } });
+    expect(readMeasurements('a', 'y')).toEqual({}); // another set of backends
+    const doc = JSON.parse(readFileSync(measurementsFile(), 'utf8'));
+    expect([doc.version, doc.cpu]).toEqual([appVersion(), cpuModel()]);
+    writeFileSync(measurementsFile(), JSON.stringify({ ...doc, version: '0.0.1' }));
+    expect(readMeasurements('a', 'x')).toEqual({});
+    writeFileSync(measurementsFile(), JSON.stringify({ ...doc, cpu: 'another CPU x 64' }));
+    expect(readMeasurements('a', 'x')).toEqual({});
+    writeFileSync(measurementsFile(), '{"version": "trunc');
+    expect(readMeasurements('a', 'x')).toEqual({});
+    writeMeasurements('a', 'x', { k: 3 }); // written over
+    expect(readMeasurements('a', 'x')).toEqual({ k: 3 });
+  });
+
+  it('a folder that cannot be made costs a measurement, not an error', () => {
+    // a file where the folder should be (root may write anywhere else)
+    const file = join(mkdtempSync(join(tmpdir(), 'quench-measure-')), 'a-file');
+    writeFileSync(file, 'not a folder');
+    process.env.QUENCH_CALIBRATION = join(file, 'sub', 'calibration.json');
+    expect(() => writeMeasurements('a', 'x', { k: 1 })).not.toThrow();
+    expect(readMeasurements('a', 'x')).toEqual({});
+  });
+});
+
+describe('the cost estimate measures each kind of run once', () => {
+  const spec = (n: number[]) =>
+    parseExperiment({ name: 'sizes', network: { n: 40 }, input: { segments: { washout: 50, train: 300, validation: 100, test: 100 } }, suite: { families: [{ family: 'delay', delays: [1, 2, 3] }] }, sweep: { n } });
+
+  it('probes in a worker the first time, then prices from the measurements: the same estimate, no probe', async () => {
+    const opts = { threads: 1, backend: 'wasm', archive: false };
+    const first = await estimateCost(spec([40, 150, 300]), opts);
+    const kinds = Object.keys(readMeasurements('estimates', ''));
+    // N = 40, and one probe at N = 100 for both runs above it (probed at PROBE_MAX_N)
+    expect(kinds).toHaveLength(2);
+    let probed = 0;
+    const counting = { ...opts };
+    const t = performance.now();
+    const again = await estimateCost(spec([40, 150, 300]), counting);
+    expect(performance.now() - t).toBeLessThan(first.seconds * 1000); // no thread started, nothing run
+    expect(again.seconds).toBe(first.seconds);
+    // a new kind (dense storage) is probed, the known ones are not
+    const dense = parseExperiment({ ...spec([40]), network: { n: 40, p: 1 } });
+    await estimateCost(dense, { ...opts, prober: async (requests) => ((probed += requests.length), requests.map((r) => r.runs.map(() => 5))) });
+    expect(probed).toBe(1);
+    expect(Object.keys(readMeasurements('estimates', ''))).toHaveLength(2); // a test's prober's figures are not kept
+  });
+});
+
+describe('phase timings', () => {
+  it('adds each phase\'s time, and the line --timings prints parses back', () => {
+    const phases: Record<string, number> = {};
+    const until = performance.now() + 5;
+    timePhase(phases, 'plan', () => {
+      while (performance.now() < until);
+    });
+    timePhase(phases, 'plan', () => 0);
+    expect(phases.plan).toBeGreaterThanOrEqual(5);
+    expect(() => timePhase(phases, 'findings', () => {
+      throw new Error('x');
+    })).toThrow('x');
+    expect(phases.findings).toBeGreaterThanOrEqual(0); // timed even when it throws
+    const line = formatPhases({ start: 210, plan: 1.5, calibration: 30, runs: 4000, commit: 90 }, { simulate: 3100, readout: 2500 }, 5020);
+    expect(line).toBe('timings (s): start=0.210 plan=0.002 calibration=0.030 runs=4.000 commit=0.090 total=5.020 | in the threads: simulate=3.100 readout=2.500');
+    expect(parsePhases(`other\n${line}\nmore`)).toEqual({ phases: { start: 0.21, plan: 0.002, calibration: 0.03, runs: 4, commit: 0.09, total: 5.02 }, runParts: { simulate: 3.1, readout: 2.5 } });
+    expect(parsePhases('no timings here')).toBeNull();
+  });
+});
