@@ -31,6 +31,7 @@ import { defaultThreads, type Progress } from './scheduler.js';
 import { registerServeCommand } from './serve.js';
 import { listPresets, loadSpec } from './specs.js';
 import { appVersion } from './version.js';
+import { formatPhases, timePhase, type Phases } from './phases.js';
 
 interface RunOptions {
   /** resume: the experiment (found by id, not by spec) */
@@ -54,7 +55,12 @@ interface RunOptions {
   addMechanisms?: boolean;
   /** "i/K": make shard i of K only (a task of a cluster job array) */
   shard?: string;
+  /** print where the time went (main/phases.ts) */
+  timings?: boolean;
 }
+
+/** when main() was entered: the process's start and module loading before it */
+let startedAtMs = 0;
 
 function intArg(min: number) {
   return (value: string) => {
@@ -214,6 +220,7 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
     let seconds = 0;
     let made: RunResult[] | null = null;
     let madeHere = 0;
+    let runParts: Phases = {};
     if (left > 0) {
       const progress = progressReporter(opts.quiet, p.total, p.stored);
       try {
@@ -225,6 +232,7 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
           onProgress: progress.onProgress,
         });
         seconds = o.seconds;
+        runParts = o.runParts;
         made = o.results;
         madeHere = o.made;
         if (o.byOthers > 0) note(`${o.byOthers} run(s) of this experiment are being made by another process now (they claimed them first); the findings below are of the runs stored so far`);
@@ -241,7 +249,8 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
       );
       return done === p.total ? EXIT.ok : EXIT.failure;
     }
-    const { findings, results } = findingsOf(p, archive, made);
+    const { findings, results } = timePhase(p.phases, 'findings', () => findingsOf(p, archive, made));
+    const tOut = performance.now();
     const headline =
       left === 0
         ? `${spec.name}: all ${results.length} runs were already in the archive (experiment ${p.experiment!.id})`
@@ -251,6 +260,11 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
     process.stdout.write(`\n${headline}\n\n${formatFindings(findings)}\n`);
     for (const w of errataLines({ errata: errataOf(p, archive) }, where ? archiveArg(where) : '')) process.stdout.write(`\n${w}\n`);
     if (opts.out) writeResults(opts.out, spec, p, results, findings);
+    p.phases.output = performance.now() - tOut;
+    if (opts.timings) {
+      // start: the process's life before main() (performance.now() counts from the process's start)
+      note(formatPhases({ start: startedAtMs, ...p.phases }, runParts, performance.now()));
+    }
     return EXIT.ok;
   } catch (err) {
     // what is stored stays stored: say how to finish it
@@ -325,6 +339,7 @@ async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  startedAtMs = performance.now();
   // the backends this app offers, hosted ones included: registered where the app is put together
   registerGpuHostBackend();
   const program = new Command();
@@ -352,6 +367,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--resume', 'if this spec is already in the archive, finish it (or show it when complete): what run does anyway')
     .option('--new', 'if this spec is already in the archive, run it again as a separate experiment with its own id')
     .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
+    .option('--timings', 'print where the time went: start, planning, estimate, archive, calibration, runs (and in the threads: simulation, readout, mechanisms), statistics, output')
     .option('--shard <i/K>', 'make shard i of K only (0 ≤ i < K; the runs split by estimated work, the same in every process): a task of a cluster job array (see quench slurm)')
     .action(async (target: string, opts: RunOptions) => {
       code = await runCommand(target, opts);

@@ -25,6 +25,7 @@ import type { TaskDef } from '../worker/types.js';
 import { admitSize, admitTime, checkThreads, CONFIRM_ABOVE_SECONDS, type Limits } from './admission.js';
 import { analyse } from './analysis/findings.js';
 import { chooseBackends, describeCalibration, type Calibration } from './backend-choice.js';
+import { timePhase, timePhaseAsync, type Phases } from './phases.js';
 import { estimateCost, estimateSize, estimateTime, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
 import { planSlice, runCount } from './plan.js';
 import type { Prober } from './probes.js';
@@ -78,6 +79,8 @@ export interface Prepared {
   estimate: CostEstimate | null;
   threads: number;
   backend: string;
+  /** milliseconds of this process's thread per phase so far (main/phases.ts) */
+  phases: Phases;
 }
 
 export interface ExecuteOptions {
@@ -101,6 +104,8 @@ export interface Outcome {
   calibrations: Calibration[];
   /** runs of the experiment another process is making now (it claimed them first) */
   byOthers: number;
+  /** the runs' own timings (ms), summed over the runs made here, in whichever thread (main/phases.ts RUN_PARTS) */
+  runParts: Phases;
 }
 
 const yieldToOthers = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -124,6 +129,8 @@ export async function estimateExperiment(spec: ExperimentSpec, opts: { threads: 
  */
 export async function prepareExperiment(spec: ExperimentSpec, archive: Archive | null, opts: LaunchOptions): Promise<Prepared> {
   const threads = checkThreads(opts.threads, opts.forceThreads);
+  const phases: Phases = {};
+  const t0 = performance.now();
   const planned = runCount(spec);
   const tasks = runTasks(planSlice(spec, 0, 1)[0]);
   let shard: Prepared['shard'] = null;
@@ -135,11 +142,13 @@ export async function prepareExperiment(spec: ExperimentSpec, archive: Archive |
     if (shard.members.size === 0) throw new QuenchError('input', `shard ${opts.shard.index}/${opts.shard.count} has no runs: the experiment has ${planned} run(s); use at most ${planned} shards`);
   }
   const total = shard ? shard.members.size : planned;
+  phases.plan = performance.now() - t0;
   let experiment: ExperimentRow | null = null;
   let state: Prepared['state'] = 'new';
   let stored = 0;
   let reset = 0;
   let backend = opts.backend;
+  const t1 = performance.now();
   if (archive) {
     const existing = opts.experimentId ? archive.getExperiment(opts.experimentId) : archive.findExperimentBySpec(spec);
     if (existing && (opts.ifArchived !== 'new' || opts.experimentId)) {
@@ -161,6 +170,7 @@ export async function prepareExperiment(spec: ExperimentSpec, archive: Archive |
       state = 'again';
     }
   }
+  phases.archive = performance.now() - t1;
   const left = total - stored;
   // an archive on a read-only share shows a complete experiment; it cannot take new runs
   if (archive?.readonly && (left > 0 || reset > 0 || !experiment)) {
@@ -176,19 +186,21 @@ export async function prepareExperiment(spec: ExperimentSpec, archive: Archive |
     // what is left costs its share (the runs of a sweep left after a crash are like the others; a
     // shard, its share of the work)
     const share = shareOfWork * (left / total);
+    const t2 = performance.now();
     const size = await estimateSize(spec, eo);
     // memory and disk first: a run that cannot fit is not even probed
     admitSize(spec, { ...size, archiveBytes: size.archiveBytes * share }, limits);
     const all = await estimateTime(spec, size, eo);
+    phases.estimate = performance.now() - t2;
     estimate = { ...all, runs: left, seconds: all.seconds * share, archiveBytes: all.archiveBytes * share };
     admitTime(estimate, limits, opts.yes === true);
   }
   if (archive && !experiment) {
     // the experiment and its first slice now; the other planned runs when it executes (storePlanned)
     const first = shard ? [...shard.members].slice(0, SLICE_RUNS).map((i) => planSlice(spec, i, i + 1)[0]) : planSlice(spec, 0, SLICE_RUNS);
-    experiment = archive.createExperiment(spec, first, tasks, state === 'again' ? randomUUID() : '', planned);
+    experiment = timePhase(phases, 'archive', () => archive.createExperiment(spec, first, tasks, state === 'again' ? randomUUID() : '', planned));
   }
-  return { spec, tasks, experiment, state, total, stored, planned, shard, reset, estimate, threads, backend };
+  return { spec, tasks, experiment, state, total, stored, planned, shard, reset, estimate, threads, backend, phases };
 }
 
 /** The backend most of these runs were made on, where it can run here (null: none of them says, or it cannot). */
@@ -212,7 +224,9 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
   const calibrations = new Map<string, Calibration>();
   let made = 0;
   const left = p.total - p.stored;
-  if (archive && p.experiment) await storePlanned(p, archive, opts);
+  const phases = p.phases;
+  const runParts: Phases = { prepare: 0, simulate: 0, readout: 0, mechanisms: 0 };
+  if (archive && p.experiment) await timePhaseAsync(phases, 'archive', () => storePlanned(p, archive, opts));
   // each run claimed just before it starts: another process making this experiment skips it (db/claims.ts)
   const me = archive && p.experiment ? newClaimant() : null;
   const renew = me ? setInterval(() => renewClaims(archive!, me), CLAIM_RENEW_MS) : null;
@@ -222,21 +236,26 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
     if (opts.signal?.aborted) throw new CancelledError(`cancelled after ${made} of ${left} runs`);
     const slice = inShard(p, planSlice(p.spec, from, from + SLICE_RUNS));
     if (slice.length === 0) continue;
-    const todo: RunSpec[] = archive && p.experiment ? archive.remainingRuns(p.experiment.id, slice) : slice;
+    const todo: RunSpec[] = archive && p.experiment ? timePhase(phases, 'archive', () => archive.remainingRuns(p.experiment!.id, slice)) : slice;
     if (todo.length === 0) continue;
-    const plan = await chooseBackends(todo, p.backend, undefined, p.threads, opts.prober);
+    const plan = await timePhaseAsync(phases, 'calibration', () => chooseBackends(todo, p.backend, undefined, p.threads, opts.prober));
     const fresh = plan.calibrations.filter((c) => !calibrations.has(c.key));
     for (const c of fresh) calibrations.set(c.key, c);
     if (fresh.length) opts.onBackend?.(fresh.map(describeCalibration));
     else if (made === 0 && plan.calibrations.length === 0) opts.onBackend?.([`${p.backend} (as asked)`]);
     const before = made;
-    const sliceResults = await runAll(todo, {
+    const sliceResults = await timePhaseAsync(phases, 'runs', () => runAll(todo, {
       threads: p.threads,
       backendByRun: plan.byRun,
       signal: opts.signal,
       claim: me ? (job) => claimRuns(archive!, p.experiment!.id, job, me) : undefined,
       onResult: (r) => {
-        if (archive && p.experiment) archive.commitRun(p.experiment.id, r);
+        if (archive && p.experiment) timePhase(phases, 'commit', () => archive.commitRun(p.experiment!.id, r));
+        const t = r.timings;
+        runParts.simulate += t.simulateMs;
+        runParts.readout += t.readoutMs;
+        runParts.mechanisms += t.mechanismsMs ?? 0;
+        runParts.prepare += Math.max(0, t.totalMs - t.simulateMs - t.readoutMs - (t.mechanismsMs ?? 0));
         made++;
         opts.onResult?.(r);
       },
@@ -247,7 +266,7 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
         const rate = elapsed > 0 ? done / elapsed : 0;
         opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds: rate > 0 ? (left - done) / rate : null });
       },
-    });
+    }));
     if (results) results.push(...sliceResults);
   }
   } finally {
@@ -256,7 +275,7 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
     if (me && archive?.db.open) releaseClaims(archive, me);
   }
   const byOthers = me ? claimedByOthers(archive!, p.experiment!.id, me) : 0;
-  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()], byOthers };
+  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()], byOthers, runParts };
 }
 
 /** the runs of `runs` this process is to make (its shard's, or all) */

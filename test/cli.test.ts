@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parsePhases } from '../main/phases.js';
 
 let archives = 0;
 function quench(...args: string[]) {
@@ -101,6 +102,21 @@ describe('quench CLI', () => {
     expect(scores(a)).toBe(scores(b));
   });
 
+  it('--timings says where the time went, phase by phase, in a line scripts can read', () => {
+    const r = quench('run', 'test/fixtures/small-experiment.json', '-q', '--no-archive', '--threads', '1', '--timings');
+    expect(r.code).toBe(0);
+    const t = parsePhases(r.err);
+    expect(t, r.err).not.toBeNull();
+    for (const k of ['start', 'plan', 'estimate', 'calibration', 'runs', 'findings', 'output', 'total']) expect(t!.phases[k], k).toBeGreaterThanOrEqual(0);
+    expect(t!.phases.archive).toBeLessThan(0.01); // --no-archive: nothing stored
+    for (const k of ['prepare', 'simulate', 'readout', 'mechanisms']) expect(t!.runParts[k], k).toBeGreaterThanOrEqual(0);
+    expect(t!.runParts.simulate + t!.runParts.readout).toBeGreaterThan(0);
+    // the phases of this one thread add up to at most the process's time (commits are inside the runs)
+    const { total, commit = 0, ...parts } = t!.phases;
+    expect(Object.values(parts).reduce((a, b) => a + b, 0) - commit).toBeLessThanOrEqual(total + 0.002);
+    expect(quench('run', 'test/fixtures/small-experiment.json', '-q', '--no-archive', '--threads', '1').err).not.toContain('timings (s)');
+  });
+
   it('runs on the backend it is given, records it per run, and refuses an unknown one in words', () => {
     const out = join(dir, 'cpu.json');
     const r = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'cpu', '--out', out, '--threads', '1');
@@ -108,7 +124,7 @@ describe('quench CLI', () => {
     expect(r.err).toContain('backend cpu (as asked)');
     expect(JSON.parse(readFileSync(out, 'utf8')).runs.every((x: { backend: string }) => x.backend === 'cpu')).toBe(true);
     const auto = quench('run', 'test/fixtures/small-experiment.json', '--out', join(dir, 'auto.json'), '--threads', '1');
-    expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|wasm-fma|cpu) \(probe run: /);
+    expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|wasm-fma|cpu) \((kernel probe: |the only candidate)/);
     const bad = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'quantum');
     expect(bad.code).toBe(2);
     expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, wasm-fma, wasm-f32-fma, wasm-fma-split, wasm-f32-fma-split, gpujs-cpu, gpujs');
