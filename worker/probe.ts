@@ -37,9 +37,7 @@ export function timeRuns(runs: readonly RunSpec[], backend: Backend, repeats = 3
  */
 export function timeKernels(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
   return runs.map((run) => {
-    const p = prepareRun(run);
-    const tasks = runTasks(run);
-    const targets = computeTargets(tasks, p.input, p.steps, run.input.channels.length);
+    const { p, tasks, targets } = preparedForKernels(run);
     const seg = run.input.segments;
     const model = run.network.model;
     const once = () => {
@@ -68,6 +66,21 @@ export function timeKernels(runs: readonly RunSpec[], backend: Backend, repeats 
     }
     return best;
   });
+}
+
+/**
+ * The input, network and targets of a kernel probe: the last run's again when the same run comes
+ * next (the calibration probes one run per key on every candidate backend in turn).
+ */
+let lastPrepared: { key: string; p: ReturnType<typeof prepareRun>; tasks: ReturnType<typeof runTasks>; targets: Float64Array } | null = null;
+function preparedForKernels(run: RunSpec) {
+  const key = JSON.stringify(run);
+  if (lastPrepared?.key !== key) {
+    const p = prepareRun(run);
+    const tasks = runTasks(run);
+    lastPrepared = { key, p, tasks, targets: computeTargets(tasks, p.input, p.steps, run.input.channels.length) };
+  }
+  return lastPrepared;
 }
 
 /** a probe of either kind */
