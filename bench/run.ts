@@ -19,6 +19,10 @@
 //      Brian2 measured in the same invocation where python3-brian is installed, else a quoted figure
 //   4. the heterogeneity-gain preset end to end on the worker pool
 //   5. the mechanism measures: what they add to a run at N = 100 and 1000, rate and LIF (bench/mechanisms.ts)
+//   6. the whole study: every preset through the CLI, first-ever and later, with where the time went,
+//      against the rate presets' work in plain numpy (bench/study.ts, study-plan.ts, study_numpy.py)
+//   7. scaling: time per run against N (up to 4000) and against the tasks (up to 2000), rate and LIF,
+//      log-log slopes against the algorithm's own exponent (bench/scaling.ts; bench/out/scaling.svg)
 // Targets: issue 2's (one thread) and issue 5's (the machine's cores, however used), each named.
 // Not part of the tests; python3 + numpy are optional (numpy figures print n/a without them).
 import { spawnSync } from 'node:child_process';
@@ -39,6 +43,9 @@ import { fitReadout } from '../worker/readout.js';
 import type { BuiltNetwork } from '../worker/types.js';
 import { bothCores } from './both-cores.js';
 import { mechanismCost, type MechanismCost } from './mechanisms.js';
+import { scalingSection, type ScalingResult } from './scaling.js';
+import { describeTiming, fastestNumpy, studySection } from './study.js';
+import { RATE_PRESETS } from './study-plan.js';
 import { CHANNELS, D, levelTaus, RIDGES, rateModel, rateSpec, readoutProblem } from './problems.js';
 
 const ROOT = packageRoot();
@@ -595,12 +602,122 @@ function benchMechanisms(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 6. the whole study
+
+function benchStudy(): void {
+  const quick = process.argv.includes('--quick');
+  const study = studySection(progress, quick ? ['heterogeneity-gain', 'spiking-heterogeneity-gain'] : undefined);
+  const numpyPresets = fastestNumpy(study);
+  const numpyNote = [study.numpy, study.numpy1].filter((r) => r && !r.ok).map((r) => `numpy: ${r!.error}`).join('; ');
+  study.later.forEach((later, i) => {
+    const first = study.first[i];
+    const np = numpyPresets.get(later.preset);
+    const ref = np?.seconds ?? null;
+    rows.push({
+      section: '6 study',
+      item: `${later.preset}: a later run, wall`,
+      ours: later.wallSeconds,
+      unit: 's',
+      ref,
+      refLabel: np ? `numpy, the same runs (${np.threads})` : RATE_PRESETS.includes(later.preset) ? 'numpy, the same runs' : '',
+      ratio: ratioOf(later.wallSeconds, ref),
+      reads: 'time',
+      target: '',
+      met: null,
+      notes: describeTiming(later),
+    });
+    const shareFirst = (first.phases.calibration ?? 0) / first.wallSeconds;
+    const shareLater = (later.phases.calibration ?? 0) / later.wallSeconds;
+    rows.push({
+      section: '6 study',
+      item: `${later.preset}: calibration, first-ever run`,
+      ours: shareFirst,
+      unit: '%',
+      ref: null,
+      refLabel: '',
+      ratio: null,
+      reads: 'info',
+      target: '≤ 5 % (issue 16)',
+      met: shareFirst <= 0.05,
+      notes: `${((first.phases.calibration ?? 0) * 1000).toFixed(0)} ms of ${first.wallSeconds.toFixed(2)} s (cost estimate's probes ${((first.phases.estimate ?? 0) * 1000).toFixed(0)} ms): ${describeTiming(first)}`,
+    });
+    rows.push({
+      section: '6 study',
+      item: `${later.preset}: calibration, later run`,
+      ours: shareLater,
+      unit: '%',
+      ref: null,
+      refLabel: '',
+      ratio: null,
+      reads: 'info',
+      target: '≤ 1 % (issue 16)',
+      met: shareLater <= 0.01,
+      notes: `${((later.phases.calibration ?? 0) * 1000).toFixed(1)} ms of ${later.wallSeconds.toFixed(2)} s (cost estimate ${((later.phases.estimate ?? 0) * 1000).toFixed(1)} ms)`,
+    });
+  });
+  const rateLater = study.later.filter((t) => RATE_PRESETS.includes(t.preset));
+  const ours = rateLater.reduce((a, t) => a + t.wallSeconds, 0);
+  const refs = rateLater.map((t) => numpyPresets.get(t.preset)?.seconds ?? null);
+  const ref = refs.every((r) => r !== null) ? refs.reduce<number>((a, r) => a + r!, 0) : null;
+  // where the rate study's time went: the phases and the threads' parts summed over its presets
+  const sum = (pick: (t: (typeof rateLater)[number]) => Record<string, number>) => {
+    const out: Record<string, number> = {};
+    for (const t of rateLater) for (const [k, v] of Object.entries(pick(t))) if (k !== 'total') out[k] = (out[k] ?? 0) + v;
+    return out;
+  };
+  const where = describeTiming({ preset: 'all', wallSeconds: ours, phases: sum((t) => t.phases), runParts: sum((t) => t.runParts) });
+  const numpyParts: Record<string, number> = {};
+  for (const t of rateLater) for (const [k, v] of Object.entries(numpyPresets.get(t.preset)?.parts ?? {})) numpyParts[k] = (numpyParts[k] ?? 0) + v;
+  rows.push({
+    section: '6 study',
+    item: `the rate presets (${rateLater.length}), later runs, wall`,
+    ours,
+    unit: 's',
+    ref,
+    refLabel: 'numpy, the same runs, tasks, readout and measures (faster thread setting per preset)',
+    ratio: ratioOf(ours, ref),
+    reads: 'time',
+    target: '≤ 0.5x numpy (issue 16)',
+    met: ratioOf(ours, ref) === null ? null : ratioOf(ours, ref)! <= 0.5,
+    notes: `Quench: ${where}. numpy: ${Object.entries(numpyParts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}${numpyNote ? `; ${numpyNote}` : ''}`,
+  });
+  raw.study = study;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. scaling
+
+let scaling: ScalingResult | null = null;
+
+function benchScaling(): void {
+  scaling = scalingSection({ quick: process.argv.includes('--quick') });
+  for (const f of scaling.fits) {
+    rows.push({
+      section: '7 scaling',
+      item: `${f.model} ${f.part} vs ${f.x} (${f.axis === 'n' ? 'N' : 'tasks'} axis): log-log slope`,
+      ours: f.slope,
+      unit: 'slope',
+      ref: f.expected,
+      refLabel: "the algorithm's exponent",
+      ratio: null,
+      reads: 'info',
+      target: `≤ ${f.expected} + 0.15, or explained (issue 16)`,
+      met: f.ok,
+      notes: `fitted on ${f.fitted.join(', ')}; over all points ${f.slopeAll.toFixed(2)}. ${f.expectedWhy}${f.ok ? '' : ` ${f.note}`}`,
+    });
+  }
+  const { svg, ...rest } = scaling;
+  raw.scaling = rest;
+}
+
+// ---------------------------------------------------------------------------------------------
 // output
 
 function fmt(x: number | null, unit: string): string {
   if (x === null || !Number.isFinite(x)) return 'n/a';
   if (unit === 's') return x < 1 ? `${(x * 1000).toFixed(1)} ms` : `${x.toFixed(2)} s`;
   if (unit === 'x') return `${x.toFixed(2)}x`;
+  if (unit === 'slope') return x.toFixed(2);
   if (unit === '%') return `${(100 * x).toFixed(1)} %`;
   const a = Math.abs(x);
   const s = a >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : a >= 1e6 ? `${(x / 1e6).toFixed(1)} M` : a >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(1);
@@ -654,15 +771,18 @@ async function main(): Promise<void> {
   };
 
   // `npm run bench -- readout lif` runs those sections only (the figure needs the rate section)
-  const asked = process.argv.slice(2);
+  const asked = process.argv.slice(2).filter((a) => a !== '--quick');
   const wanted = (section: string) => asked.length === 0 || asked.includes(section);
-  const unknown = asked.filter((a) => !['rate', 'readout', 'lif', 'preset', 'mechanisms'].includes(a));
-  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: the sections are rate, readout, lif, preset, mechanisms`);
+  const sections = ['rate', 'readout', 'lif', 'preset', 'mechanisms', 'study', 'scaling'];
+  const unknown = asked.filter((a) => !sections.includes(a) && a !== '--quick');
+  if (unknown.length) throw new Error(`unknown bench section(s) ${unknown.join(', ')}: the sections are ${sections.join(', ')} (--quick: fewer presets in study, smaller sizes in scaling)`);
   if (wanted('rate')) await benchRate();
   if (wanted('readout')) await benchReadout();
   if (wanted('lif')) benchLif();
   if (wanted('preset')) await benchPreset();
   if (wanted('mechanisms')) benchMechanisms();
+  if (wanted('study')) benchStudy();
+  if (wanted('scaling')) benchScaling();
   const totalSeconds = (performance.now() - started) / 1000;
 
   const header = [
@@ -680,6 +800,11 @@ async function main(): Promise<void> {
   const file = join(OUT_DIR, asked.length ? `bench-${asked.join('-')}.json` : 'bench.json'); // a partial run leaves the full one alone
   writeFileSync(file, JSON.stringify({ date: new Date().toISOString(), machine, totalSeconds, rows, raw }, null, 2) + '\n');
   console.log(`wrote ${file}`);
+  if (scaling) {
+    const svg = join(OUT_DIR, 'scaling.svg');
+    writeFileSync(svg, scaling.svg);
+    console.log(`wrote ${svg}`);
+  }
   if (raw.rate) {
     const svg = join(OUT_DIR, 'rate-time-per-step.svg');
     writeFileSync(svg, rateFigure(raw.rate as RateEntry[]));
