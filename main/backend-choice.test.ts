@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeEach } from 'vitest';
+import { afterAll, describe, it, expect, beforeEach } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,9 +7,10 @@ import { cpuBackend } from '../worker/backends/cpu.js';
 import { availableBackends } from '../worker/backends/registry.js';
 import { probe } from '../worker/probe.js';
 import { calibrationKey, chooseBackends, describeCalibration, fastestFor, probeCandidates, probeOf } from './backend-choice.js';
-import type { Prober } from './probes.js';
+import { closeProbeThread, type Prober } from './probes.js';
 import { planRuns } from './plan.js';
 import { readSpecFile } from './specs.js';
+
 
 /** the CPU backend made slower on purpose: the calibration must notice */
 function slowed(name: string, ms: number, precision: 'float64' | 'float32' = 'float64'): Backend {
@@ -33,6 +34,9 @@ const inThisThread = (candidates: Backend[], asked: string[] = []): Prober => as
     asked.push(r.backend);
     return probe(r.kind ?? 'runs', r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats);
   });
+
+// probes here leave the probe thread idle for a while: end it with the file
+afterAll(closeProbeThread);
 
 describe('automatic backend choice', () => {
   beforeEach(() => {

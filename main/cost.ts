@@ -264,6 +264,19 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
   return { ...size, seconds: STARTUP_SECONDS + totalMs / 1000 / size.concurrent, runSeconds };
 }
 
+/**
+ * Called with what an experiment's runs took against their estimate: kept figures that priced it off
+ * by more than a factor of 2 (probed while the machine was busy, or on a machine that changed since)
+ * are dropped, so the next launch probes again rather than keep the error. True when dropped.
+ */
+export function checkEstimate(estimatedSeconds: number, measuredSeconds: number): boolean {
+  if (!(estimatedSeconds > 0 && measuredSeconds > 0)) return false;
+  const off = estimatedSeconds / measuredSeconds;
+  if (off <= 2 && off >= 0.5) return false;
+  writeMeasurements('estimates', '', {});
+  return true;
+}
+
 /** The whole estimate: size, then time. */
 export async function estimateCost(spec: ExperimentSpec, opts: EstimateOptions): Promise<CostEstimate> {
   return estimateTime(spec, await estimateSize(spec, opts), opts);

@@ -26,7 +26,7 @@ import { admitSize, admitTime, checkThreads, CONFIRM_ABOVE_SECONDS, type Limits 
 import { analyse } from './analysis/findings.js';
 import { chooseBackends, describeCalibration, type Calibration } from './backend-choice.js';
 import { timePhase, timePhaseAsync, type Phases } from './phases.js';
-import { estimateCost, estimateSize, estimateTime, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
+import { checkEstimate, estimateCost, estimateSize, estimateTime, freeDiskBytes, memoryBudget, type CostEstimate } from './cost.js';
 import { planSlice, runCount } from './plan.js';
 import type { Prober } from './probes.js';
 import { runAll, type Progress } from './scheduler.js';
@@ -275,7 +275,10 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
     if (me && archive?.db.open) releaseClaims(archive, me);
   }
   const byOthers = me ? claimedByOthers(archive!, p.experiment!.id, me) : 0;
-  return { seconds: (performance.now() - started) / 1000, made, results, calibrations: [...calibrations.values()], byOthers, runParts };
+  const seconds = (performance.now() - started) / 1000;
+  // an estimate far off (its probes made on a busy machine, say) is measured again next time
+  if (p.estimate && !opts.prober && made === left && byOthers === 0) checkEstimate(p.estimate.seconds, seconds);
+  return { seconds, made, results, calibrations: [...calibrations.values()], byOthers, runParts };
 }
 
 /** the runs of `runs` this process is to make (its shard's, or all) */

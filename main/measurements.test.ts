@@ -1,19 +1,23 @@
 // The machine's measurements kept on disk (main/measurements.ts) and what reads them: the cost
 // estimate prices a later experiment of the same kinds of runs without a probe, the calibration
 // chooses without one; another app version, another CPU or a corrupt file measures again.
-import { describe, it, expect, beforeEach } from 'vitest';
+import { afterAll, describe, it, expect, beforeEach } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '../common/validate.js';
-import { estimateCost } from './cost.js';
+import { checkEstimate, estimateCost } from './cost.js';
 import { cpuModel, measurementsFile, readMeasurements, writeMeasurements } from './measurements.js';
 import { formatPhases, parsePhases, timePhase } from './phases.js';
 import { appVersion } from './version.js';
+import { closeProbeThread } from './probes.js';
 
 beforeEach(() => {
   process.env.QUENCH_CALIBRATION = join(mkdtempSync(join(tmpdir(), 'quench-measure-')), 'calibration.json');
 });
+
+// probes here leave the probe thread idle for a while: end it with the file
+afterAll(closeProbeThread);
 
 describe('measurements on disk', () => {
   it('round-trips a section, keeps the others, and is valid for one version, CPU and validity string', () => {
@@ -66,6 +70,15 @@ describe('the cost estimate measures each kind of run once', () => {
     await estimateCost(dense, { ...opts, prober: async (requests) => ((probed += requests.length), requests.map((r) => r.runs.map(() => 5))) });
     expect(probed).toBe(1);
     expect(Object.keys(readMeasurements('estimates', ''))).toHaveLength(2); // a test's prober's figures are not kept
+    // an experiment that took within a factor of 2 of its estimate keeps them; one further off drops them
+    expect(checkEstimate(first.seconds, first.seconds * 1.9)).toBe(false);
+    expect(checkEstimate(first.seconds, first.seconds / 1.9)).toBe(false);
+    expect(Object.keys(readMeasurements('estimates', ''))).toHaveLength(2);
+    expect(checkEstimate(first.seconds, first.seconds / 2.5)).toBe(true);
+    expect(readMeasurements('estimates', '')).toEqual({});
+    writeMeasurements('calibration', 'x', { kept: 1 });
+    expect(checkEstimate(1, 3)).toBe(true);
+    expect(readMeasurements('calibration', 'x')).toEqual({ kept: 1 }); // the calibration stays
   });
 });
 

@@ -1,12 +1,15 @@
 // The probe thread (main/probes.ts): probes that come close together share it, one at a time; a
 // probe that fails is an error in words, and the next one gets a thread that works.
-import { describe, it, expect } from 'vitest';
+import { afterAll, describe, it, expect } from 'vitest';
 import { parseExperiment } from '../common/validate.js';
 import { probeOf } from './backend-choice.js';
 import { planRuns } from './plan.js';
-import { probeInWorker } from './probes.js';
+import { closeProbeThread, probeInWorker } from './probes.js';
 
 const run = probeOf(planRuns(parseExperiment({ name: 'probe', network: { n: 24 } }))[0]);
+
+// the thread is left idle for a while after the last probe: end it with the file
+afterAll(closeProbeThread);
 
 describe('the probe thread', () => {
   it('answers concurrent callers one after the other, each with its own figures', async () => {

@@ -101,6 +101,16 @@ function probeOnce(requests: readonly ProbeRequest[]): Promise<number[][]> {
   });
 }
 
+/** Ends the probe thread now if it is idle (after the probes queued so far): for a host that is done with probing. */
+export async function closeProbeThread(): Promise<void> {
+  await queue;
+  const t = thread;
+  if (!t) return;
+  thread = null;
+  if (t.idle) clearTimeout(t.idle);
+  await t.worker.terminate();
+}
+
 export const probeInWorker: Prober = (requests) => {
   const mine = queue.then(() => probeOnce(requests));
   queue = mine.catch(() => undefined);
