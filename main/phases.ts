@@ -5,27 +5,16 @@
 /** milliseconds by phase, in the order they were first timed */
 export type Phases = Record<string, number>;
 
-/** the phases in the order they happen, with the words --timings prints for them */
-export const PHASES: readonly [string, string][] = [
-  ['start', 'process start and loading'],
-  ['plan', 'planning'],
-  ['estimate', 'cost estimate (probes)'],
-  ['archive', 'archive (create, plan, commit)'],
-  ['calibration', 'backend calibration'],
-  ['runs', 'runs (wall)'],
-  // inside the runs' wall time: this thread commits each run as it arrives
-  ['commit', 'of which archive commits'],
-  ['findings', 'statistics (findings)'],
-  ['output', 'output'],
-];
+/**
+ * The phases in the order they happen: process start and module loading, planning, the cost
+ * estimate (its probes), the archive (finding or making the experiment, storing the planned runs),
+ * the backend calibration, the runs (wall time; `commit` is inside it: this thread commits each run
+ * as it arrives), the statistics (findings) and the output.
+ */
+export const PHASES = ['start', 'plan', 'estimate', 'archive', 'calibration', 'runs', 'commit', 'findings', 'output'] as const;
 
-/** the runs' own timings, summed over every run in whichever thread made it */
-export const RUN_PARTS: readonly [string, string][] = [
-  ['prepare', 'preparation'],
-  ['simulate', 'simulation'],
-  ['readout', 'readout'],
-  ['mechanisms', 'spectra and mechanisms'],
-];
+/** the runs' own timings (preparation, simulation, readout, spectra and mechanisms), summed over every run in whichever thread made it */
+export const RUN_PARTS = ['prepare', 'simulate', 'readout', 'mechanisms'] as const;
 
 /** adds the time `fn` takes to `phases[name]` */
 export function timePhase<T>(phases: Phases, name: string, fn: () => T): T {
@@ -48,7 +37,7 @@ export async function timePhaseAsync<T>(phases: Phases, name: string, fn: () => 
 
 /** "timings (s): start=0.21 plan=0.00 … total=5.02 | in the threads: simulate=3.10 …", key=value for scripts, in seconds */
 export function formatPhases(phases: Phases, runParts: Phases, totalMs: number): string {
-  const kv = (o: Phases, keys: readonly [string, string][]) => keys.filter(([k]) => o[k] !== undefined).map(([k]) => `${k}=${(o[k] / 1000).toFixed(3)}`);
+  const kv = (o: Phases, keys: readonly string[]) => keys.filter((k) => o[k] !== undefined).map((k) => `${k}=${(o[k] / 1000).toFixed(3)}`);
   // (total: the process's wall time so far; commit is inside runs, so the phases sum to about it without commit)
   return `timings (s): ${[...kv(phases, PHASES), `total=${(totalMs / 1000).toFixed(3)}`].join(' ')} | in the threads: ${kv(runParts, RUN_PARTS).join(' ')}`;
 }

@@ -150,20 +150,28 @@ export interface RidgeSolution {
  * O(N^2 T + N^3 + K N T); nothing here depends on the ridge values.
  */
 /**
- * The readout's products that grow with the steps, as accumulateReadout makes them: the centred
- * transposed features, the training Gram matrix and X'Y. What a backend calibration times
- * (worker/probe.ts) beside the simulation: the rest of a readout is O(N^3) and O(K N^2) work of the
- * same dot-product kernel, the same on every step count.
+ * The readout's products that grow with the steps, in `ws`: the centred features transposed to N x T
+ * (so that every product is a dot of long rows) with their training means, the targets, the training
+ * Gram matrix and X'Y. accumulateReadout's first stage, and what a backend calibration times
+ * (stepProducts) beside the simulation: the rest of a readout is O(N^3) and O(K N^2) work of the same
+ * dot-product kernel, the same on every step count.
  */
-export function stepProducts(backend: Backend, p: ReadoutData): void {
-  checkSegments(p);
+function trainingProducts(backend: Backend, p: ReadoutData, ws: Workspace) {
   const { n, steps: T, k: K, features: X, targets: Y, train } = p;
-  const ws = backend.workspace(n * T + K * T + n * n + K * n + (backend.centredTranspose ? n * T + n : 0), 8);
-  const { xt } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
+  const { xt, mu } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
   const y = ws.f64(K * T);
   y.set(Y);
-  backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
-  backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n));
+  const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
+  // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
+  const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'
+  return { xt, mu, y, g, bt };
+}
+
+/** trainingProducts alone, in a workspace of its own size (worker/probe.ts times it) */
+export function stepProducts(backend: Backend, p: ReadoutData): void {
+  checkSegments(p);
+  const { n, steps: T, k: K } = p;
+  trainingProducts(backend, p, backend.workspace(n * T + K * T + n * n + K * n + (backend.centredTranspose ? n * T + n : 0), 8));
 }
 
 export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
@@ -176,10 +184,7 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const extra = backend.centredTranspose ? n * T + n : 0;
   const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + extra, 20);
 
-  // centred features, transposed to N x T so that every product below is a dot of long rows
-  const { xt, mu } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
-  const y = ws.f64(K * T);
-  y.set(Y);
+  const { xt, mu, y, g, bt } = trainingProducts(backend, p, ws);
   const yMean = new Float64Array(K);
   for (let k = 0; k < K; k++) {
     let s = 0;
@@ -197,12 +202,9 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
     trainYy[k] = s;
   }
 
-  const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
   vt.set(transpose(v, n, n));
-  // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
-  const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'
   const zt = backend.dotRows(bt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'X'Y)'
 
   // Q = V' Gv V = (V' Gv) V, both products as dots of rows (Gv symmetric; V' V = I)
