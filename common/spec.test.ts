@@ -3,7 +3,7 @@
 // (tau bounds, LIF steps and reset, empirical values, duplicate labels) refuse with their reason.
 import { describe, it, expect } from 'vitest';
 import { refusal } from '../test/fixtures/spec-refusal.js';
-import { ANALYSES, HETEROGENEITY_FAMILIES, INPUT_FAMILIES, LifModelSchema, NetworkSchema, RateModelSchema, SuiteSchema, logGrid, range } from './spec.js';
+import { ANALYSES, DEFAULT_SUITE, HETEROGENEITY_FAMILIES, INPUT_FAMILIES, InputSchema, LifModelSchema, NetworkSchema, RateModelSchema, SuiteSchema, logGrid, range } from './spec.js';
 import { parseExperiment, parseWith } from './validate.js';
 
 
@@ -106,6 +106,36 @@ describe('defaults', () => {
     ]);
   });
 
+  it('of the words a part may leave out: heterogeneity family, channel family, suite name, mechanisms', () => {
+    expect(NetworkSchema.parse({ heterogeneity: { cv: 0.5 } }).heterogeneity).toEqual({ family: 'none', cv: 0.5, bound: 'clip' });
+    expect(InputSchema.parse({ channels: [{ timescaleSteps: 4 }, { family: 'hold' }] }).channels).toEqual([{ family: 'white', timescaleSteps: 4 }, { family: 'hold' }]);
+    expect(parseWith(SuiteSchema, { families: [{ family: 'static' }] }, 'suite').name).toBe('default');
+    // the costly mechanism measures: absent, or off unless asked for
+    expect(parseExperiment({ name: 'x' }).mechanisms).toBeUndefined();
+    expect(parseExperiment({ name: 'x', mechanisms: {} }).mechanisms).toEqual({ spectraAboveLimit: false });
+    expect(parseExperiment({ name: 'x', mechanisms: { spectraAboveLimit: true } }).mechanisms).toEqual({ spectraAboveLimit: true });
+    expect(refusal({ name: 'x', mechanisms: { spectra: true } })).toContain('mechanisms: got ["spectra"]; unknown field(s) "spectra"');
+  });
+
+  it('the default suite is the one of docs/model.md §5.4, and a valid suite', () => {
+    const upTo = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+    expect(DEFAULT_SUITE).toEqual({
+      name: 'default',
+      version: 1,
+      families: [
+        { family: 'delay', channels: 'all', delays: upTo(0, 40, 1) },
+        { family: 'legendre', channels: 'all', degrees: [2, 3, 4, 5], delays: [0, 2, 5, 10, 20] },
+        { family: 'product', delays: [0, 2, 4, 6, 8, 10] },
+        { family: 'window', channels: 'all', windows: upTo(2, 40, 2), kinds: ['mean', 'difference'] },
+        { family: 'narma', channel: 0, orders: [5, 10, 20, 30] },
+        { family: 'forecast', channels: 'all', horizons: upTo(1, 20, 1) },
+        { family: 'xor', delays: [0, 2, 4] },
+        { family: 'static', channels: 'all', functions: ['sin', 'abs', 'cube'] },
+      ],
+    });
+    expect(parseWith(SuiteSchema, DEFAULT_SUITE, 'default suite')).toEqual(DEFAULT_SUITE);
+  });
+
   it('range and logGrid make the grids of the defaults', () => {
     expect(range(0, 10, 2)).toEqual([0, 2, 4, 6, 8, 10]);
     expect(range(1, 1, 1)).toEqual([1]);
@@ -144,6 +174,13 @@ describe('checks across fields', () => {
   it('LIF: the task step a whole number of simulation steps, the reset below the threshold', () => {
     expect(parseExperiment({ name: 'x', network: { model: { kind: 'lif', dtSimMs: 0.25, dtTaskMs: 5 } } }).network.model).toMatchObject({ dtSimMs: 0.25, dtTaskMs: 5 });
     expect(refusal({ name: 'x', network: { model: { kind: 'lif', dtSimMs: 0.4, dtTaskMs: 1 } } })).toContain('network.model.dtTaskMs: got 1; must be a whole multiple of dtSimMs (0.4)');
+    // a task step that rounds to 0 simulation steps (the engines would disagree on it: one clamps to 1)
+    for (const dtTaskMs of [1e-10, 0.49]) {
+      expect(refusal({ name: 'x', network: { model: { kind: 'lif', dtSimMs: 1, dtTaskMs } } })).toBe(
+        `experiment spec is invalid:\n  - network.model.dtTaskMs: got ${dtTaskMs}; must be at least dtSimMs (1): a task step is one or more simulation steps`,
+      );
+    }
+    expect(() => parseExperiment({ name: 'x', network: { model: { kind: 'lif', dtSimMs: 1, dtTaskMs: 1 } } })).not.toThrow();
     expect(refusal({ name: 'x', network: { model: { kind: 'lif', vReset: 1, vTh: 1 } } })).toContain('network.model.vReset: got 1; must be below vTh (1)');
     expect(parseExperiment({ name: 'x', network: { model: { kind: 'lif', vReset: 0.99, vTh: 1 } } }).network.model).toMatchObject({ vReset: 0.99 });
   });

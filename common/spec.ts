@@ -111,7 +111,10 @@ export const LifModelSchema = z
   .strict()
   .superRefine((m, ctx) => {
     const ratio = m.dtTaskMs / m.dtSimMs;
-    if (Math.abs(ratio - Math.round(ratio)) > 1e-9) {
+    // (a task step far shorter than dtSimMs is within 1e-9 of 0 steps: refused on its own words)
+    if (Math.round(ratio) < 1) {
+      ctx.addIssue({ code: 'custom', path: ['dtTaskMs'], message: `must be at least dtSimMs (${m.dtSimMs}): a task step is one or more simulation steps` });
+    } else if (Math.abs(ratio - Math.round(ratio)) > 1e-9) {
       ctx.addIssue({ code: 'custom', path: ['dtTaskMs'], message: `must be a whole multiple of dtSimMs (${m.dtSimMs})` });
     }
     if (m.vReset >= m.vTh) ctx.addIssue({ code: 'custom', path: ['vReset'], message: `must be below vTh (${m.vTh})` });

@@ -4,7 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
 import { SpecError } from './errors.js';
-import { SPEC_VERSION } from './spec.js';
+import { refusal } from '../test/fixtures/spec-refusal.js';
+import { SPEC_VERSION, SuiteSchema } from './spec.js';
 import { formatPath, issuesOf, migrateExperiment, parseExperiment, parseWith } from './validate.js';
 
 /** the one issue a value gets against a schema */
@@ -55,6 +56,24 @@ describe('issuesOf: what is allowed, in words', () => {
     expect(issueOf(z.number().refine((v) => v % 2 === 0, { message: 'must be even' }), 3).allowed).toBe('must be even');
   });
 
+  it('a form chosen by a word that is not one of the forms: every form is named', () => {
+    expect(issueOf(z.discriminatedUnion('kind', [z.object({ kind: z.literal('a') }), z.object({ kind: z.literal('b'), x: z.number() })]), { kind: 'c' })).toEqual({
+      path: 'kind',
+      value: '"c"',
+      allowed: 'allowed: "a", "b"',
+    });
+    // the spec's own unions, as a user meets them
+    expect(refusal({ name: 'x', network: { model: { kind: 'hodgkin' } } })).toBe('experiment spec is invalid:\n  - network.model.kind: got "hodgkin"; allowed: "rate", "lif"');
+    expect(refusal({ name: 'x', network: { model: {} } })).toContain('network.model.kind: got nothing; allowed: "rate", "lif"');
+    expect(refusal({ name: 'x', network: { scaling: { mode: 'spectral', g: 1 } } })).toContain('network.scaling.mode: got "spectral"; allowed: "gain", "radius"');
+    expect(refusal({ name: 'x', network: { manipulations: [{ op: 'scale' }] } })).toContain(
+      'network.manipulations[0].op: got "scale"; allowed: "scaleGain", "resampleConnectivity", "weightNoise", "prune", "removeRecurrence", "scaleInput", "perturbTau"',
+    );
+    expect(() => parseWith(SuiteSchema, { name: 's', families: [{ family: 'memory' }] }, 'task suite')).toThrow(
+      'families[0].family: got "memory"; allowed: "delay", "legendre", "product", "window", "narma", "forecast", "xor", "static"',
+    );
+  });
+
   it('shows the value given, shortened past 80 characters', () => {
     const long = 'x'.repeat(100);
     const shown = issueOf(z.object({ a: z.number() }), { a: long }).value;
@@ -65,12 +84,19 @@ describe('issuesOf: what is allowed, in words', () => {
     // the value at the path, also under a check of the parent object
     expect(issueOf(z.object({ a: z.object({ b: z.number() }) }), { a: { b: 'q' } }).value).toBe('"q"');
     expect(issueOf(z.object({ a: z.object({ b: z.number() }) }), { a: 5 })).toEqual({ path: 'a', value: '5', allowed: 'expected object' });
+    // a check of the parent that names a field below a null: nothing is there
+    const below = z.object({ a: z.object({ b: z.number() }).nullable() }).superRefine((v, ctx) => {
+      if (v.a === null) ctx.addIssue({ code: 'custom', path: ['a', 'b'], message: 'needs a' });
+    });
+    expect(issueOf(below, { a: null })).toEqual({ path: 'a.b', value: 'nothing', allowed: 'needs a' });
   });
 
   it('shows a value JSON cannot write in words', () => {
     const big = { a: 10n };
     const r = z.object({ a: z.number() }).safeParse(big);
     expect(issuesOf(r.error!, big)[0].value).toBe('10');
+    // numbers JSON would write as null, in a spec built in code
+    for (const v of [Infinity, -Infinity, NaN]) expect(issueOf(z.object({ a: z.number() }), { a: v }).value).toBe(String(v));
   });
 });
 
@@ -105,12 +131,19 @@ describe('migrateExperiment', () => {
     expect(migrateExperiment([1, 2])).toEqual([1, 2]);
     expect(migrateExperiment(null)).toBeNull();
     expect(migrateExperiment('x')).toBe('x');
+    expect(migrateExperiment(undefined)).toBeUndefined();
+    expect(migrateExperiment(3)).toBe(3);
   });
 
   it('refuses a newer version, naming the version this Quench reads', () => {
     expect(() => migrateExperiment({ name: 'x', version: SPEC_VERSION + 1 })).toThrow(
       `experiment spec is invalid:\n  - version: got ${SPEC_VERSION + 1}; this Quench reads spec versions up to ${SPEC_VERSION}; update Quench to open it`,
     );
+  });
+
+  it('leaves a version that is not a number for the schema to refuse', () => {
+    expect(migrateExperiment({ name: 'x', version: '2' })).toEqual({ name: 'x', version: '2' });
+    expect(refusal({ name: 'x', version: '2' })).toBe('experiment spec is invalid:\n  - version: got "2"; expected number');
   });
 
   it('leaves an older version for the schema to refuse when no migration exists', () => {

@@ -12,6 +12,8 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
+  // JSON would write these as null (a spec built in code can hold them)
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
   try {
     const s = JSON.stringify(value);
     return s.length > 80 ? s.slice(0, 77) + '...' : s;

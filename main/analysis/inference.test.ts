@@ -147,6 +147,15 @@ describe('contrast over seeds', () => {
     expect(down.verdict).toBe('no clear difference');
   });
 
+  it('an interval of exactly [0, 0] is no clear difference, neither higher nor lower', () => {
+    // the same scores on both sides: every per-seed difference is exactly 0, so the paired t gives
+    // the interval [0, 0]; 0 is inside it
+    const same = contrast(base, base.map((s) => seed(s.seedKey, Array.from(s.scores))), tasks).stats;
+    expect(same.delta).toEqual({ mean: 0, lo: 0, hi: 0 });
+    expect(same.test.p).toBe(1);
+    expect(same.verdict).toBe('no clear difference');
+  });
+
   it('unpaired: higher or lower when the Welch interval excludes 0', () => {
     // other's per-seed means 0.35, 0.36, 0.37 against 0.15, 0.16, 0.17: Δ 0.2, sd 0.01 on each side
     const a = [0.15, 0.16, 0.17].map((m, i) => seed(`a${i}`, [m, m, m, m]));
@@ -171,6 +180,20 @@ describe('contrast over seeds', () => {
     // and the other side's
     const r2 = contrast(base, [...other, many[0]], tasks, ['A', 'B']);
     expect(r2.leftOut).toEqual(['1 seed(s) of B with no partner in A (seed m0)']);
+  });
+
+  it('calls the sides baseline and other when they are not named', () => {
+    const r = contrast([...base, seed('9', [1, 1, 1, 1])], [...other, seed('8', [0, 0, 0, 0])], tasks);
+    expect(r.leftOut).toEqual(['1 seed(s) of baseline with no partner in other (seed 9)', '1 seed(s) of other with no partner in baseline (seed 8)']);
+  });
+
+  it('unpaired: the scope is that of every seed on both sides', () => {
+    const moved = other.map((s, i) => seed(`x${i}`, Array.from(s.scores)));
+    expect(contrast(base, moved, tasks).scope).toBe('one experiment');
+    // one seed of the other side from another experiment is enough to make it a cross-experiment contrast
+    const mixed = contrast(base, [...moved.slice(0, 2), { ...moved[2], experiment: 'e2' }], tasks);
+    expect(mixed.stats.design).toBe('unpaired');
+    expect(mixed.scope).toBe('across experiments');
   });
 
   it('gives each task its difference of seed-averaged capacities, with its coordinates', () => {

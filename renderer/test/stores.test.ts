@@ -25,6 +25,13 @@ describe('network designer state', () => {
     expect(checkNetwork().find((i) => i.path === 'n')).toEqual({ path: 'n', value: '0', allowed: 'must be at least 1' });
     expect(NetworkSchema.safeParse(networkSpec()).success).toBe(false);
   });
+  it('says a task step shorter than a simulation step in the words the engine uses', () => {
+    loadNetwork({ model: { kind: 'lif', dtSimMs: 1, dtTaskMs: 0.3 } });
+    const words = 'must be at least dtSimMs (1): a task step is one or more simulation steps';
+    expect(checkNetwork()).toEqual([{ path: 'model.dtTaskMs', value: '0.3', allowed: words }]);
+    const r = NetworkSchema.safeParse(networkSpec());
+    expect(r.success ? null : r.error.issues.map((i) => i.message)).toEqual([words]);
+  });
   it('keeps a LIF network and empirical values through load and save', () => {
     const spec = { n: 50, heterogeneity: { family: 'empirical', values: [1, 2, 3], bound: 'redraw', tauMax: 500 }, model: { kind: 'lif', tauMeanMs: 15, dale: true } };
     loadNetwork(spec);

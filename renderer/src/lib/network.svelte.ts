@@ -165,7 +165,8 @@ export function checkNetwork(): SpecIssue[] {
   if (h.family === 'reflected-lognormal' && h.bound === 'redraw' && (h.cv ?? 0) > 3) issues.push({ path: 'heterogeneity.cv', value: String(h.cv), allowed: 'reflected-lognormal with bound "redraw" cannot reach cv above 3 (almost every draw is negative)' });
   if (s.modelKind === 'lif') {
     const l = s.lif;
-    if (l.dtSimMs && l.dtTaskMs && Math.abs(l.dtTaskMs / l.dtSimMs - Math.round(l.dtTaskMs / l.dtSimMs)) > 1e-9) issues.push({ path: 'model.dtTaskMs', value: String(l.dtTaskMs), allowed: `must be a whole multiple of dtSimMs (${l.dtSimMs})` });
+    if (l.dtSimMs && l.dtTaskMs && Math.round(l.dtTaskMs / l.dtSimMs) < 1) issues.push({ path: 'model.dtTaskMs', value: String(l.dtTaskMs), allowed: `must be at least dtSimMs (${l.dtSimMs}): a task step is one or more simulation steps` });
+    else if (l.dtSimMs && l.dtTaskMs && Math.abs(l.dtTaskMs / l.dtSimMs - Math.round(l.dtTaskMs / l.dtSimMs)) > 1e-9) issues.push({ path: 'model.dtTaskMs', value: String(l.dtTaskMs), allowed: `must be a whole multiple of dtSimMs (${l.dtSimMs})` });
     if (l.vReset !== null && l.vTh !== null && l.vReset >= l.vTh) issues.push({ path: 'model.vReset', value: String(l.vReset), allowed: `must be below vTh (${l.vTh})` });
   }
   return issues;
