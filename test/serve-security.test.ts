@@ -143,6 +143,25 @@ describe('quench serve: the access token', () => {
     expect(notFound.headers['www-authenticate']).toBeUndefined();
     expect((await raw(server, '/')).headers['www-authenticate']).toBeUndefined();
   });
+
+  it('answers an error of its own (not an HTTP refusal) with a 500 in words, not a dropped connection', async () => {
+    // a GPU host broker that fails: the error is the server's, not a refusal of the request
+    const failing = {
+      connect: () => {
+        throw new Error('the broker broke');
+      },
+    } as unknown as GpuHostBroker;
+    const other = await startServer({ service, root: join(dir, 'renderer'), token: TOKEN, gpuHost: failing });
+    try {
+      const r = await raw(other, '/gpu/hello', { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: '{}' });
+      expect(r.status).toBe(500);
+      expect(r.headers['www-authenticate']).toBeUndefined();
+      expect(JSON.parse(r.body)).toMatchObject({ kind: 'internal', message: expect.stringContaining('the broker broke') });
+    } finally {
+      await other.close();
+    }
+    // short: an unanswered request would otherwise wait for the whole test timeout
+  }, 10_000);
 });
 
 describe('quench serve: the loopback rule', () => {

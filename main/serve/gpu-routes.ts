@@ -18,12 +18,16 @@ export async function gpuRoutes(req: IncomingMessage, res: ServerResponse, ctx: 
   const broker = ctx.broker;
   const id = Number(query.get('id'));
   const json = async () => {
+    let body: unknown;
     try {
-      return JSON.parse(await readBody(req)) as Record<string, unknown>;
+      body = JSON.parse(await readBody(req));
     } catch (err) {
       if (err instanceof HttpError) throw err;
       throw new HttpError(400, { kind: 'input', message: `the body of ${path} is not JSON (${(err as Error).message})` });
     }
+    // null, a number or a list parse too, and would fail later as a TypeError (a 500)
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, { kind: 'input', message: `the body of ${path} must be a JSON object, got ${body === null ? 'null' : Array.isArray(body) ? 'a list' : typeof body}` });
+    return body as Record<string, unknown>;
   };
   switch (path) {
     case '/gpu/hello':

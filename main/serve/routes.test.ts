@@ -257,6 +257,26 @@ describe('the session cookie of quench serve', () => {
     expect((err as HttpError).status).toBe(401);
   });
 
+  it("refuses a GPU host's body that is JSON but not an object, in words, before the broker sees it", async () => {
+    const bodies: [string, string][] = [
+      ['null', 'null'],
+      ['5', 'number'],
+      ['[1]', 'a list'],
+      ['"x"', 'string'],
+    ];
+    for (const path of ['/gpu/hello', '/gpu/error?id=1']) {
+      for (const [body, what] of bodies) {
+        const called: string[] = [];
+        const broker = { connect: () => called.push('connect'), fail: () => called.push('fail') } as unknown as ServeContext['broker'];
+        const err = await gpuRoutes(withBody(path, 'POST', { authorization: `Bearer ${TOKEN}` }, body), untouchable<ServerResponse>('res'), { ...ctx, broker }).catch((e: unknown) => e);
+        expect(called).toEqual([]);
+        expect(err, `${path} ${body}`).toBeInstanceOf(HttpError);
+        expect((err as HttpError).status).toBe(400);
+        expect((err as HttpError).body).toEqual({ kind: 'input', message: `the body of ${path.split('?')[0]} must be a JSON object, got ${what}` });
+      }
+    }
+  });
+
   it('never takes the token as the session secret', () => {
     expect(() => accessCheck('same', 'same')).toThrow(/differ/);
     // two launches make two different secrets
