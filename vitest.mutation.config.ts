@@ -6,10 +6,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+/** a group's own test files (scripts/mutation.mjs sets it for the engine's modules), else the list below */
+const only = process.env.QUENCH_MUTATION_TESTS;
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
-    include: [
+    include: only ? only.split(',') : [
       'common/**/*.test.ts',
       'worker/**/*.test.ts',
       'main/analysis/**/*.test.ts',
