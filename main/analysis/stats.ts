@@ -414,6 +414,9 @@ function erfcSmall(x: number): number {
 export function logNormalUpper(z: number): number {
   if (Number.isNaN(z)) return NaN;
   if (z === Infinity) return -Infinity;
+  // below 0, ln(1 - Q(-z)): erfc's series (for x <= 2.2) read 2 - erfc(|x|) far outside its range
+  // and gave ln 1/2 from z = -26 on
+  if (z < 0) return z === -Infinity ? 0 : Math.log1p(-Math.exp(logNormalUpper(-z)));
   if (z < 3) return Math.log(0.5 * erfcSmall(z / Math.SQRT2));
   let r = 0;
   for (let k = 80; k >= 1; k--) r = k / (z + r);
