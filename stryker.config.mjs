@@ -43,7 +43,7 @@ export const GROUPS = {
   'engine-inputs': { mutate: ['worker/inputs.ts'], tests: ['worker/inputs.test.ts'] },
   'engine-tasks': { mutate: ['worker/tasks.ts'], tests: ['worker/tasks.test.ts', 'worker/tasks-edges.test.ts'] },
   'engine-network': { mutate: ['worker/network.ts'], tests: ['worker/network.test.ts', 'worker/network-seeds.test.ts'] },
-  'engine-readout': { mutate: ['worker/readout.ts'], tests: ['worker/readout.test.ts', 'worker/linalg.test.ts'] },
+  'engine-readout': { mutate: ['worker/readout.ts'], tests: ['worker/readout.test.ts', 'worker/readout-edges.test.ts', 'worker/linalg.test.ts'] },
   'engine-rate': { mutate: ['worker/models/rate.ts'], tests: ['worker/models/rate.test.ts', 'worker/backends/conformance.test.ts'] },
   'engine-lif': { mutate: ['worker/models/lif.ts'], tests: ['worker/models/lif.test.ts', 'worker/backends/conformance.test.ts'] },
   // the statistics

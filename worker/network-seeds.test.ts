@@ -4,11 +4,11 @@
 // written out (not by calling the code under test), so that a label, a comparison or a branch changed
 // in network.ts fails: the Erdos-Renyi draw (with Dale's law for LIF), the input weights with their
 // connectivity, the biases, weight noise, both prune modes, and a radius scaling with nothing to scale.
-import { describe, it, expect } from 'vitest';
+import { beforeEach, describe, it, expect } from 'vitest';
 import { NetworkSchema } from '../common/spec.js';
-import { drawTaus } from './heterogeneity.js';
+import { drawTaus, perturbTaus } from './heterogeneity.js';
 import { deriveSeed, Rng } from './rng.js';
-import { buildNetwork } from './network.js';
+import { buildNetwork, tauBounds } from './network.js';
 
 /** Erdos-Renyi N(0,1) with probability p; Dale: round(0.8 n) excitatory |x| columns, the rest -4|x| */
 function er(n: number, p: number, seed: number, dale: boolean): Float64Array {
@@ -67,7 +67,33 @@ describe('a network is drawn by the seed rule', () => {
 
 describe('manipulations draw from seed(networkSeed, manipulation/k)', () => {
   const base = { n: N, p: 0.4, scaling: { mode: 'gain', g: 0.9 } };
-  const plain = buildNetwork(NetworkSchema.parse(base), 1, SEED);
+  // built inside each test: code that runs while a test file loads is not seen per test by Stryker
+  let plain: ReturnType<typeof buildNetwork>;
+  beforeEach(() => {
+    plain = buildNetwork(NetworkSchema.parse(base), 1, SEED);
+  });
+
+  it('resampleConnectivity: a fresh Erdos-Renyi draw at the new p, scaled by the same rule (Dale for LIF)', () => {
+    for (const model of [{ kind: 'rate' }, { kind: 'lif', dale: true }, { kind: 'lif' }] as const) {
+      const net = buildNetwork(NetworkSchema.parse({ ...base, model, manipulations: [{ op: 'resampleConnectivity', p: 0.7 }] }), 1, SEED);
+      const dale = model.kind === 'lif' && 'dale' in model;
+      const w = er(N, 0.7, deriveSeed(SEED, 'manipulation', 0), dale).map((x) => x * (0.9 / Math.sqrt(0.7 * N)));
+      expect(Array.from(net.w), model.kind + (dale ? ' dale' : '')).toEqual(Array.from(w));
+    }
+  });
+
+  it('perturbTau: lognormal factors from its seed, clipped to the bounds; a calibrated nominal c stays in the statistics', () => {
+    for (const heterogeneity of [{ family: 'lognormal', cv: 0.5 }, { family: 'lognormal', cv: 0.5, match: 'realised' }]) {
+      const spec = NetworkSchema.parse({ ...base, heterogeneity });
+      const before = buildNetwork(spec, 1, SEED);
+      const net = buildNetwork(NetworkSchema.parse({ ...base, heterogeneity, manipulations: [{ op: 'perturbTau', sigma: 0.4 }] }), 1, SEED);
+      const { tauMin, tauMax } = tauBounds(spec);
+      expect(Array.from(net.tau)).toEqual(Array.from(perturbTaus(before.tau, 0.4, deriveSeed(SEED, 'manipulation', 0), tauMin, tauMax)));
+      expect(net.tau).not.toEqual(before.tau);
+      expect(net.tauStats.nominalCv).toBe(before.tauStats.nominalCv);
+      expect('nominalCv' in net.tauStats).toBe(heterogeneity.match === 'realised');
+    }
+  });
 
   it('weightNoise: each non-zero weight times 1 + sigma x, one normal per non-zero weight', () => {
     // second in the list: its seed is manipulation/1
