@@ -4,22 +4,11 @@
 // text forms parseTauCsv reads (signs, exponents, quotes, line endings, a byte-order mark).
 import { describe, it, expect } from 'vitest';
 import { HeterogeneitySchema } from '../common/spec.js';
-import { QuenchError } from '../common/errors.js';
+import { quenchRefusal as refusal } from '../test/fixtures/quench-refusal.js';
 import { deriveSeed, Rng } from './rng.js';
 import { drawTaus, matchRealisedCv, parseTauCsv, perturbTaus, sampleZ, tauStats } from './heterogeneity.js';
 
 const spec = (over: Record<string, unknown>) => HeterogeneitySchema.parse(over);
-
-/** the QuenchError a call throws, as kind and message */
-function refusal(f: () => unknown): { kind: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof QuenchError)) throw e;
-    return { kind: e.kind, message: e.message };
-  }
-  throw new Error('expected a QuenchError');
-}
 
 describe('refusals, in words', () => {
   it('of empirical values: none, missing, not positive or not finite', () => {

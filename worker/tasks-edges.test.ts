@@ -4,20 +4,10 @@
 import { describe, it, expect } from 'vitest';
 import type { ChannelSpec, SuiteSpec } from '../common/spec.js';
 import type { TaskDef } from '../common/tasks.js';
-import { QuenchError } from '../common/errors.js';
+import { quenchRefusal as refusal } from '../test/fixtures/quench-refusal.js';
 import { buildSuite, computeTarget, narma } from './tasks.js';
 
 const WHITE: ChannelSpec = { family: 'white' };
-
-function refusal(f: () => unknown): { kind: string; message: string } {
-  try {
-    f();
-  } catch (e) {
-    if (!(e instanceof QuenchError)) throw e;
-    return { kind: e.kind, message: e.message };
-  }
-  throw new Error('expected a QuenchError');
-}
 
 const task = (over: Partial<TaskDef>): TaskDef => ({ id: 't', family: 'delay', channels: [0], memoryDepth: 0, nonlinearity: 1, parity: 'odd', classification: false, params: { d: 0 }, ...over });
 
