@@ -45,7 +45,7 @@ export const GROUPS = {
   'engine-network': { mutate: ['worker/network.ts'], tests: ['worker/network.test.ts', 'worker/network-seeds.test.ts'] },
   'engine-readout': { mutate: ['worker/readout.ts'], tests: ['worker/readout.test.ts', 'worker/readout-edges.test.ts', 'worker/linalg.test.ts'] },
   'engine-rate': { mutate: ['worker/models/rate.ts'], tests: ['worker/models/rate.test.ts', 'worker/backends/conformance.test.ts'] },
-  'engine-lif': { mutate: ['worker/models/lif.ts'], tests: ['worker/models/lif.test.ts', 'worker/backends/conformance.test.ts'] },
+  'engine-lif': { mutate: ['worker/models/lif.ts'], tests: ['worker/models/lif.test.ts', 'worker/models/lif-setup.test.ts', 'worker/backends/conformance.test.ts'] },
   // the statistics
   statistics: { mutate: ['main/analysis/stats.ts', 'main/analysis/inference.ts'], tests: null },
   // spec validation
