@@ -163,3 +163,27 @@ describe('parseTauCsv: the text forms of numbers and lines', () => {
     expect(refusal(() => parseTauCsv(''))).toEqual({ kind: 'input', message: 'time constants: need at least 2 measured values, found 0' });
   });
 });
+
+describe('the words of a realised CV that cannot be reached', () => {
+  const realised = (over: Record<string, unknown>) => spec({ match: 'realised', ...over });
+  const message = (f: () => unknown) => refusal(f).message;
+  const reached = String.raw`the largest realised CV reached is [\d.]+, at nominal c [\d.]+ \(\d+ draws, nominal c up to 10\)`;
+
+  it('out of reach: the setting with its defaults named, then the advice, capitalised', () => {
+    expect(message(() => drawTaus(realised({ family: 'reflected-lognormal', cv: 1 }), 100, 5, 1, 1))).toMatch(
+      new RegExp(String.raw`^heterogeneity family "reflected-lognormal" cannot reach realised CV 1 \(tauMin = dt, tauMax = 100 \* tauMean, bound 'clip', n = 100\); ${reached}\. Lower the target cv or widen tauMin/tauMax\.$`),
+    );
+    // bounds given are shown as given
+    expect(message(() => drawTaus(realised({ family: 'uniform', cv: 2, tauMin: 2, tauMax: 9 }), 50, 5, 1, 1))).toMatch(
+      new RegExp(String.raw`^heterogeneity family "uniform" cannot reach realised CV 2 \(tauMin = 2, tauMax = 9, bound 'clip', n = 50\); ${reached}\. Lower the target cv or widen tauMin/tauMax\.$`),
+    );
+  });
+
+  it("inside a jump: the jump's two sides, then the advice for a jump", () => {
+    expect(message(() => drawTaus(realised({ family: 'lognormal', cv: 1.5, bound: 'redraw' }), 100, 5, 1, 3))).toMatch(
+      new RegExp(
+        String.raw`^heterogeneity family "lognormal" could not be calibrated to realised CV 1\.5 within 2 %: for this seed the realised CV jumps from [\d.]+ at nominal c [\d.]+ to [\d.]+ at [\d.]+ \(tauMin = dt, tauMax = 100 \* tauMean, bound 'redraw', n = 100\); ${reached}\. Choose a target outside that jump, use a larger n or use bound 'clip'\.$`,
+      ),
+    );
+  });
+});
