@@ -4,36 +4,22 @@
 // closed one. Also what the LIF and rate runs store beside the scores: the calibration target of
 // each planned run and the mechanism columns, read back.
 import { describe, it, expect } from 'vitest';
-import { join } from 'node:path';
 import type { RunResult, RunSpec } from '../common/results.js';
 import type { LifMechanisms, RateMechanisms } from '../common/mechanisms.js';
 import { Archive } from './archive.js';
 import { planRuns } from '../main/plan.js';
 import { runTasks } from '../worker/run.js';
-import { synthCapacities, synthResult, synthSpec, tempDir } from '../test/fixtures/archive-helpers.js';
+import { freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from '../test/fixtures/archive-helpers.js';
+import { quenchRefusal as refusal } from '../test/fixtures/quench-refusal.js';
 
 const runs = planRuns(synthSpec); // 2 conditions x 3 seeds; 4 tasks
 const tasks = runTasks(runs[0]);
 const result = (i: number): RunResult => synthResult(runs[i], synthCapacities(runs[i]));
 
-function fresh(): { a: Archive; path: string } {
-  const path = join(tempDir(), 'a.sqlite');
-  return { a: Archive.open(path, { appVersion: '1.0.0' }), path };
-}
-
-const count = (a: Archive, sql: string, ...args: unknown[]) => a.db.prepare(sql).pluck().get(...args) as number;
+const fresh = () => freshArchive('1.0.0');
+const count = valueOf;
 const refuse = (a: Archive, when: string) => a.db.exec(`CREATE TRIGGER refuse ${when} BEGIN SELECT RAISE(ABORT, 'refused by test'); END`);
 const TRIGGER = '(SQLITE_CONSTRAINT_TRIGGER: refused by test)';
-
-/** what `fn` threw: its kind (how the CLI and the app report it) and its message */
-function thrown(fn: () => unknown): { kind: unknown; message: string } {
-  try {
-    fn();
-  } catch (err) {
-    return { kind: (err as { kind?: unknown }).kind, message: (err as Error).message };
-  }
-  throw new Error('nothing was thrown');
-}
 
 describe('failures name the operation and what was kept', () => {
   it('createExperiment: storing experiment "<name>", nothing stored', () => {
@@ -47,10 +33,10 @@ describe('failures name the operation and what was kept', () => {
   it('refuses an experiment that plans no runs, or a first slice without runs', () => {
     const { a } = fresh();
     // a spec error (the user's to fix), not an internal one
-    expect(thrown(() => a.createExperiment(synthSpec, runs.slice(0, 1), tasks, '', 0))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
-    expect(thrown(() => a.createExperiment(synthSpec, [], tasks))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
+    expect(refusal(() => a.createExperiment(synthSpec, runs.slice(0, 1), tasks, '', 0))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
+    expect(refusal(() => a.createExperiment(synthSpec, [], tasks))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
     // an empty first slice of a sweep that plans runs in all: refused in the same words, not a crash
-    expect(thrown(() => a.createExperiment(synthSpec, [], tasks, '', 6))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
+    expect(refusal(() => a.createExperiment(synthSpec, [], tasks, '', 6))).toEqual({ kind: 'spec', message: 'the experiment plans no runs' });
     expect(count(a, `SELECT count(*) FROM experiments`)).toBe(0);
     expect(count(a, `SELECT count(*) FROM runs`)).toBe(0);
     a.close();
@@ -122,8 +108,8 @@ describe('commitRun refusals are internal errors (the engine or scheduler is at 
   it('a run not planned, and a run with the wrong number of scores', () => {
     const { a } = fresh();
     const exp = a.createExperiment(synthSpec, runs.slice(0, 2), tasks, '', 6);
-    expect(thrown(() => a.commitRun(exp.id, result(3)))).toEqual({ kind: 'internal', message: `run 3 (${runs[3].key}) is not a planned run of experiment ${exp.id}` });
-    expect(thrown(() => a.commitRun(exp.id, synthResult(runs[1], [0.1, 0.2])))).toEqual({ kind: 'internal', message: `run 1 has 2 task scores; experiment ${exp.id} has 4 tasks` });
+    expect(refusal(() => a.commitRun(exp.id, result(3)))).toEqual({ kind: 'internal', message: `run 3 (${runs[3].key}) is not a planned run of experiment ${exp.id}` });
+    expect(refusal(() => a.commitRun(exp.id, synthResult(runs[1], [0.1, 0.2])))).toEqual({ kind: 'internal', message: `run 1 has 2 task scores; experiment ${exp.id} has 4 tasks` });
     expect(a.doneIndices(exp.id)).toEqual([]);
     a.close();
   });

@@ -3,24 +3,20 @@
 // all-or-nothing transactions with the words their failures are reported in. Synthetic results with
 // hand-chosen scores (test/fixtures/archive-helpers.ts), so every stored value is known.
 import { describe, it, expect } from 'vitest';
-import { join } from 'node:path';
 import type { RunResult } from '../common/results.js';
 import { Archive } from '../db/archive.js';
 import { planRuns } from '../main/plan.js';
 import { runTasks } from '../worker/run.js';
-import { configTasksProblems, synthCapacities, synthResult, synthSpec, tempDir } from './fixtures/archive-helpers.js';
+import { configTasksProblems, freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from './fixtures/archive-helpers.js';
 
 const runs = planRuns(synthSpec); // 2 conditions x 3 seeds; 4 tasks: delay d0, d1, d2 and narma n5
 const tasks = runTasks(runs[0]);
 const result = (i: number): RunResult => synthResult(runs[i], synthCapacities(runs[i]));
 
-function fresh(name = 'a.sqlite'): { a: Archive; path: string } {
-  const path = join(tempDir(), name);
-  return { a: Archive.open(path, { appVersion: '7.7.7' }), path };
-}
+const fresh = (name?: string) => freshArchive('7.7.7', name);
 
 const runRow = (a: Archive, index: number) => a.db.prepare(`SELECT * FROM runs WHERE run_index = ?`).get(index) as Record<string, unknown>;
-const count = (a: Archive, sql: string, ...args: unknown[]) => a.db.prepare(sql).pluck().get(...args) as number;
+const count = valueOf;
 
 describe('createExperiment', () => {
   it('stores the spec, the experiment, its tasks and every planned run as pending', () => {
