@@ -32,7 +32,7 @@ const runs = planRuns(readSpecFile('test/fixtures/small-experiment.json'));
 const inThisThread = (candidates: Backend[], asked: string[] = []): Prober => async (requests) =>
   requests.map((r) => {
     asked.push(r.backend);
-    return probe(r.kind ?? 'runs', r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats);
+    return probe(r.kind ?? 'phases', r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats);
   });
 
 // probes here leave the probe thread idle for a while: end it with the file

@@ -9,14 +9,25 @@
 // of T × N), the targets, the dense W with its CSR and WebAssembly copies and the readout's N × N
 // matrices (about 8 of N × N), and the sparse weights. A noisy rate run keeps its noise (one more T × N).
 //
-// Time comes from probes: each kind of run (model, size class, storage, connectivity) is timed
-// shortened twice, at a quarter and half of its segments (each at most 5000 steps) and at most
-// PROBE_MAX_N neurons, in a worker thread (main/probes.ts). That splits its cost into a part that grows with the steps
-// (simulation, Gram matrix, readout products) and a part that does not (ridge solves, spectra); a
-// run is then priced by its own steps, the per-step part scaled by N² and the fixed part by N³
-// beyond the probe's N, and the total shared among the runs that go at once. A kind's figures are
-// kept on disk (main/measurements.ts, per CPU model and app version): a later experiment with the
-// same kinds of runs is priced without a probe.
+// Time comes from a model of each phase of a run, a few terms each in what the phase's work grows
+// with (phaseTerms): the simulation by a part per run, its neuron updates and its recurrent
+// multiply-adds; the readout by its per-task, per-step scalar loops (targets, means, scores) and its
+// multiply-adds (the Gram matrices, X'Y, the predictions, the eigen-decomposition, the ridge grid);
+// the mechanisms by a per-neuron, per-step part and the spectra's N³ (none above SPECTRA_MAX_N).
+// Each kind of run (model, storage, connectivity after the manipulations) is probed in a worker
+// thread (main/probes.ts): a run of it shortened to half its segments (each at most 5000 steps),
+// timed per phase at PROBE_MAX_N neurons (or the kind's largest N below it), a quarter and a
+// sixteenth of that; each phase's coefficients are fitted to the largest of these, as many as it
+// has terms. A run is priced by its own sizes, steps and tasks, and the total shared among the runs
+// that go at once. The model before this one split each kind's time into a part per step scaled by
+// N² and a fixed part scaled by N³, from two lengths at N = 100: the size-equivalence preset's run
+// at N = 400 came out at 2.5 times its time (the readout's work grows with N K, not N², and its
+// fixed part with K N², not N³), and the split of two short probes moved by a factor of 4 from one
+// probe to the next. Fitted at N = 100, 25 and 6 (wasm, AMD EPYC), this model priced sweeps of
+// N = 300 … 1200 (rate sparse and dense, LIF) at 0.9 … 1.3 times their times, every preset at
+// 0.76 … 1.5, and the readout alone at N = 800 at 0.76 … 1.26.
+// A kind's figures are kept on disk (main/measurements.ts, per CPU model and app version): a later
+// experiment with the same kinds of runs is priced without a probe.
 import { statfsSync } from 'node:fs';
 import { formatBytes, formatSeconds } from '../common/format.js';
 import { freemem } from 'node:os';
@@ -25,8 +36,8 @@ import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
 import { SPECTRA_MAX_N } from '../worker/network.js';
+import { PHASES } from '../worker/probe.js';
 import { runTasks, totalSteps } from '../worker/run.js';
-import { calibrationKey } from './backend-choice.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
@@ -34,7 +45,7 @@ import { probeInWorker, type Prober } from './probes.js';
 /** probes are small: the spectra (O(N³), computed for N <= 400) would otherwise dominate them */
 export const PROBE_MAX_N = 100;
 /** starting the worker threads and loading the engine in each */
-const STARTUP_SECONDS = 0.3;
+export const STARTUP_SECONDS = 0.3;
 /** a worker thread's own memory (the engine, its modules, V8), measured about 70 MB */
 export const THREAD_BASE_BYTES = 70 * 2 ** 20;
 /** the main process (the archive, the CLI or the server) */
@@ -79,6 +90,9 @@ export function archiveBytesOfRun(run: RunSpec, tasks: number): number {
   return ARCHIVE_BYTES_PER_TASK * tasks + 2 * JSON.stringify(run).length + ARCHIVE_BYTES_PER_RUN + mechanismBytes(run, tasks);
 }
 
+/** whether a run computes its spectra (O(N³)): at most SPECTRA_MAX_N neurons unless asked above */
+const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
+
 /**
  * The JSON of a run's mechanism measures (docs/model.md §11), as the archive keeps them (values to 4
  * significant digits, about 7 characters each): a rate run's N timescales, its spectrum where it has
@@ -88,8 +102,7 @@ export function archiveBytesOfRun(run: RunSpec, tasks: number): number {
 export function mechanismBytes(run: RunSpec, tasks: number): number {
   if (run.network.model.kind === 'lif') return 1800;
   const n = run.network.n;
-  const spectrum = n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
-  return 7 * n + (spectrum ? 7 * 5 * n : 0) + 4 * tasks + 2000;
+  return 7 * n + (hasSpectra(run) ? 7 * 5 * n : 0) + 4 * tasks + 2000;
 }
 
 /**
@@ -104,37 +117,122 @@ export interface CostEstimate extends SizeEstimate {
 }
 
 /**
- * Runs of one kind cost alike: model, size class, storage, and connectivity after the manipulations.
- * The size class is the probe's: every run above PROBE_MAX_N is probed at that N, so those of one
- * model, storage and connectivity share one probe whatever their N (each is then priced at its own).
+ * Runs of one kind cost alike per unit of their phases' terms: model, storage, and connectivity after
+ * the manipulations. Their sizes, steps and tasks are in the terms, so one probe serves every N.
  */
 const kindOf = (run: RunSpec) => {
   const s = shapeOf(run, 0);
   const density = s.nnz / (s.n * s.n);
-  const probed = { ...run, network: { ...run.network, n: Math.min(run.network.n, PROBE_MAX_N) } };
-  return `${calibrationKey(probed)}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
+  return `${s.dense ? 'dense' : 'sparse'}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
 };
 
-/** each probe the best of two: a probe is short, and one pause of the machine (a collection, another process) would price the whole sweep */
-const PROBE_REPEATS = 2;
+/**
+ * What each phase's time grows with (PHASES of them, worker/probe.ts), a few terms each:
+ * - simulation: a part per run (the input, the network, the summary), the neuron updates T N, and
+ *   the recurrent multiply-adds T nnz (T N² stored dense). An update costs about twenty
+ *   multiply-adds, so at N = 100 the updates dominate and at N = 800 the weights: fitted with the
+ *   two as one term, the run at N = 800 was priced at 2.5 to 4 times its simulation, and without
+ *   the part per run at half of it;
+ * - readout: the scalar loops over every task's steps K T, and the multiply-adds of its products:
+ *   the training and validation Gram matrices (symmetric, N²/2 a step), X'Y on training and
+ *   validation and the predictions on test (N K a step), the eigen-decomposition and Q (about
+ *   6.5 N³), and per ridge value and for the weights and rotations (R + 3) K N²;
+ * - mechanisms: a per-neuron, per-step part T N, and the spectra's N³ where the run computes them.
+ */
+export function phaseTerms(run: RunSpec, tasks: number): number[][] {
+  const s = shapeOf(run, tasks);
+  const seg = run.input.segments;
+  const fit = run.factors.trainLength + seg.validation;
+  const scored = fit + seg.test;
+  const { n, steps: T } = s;
+  const K = tasks;
+  const R = run.readout.ridges.length;
+  const products = (fit * n * n) / 2 + scored * n * K + 6.5 * n ** 3 + (R + 3) * K * n * n;
+  return [
+    [1, T * n, T * (s.dense ? n * n : s.nnz)],
+    [K * T, products],
+    [T * n, hasSpectra(run) ? n ** 3 : 0],
+  ];
+}
 
-/** the two probe lengths, as fractions of the run's segments (each capped at PROBE_MAX_SEGMENT) */
-const PROBE_FRACTIONS = [0.25, 0.5] as const;
+/** the least-squares coefficients of the columns `cols` of `terms` (null where they cannot be told apart) */
+function leastSquares(terms: readonly (readonly number[])[], ms: readonly number[], cols: number[]): number[] | null {
+  // each column scaled to 1 at its largest: the terms differ by eight orders of magnitude
+  const scale = cols.map((c) => Math.max(...terms.map((t) => Math.abs(t[c]))));
+  if (scale.some((x) => !(x > 0))) return null;
+  const m = cols.length;
+  // the normal equations, solved by elimination with partial pivoting
+  const a = cols.map((ci, i) => [...cols.map((cj, j) => terms.reduce((s, t) => s + (t[ci] / scale[i]) * (t[cj] / scale[j]), 0)), terms.reduce((s, t, r) => s + (t[ci] / scale[i]) * ms[r], 0)]);
+  for (let i = 0; i < m; i++) {
+    let pivot = i;
+    for (let r = i + 1; r < m; r++) if (Math.abs(a[r][i]) > Math.abs(a[pivot][i])) pivot = r;
+    if (!(Math.abs(a[pivot][i]) > 1e-9)) return null;
+    [a[i], a[pivot]] = [a[pivot], a[i]];
+    for (let r = i + 1; r < m; r++) {
+      const f = a[r][i] / a[i][i];
+      for (let c = i; c <= m; c++) a[r][c] -= f * a[i][c];
+    }
+  }
+  const x = new Array<number>(m).fill(0);
+  for (let i = m - 1; i >= 0; i--) {
+    let s = a[i][m];
+    for (let c = i + 1; c < m; c++) s -= a[i][c] * x[c];
+    x[i] = s / a[i][i];
+  }
+  return x.map((v, i) => v / scale[i]);
+}
 
-/** a probe's segments stay short whatever the run's: at most this many steps each before the fraction */
+/**
+ * The coefficients c >= 0 of a phase's terms that fit the probes' times best (least squares over
+ * every subset of the terms, the best whose coefficients are all >= 0): a noisy probe, or terms the
+ * probes cannot tell apart, leave a term out rather than make it negative. On a tie the subset with
+ * the highest-order term wins (it errs high on larger runs, not low).
+ */
+export function fitPhase(terms: readonly (readonly number[])[], ms: readonly number[]): number[] {
+  const width = terms[0].length;
+  let best: number[] = new Array<number>(width).fill(0);
+  let bestResidual = Infinity;
+  // subsets in descending order of their bit masks (bit i: term i): the last term's come first
+  for (let mask = 2 ** width - 1; mask > 0; mask--) {
+    const cols = [...Array(width).keys()].filter((i) => mask & (2 ** i));
+    const x = leastSquares(terms, ms, cols);
+    if (!x || x.some((v) => v < 0)) continue;
+    const c = new Array<number>(width).fill(0);
+    cols.forEach((col, i) => (c[col] = x[i]));
+    const residual = terms.reduce((s, t, r) => s + (t.reduce((p, u, i) => p + c[i] * u, 0) - ms[r]) ** 2, 0);
+    if (residual < bestResidual * (1 - 1e-9) - 1e-12) {
+      best = c;
+      bestResidual = residual;
+    }
+  }
+  return best;
+}
+
+/** each probe the best of three per phase: a probe is short, and one pause of the machine (a collection, another process) would price the whole sweep */
+const PROBE_REPEATS = 3;
+
+/** a probe's segments: each half of the run's, at most PROBE_MAX_SEGMENT / 2 steps, at least 50 */
+const PROBE_FRACTION = 0.5;
 const PROBE_MAX_SEGMENT = 5000;
 
-function shortened(run: RunSpec, fraction: number): RunSpec {
+/** the run shortened to probe length at n neurons */
+function shortened(run: RunSpec, n: number): RunSpec {
   const s = run.input.segments;
-  const short = (x: number) => Math.max(50, Math.round(Math.min(x, PROBE_MAX_SEGMENT) * fraction));
+  const short = (x: number) => Math.max(50, Math.round(Math.min(x, PROBE_MAX_SEGMENT) * PROBE_FRACTION));
   const train = short(s.train);
-  const n = Math.min(run.network.n, PROBE_MAX_N);
   return {
     ...run,
     network: { ...run.network, n },
     factors: { ...run.factors, n, trainLength: Math.min(train, short(run.factors.trainLength)) },
     input: { ...run.input, segments: { washout: short(s.washout), train, validation: short(s.validation), test: short(s.test) } },
   };
+}
+
+/** a kind's probes: its largest run at PROBE_MAX_N neurons or fewer, at a quarter and at a sixteenth of that (each size once) */
+function probeRuns(largest: RunSpec): RunSpec[] {
+  const big = Math.min(largest.network.n, PROBE_MAX_N);
+  const sizes = [...new Set([big, Math.round(big / 4), Math.round(big / 16)].map((n) => Math.max(1, n)))];
+  return sizes.map((n) => shortened(largest, n));
 }
 
 export interface EstimateOptions {
@@ -210,12 +308,11 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
   };
 }
 
-/** a kind of run's cost as its probes measured it: ms per step and fixed, at n neurons */
-interface KindCost {
-  n: number;
-  perStepMs: number;
-  fixedMs: number;
-}
+/** a kind of run's cost as its probes measured it: ms per unit of each of its phases' terms (phaseTerms) */
+type KindCost = number[][];
+
+/** the kept figures' validity: figures of another model of the cost are not read */
+export const ESTIMATES_VALIDITY = 'phase-terms-1';
 
 /**
  * The time of an experiment, from probes of each kind of run (in a worker thread), added to its size
@@ -224,40 +321,38 @@ interface KindCost {
  */
 export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opts: EstimateOptions): Promise<CostEstimate> {
   const { name: backendName } = probedBackend(opts.backend, opts.threads, size.runs);
-  // one run per kind stands for the others in the probes
+  // the largest run of each kind stands for the others in the probes
   const kinds = new Map<string, RunSpec>();
   await forEachSeedZero(spec, (run) => {
-    if (!kinds.has(kindOf(run))) kinds.set(kindOf(run), run);
+    const k = kindOf(run);
+    const seen = kinds.get(k);
+    if (!seen || run.network.n > seen.network.n) kinds.set(k, run);
   }, opts.yieldEvery);
   // each kind's figures are measured once per machine and version (main/measurements.ts), where the
   // probes are the real ones (a test's prober measures something else)
-  const cached = opts.prober ? {} : readMeasurements<KindCost>('estimates', '');
-  const cacheKey = (r: RunSpec) => `${backendName}|${kindOf(r)}`;
-  const reps = [...kinds.values()];
-  const toProbe = reps.filter((r) => cached[cacheKey(r)] === undefined);
-  const probed = toProbe.length > 0 ? await (opts.prober ?? probeInWorker)(toProbe.map((r) => ({ backend: backendName, runs: PROBE_FRACTIONS.map((f) => shortened(r, f)), repeats: PROBE_REPEATS }))) : [];
-  const perKind = new Map<string, KindCost>();
-  for (const r of reps) {
-    const known = cached[cacheKey(r)];
-    if (known) perKind.set(kindOf(r), known);
-  }
-  toProbe.forEach((r, i) => {
-    const [ta, tb] = probed[i];
-    const [a, b] = PROBE_FRACTIONS.map((f) => shortened(r, f));
-    const sa = totalSteps(a);
-    const sb = totalSteps(b);
-    const perStepMs = tb > ta ? (tb - ta) / (sb - sa) : tb / sb;
-    const k: KindCost = { n: a.network.n, perStepMs, fixedMs: Math.max(0, tb - perStepMs * sb) };
-    perKind.set(kindOf(r), k);
-    cached[cacheKey(r)] = k;
+  const cached = opts.prober ? {} : readMeasurements<KindCost>('estimates', ESTIMATES_VALIDITY);
+  const cacheKey = (k: string) => `${backendName}|${k}`;
+  const toProbe = [...kinds].filter(([k]) => cached[cacheKey(k)] === undefined).map(([k, run]) => ({ k, runs: probeRuns(run) }));
+  const probed = toProbe.length > 0 ? await (opts.prober ?? probeInWorker)(toProbe.map(({ runs }) => ({ backend: backendName, runs, repeats: PROBE_REPEATS, kind: 'phases' }))) : [];
+  toProbe.forEach(({ k, runs }, i) => {
+    const terms = runs.map((r) => phaseTerms(r, size.tasks));
+    // each phase fitted to the largest probes, as many as it has terms: a smaller probe's shorter
+    // rows cost more per multiply-add, and fitted with them the readout at N = 800 was priced at
+    // 1.3 to 1.7 times its time (against 0.95 to 1.05 without)
+    cached[cacheKey(k)] = Array.from({ length: PHASES }, (_, phase) => {
+      const used = runs.slice(0, terms[0][phase].length).map((_, j) => j);
+      return fitPhase(
+        used.map((j) => terms[j][phase]),
+        used.map((j) => probed[i][j * PHASES + phase]),
+      );
+    });
   });
-  if (toProbe.length > 0 && !opts.prober) writeMeasurements('estimates', '', cached);
+  if (toProbe.length > 0 && !opts.prober) writeMeasurements('estimates', ESTIMATES_VALIDITY, cached);
   let totalMs = 0;
   let runSeconds = 0;
   await forEachSeedZero(spec, (run) => {
-    const p = perKind.get(kindOf(run))!;
-    const ratio = run.network.n / p.n;
-    const ms = p.perStepMs * totalSteps(run) * ratio ** 2 + p.fixedMs * (ratio > 1 ? ratio ** 3 : ratio);
+    const cost = cached[cacheKey(kindOf(run))];
+    const ms = phaseTerms(run, size.tasks).reduce((sum, terms, phase) => sum + terms.reduce((s, u, i) => s + cost[phase][i] * u, 0), 0);
     totalMs += ms * spec.sweep.seeds;
     runSeconds = Math.max(runSeconds, ms / 1000);
   }, opts.yieldEvery);
@@ -273,7 +368,7 @@ export function checkEstimate(estimatedSeconds: number, measuredSeconds: number)
   if (!(estimatedSeconds > 0 && measuredSeconds > 0)) return false;
   const off = estimatedSeconds / measuredSeconds;
   if (off <= 2 && off >= 0.5) return false;
-  writeMeasurements('estimates', '', {});
+  writeMeasurements('estimates', ESTIMATES_VALIDITY, {});
   return true;
 }
 

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExperiment } from '../common/validate.js';
-import { checkEstimate, estimateCost } from './cost.js';
+import { checkEstimate, estimateCost, ESTIMATES_VALIDITY } from './cost.js';
 import { cpuModel, measurementsFile, readMeasurements, writeMeasurements } from './measurements.js';
 import { formatPhases, parsePhases, timePhase } from './phases.js';
 import { appVersion } from './version.js';
@@ -56,9 +56,9 @@ describe('the cost estimate measures each kind of run once', () => {
   it('probes in a worker the first time, then prices from the measurements: the same estimate, no probe', async () => {
     const opts = { threads: 1, backend: 'wasm', archive: false };
     const first = await estimateCost(spec([40, 150, 300]), opts);
-    const kinds = Object.keys(readMeasurements('estimates', ''));
-    // N = 40, and one probe at N = 100 for both runs above it (probed at PROBE_MAX_N)
-    expect(kinds).toHaveLength(2);
+    const kinds = Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY));
+    // one kind: N = 40, 150 and 300 are priced from the same probes (at 100, 25 and 6 neurons)
+    expect(kinds).toHaveLength(1);
     let probed = 0;
     const counting = { ...opts };
     const t = performance.now();
@@ -67,15 +67,15 @@ describe('the cost estimate measures each kind of run once', () => {
     expect(again.seconds).toBe(first.seconds);
     // a new kind (dense storage) is probed, the known ones are not
     const dense = parseExperiment({ ...spec([40]), network: { n: 40, p: 1 } });
-    await estimateCost(dense, { ...opts, prober: async (requests) => ((probed += requests.length), requests.map((r) => r.runs.map(() => 5))) });
+    await estimateCost(dense, { ...opts, prober: async (requests) => ((probed += requests.length), requests.map((r) => r.runs.flatMap(() => [5, 5, 5]))) });
     expect(probed).toBe(1);
-    expect(Object.keys(readMeasurements('estimates', ''))).toHaveLength(2); // a test's prober's figures are not kept
+    expect(Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY))).toHaveLength(1); // a test's prober's figures are not kept
     // an experiment that took within a factor of 2 of its estimate keeps them; one further off drops them
     expect(checkEstimate(first.seconds, first.seconds * 1.9)).toBe(false);
     expect(checkEstimate(first.seconds, first.seconds / 1.9)).toBe(false);
-    expect(Object.keys(readMeasurements('estimates', ''))).toHaveLength(2);
+    expect(Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY))).toHaveLength(1);
     expect(checkEstimate(first.seconds, first.seconds / 2.5)).toBe(true);
-    expect(readMeasurements('estimates', '')).toEqual({});
+    expect(readMeasurements('estimates', ESTIMATES_VALIDITY)).toEqual({});
     writeMeasurements('calibration', 'x', { kept: 1 });
     expect(checkEstimate(1, 3)).toBe(true);
     expect(readMeasurements('calibration', 'x')).toEqual({ kept: 1 }); // the calibration stays

@@ -19,7 +19,8 @@ describe('the probe thread', () => {
     ]);
     expect(a).toHaveLength(1);
     expect(a[0]).toHaveLength(1);
-    expect(b.map((r) => r.length)).toEqual([2, 1]);
+    // a kernel probe gives one figure per run, a phase probe three (simulation, readout, mechanisms)
+    expect(b.map((r) => r.length)).toEqual([2, 3]);
     for (const ms of [...a.flat(), ...b.flat()]) expect(ms).toBeGreaterThan(0);
   });
 

@@ -16,11 +16,11 @@ export interface ProbeRequest {
   backend: string;
   runs: RunSpec[];
   repeats: number;
-  /** whole runs (the default: the cost estimate) or the backend's kernels (the calibration) */
+  /** the phases of whole runs (the default: the cost estimate; PHASES numbers per run) or the backend's kernels (the calibration; one per run) */
   kind?: ProbeKind;
 }
 
-/** Times each request's runs, one request after the other, in one worker thread; ms per run. */
+/** Times each request's runs, one request after the other, in one worker thread; ms per run (per run and phase for the phases). */
 export type Prober = (requests: readonly ProbeRequest[]) => Promise<number[][]>;
 
 /** how long the probe thread waits for more probes before it ends */

@@ -9,31 +9,36 @@ import { deriveSeed } from './rng.js';
 import { executeRun, prepareRun, runTasks, stateNoiseSeed } from './run.js';
 import { computeTargets } from './tasks.js';
 
-/** what a probe times: whole runs (the cost estimate), or the kernels that set a backend's speed (the calibration) */
-export type ProbeKind = 'runs' | 'kernels';
+/** what a probe times: the phases of whole runs (the cost estimate), or the kernels that set a backend's speed (the calibration) */
+export type ProbeKind = 'phases' | 'kernels';
+
+/** the phases of a run that grow by different laws (main/cost.ts): simulation with its preparation, readout, mechanisms */
+export const PHASES = 3;
 
 /**
- * Milliseconds per run: after one warm-up of the first run (JIT and module compilation are not the
- * backend's steady speed), the best of `repeats` (a garbage collection in one of them is not the run's cost).
+ * Milliseconds per run and phase, PHASES numbers per run one after the other: simulation (with the
+ * input, network and summary), readout, mechanisms (spectra and spike measures). After a warm-up of
+ * each run, the runs in turn `repeats` times (a slower stretch of the machine falls on all of them,
+ * not on one), each phase the best of its repeats (a collection in one phase of one repeat is not
+ * that phase's cost).
  */
-export function timeRuns(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
-  if (runs.length > 0) executeRun(runs[0], backend);
-  return runs.map((run) => {
-    let best = Infinity;
-    for (let i = 0; i < repeats; i++) {
-      const t = performance.now();
-      executeRun(run, backend);
-      best = Math.min(best, performance.now() - t);
-    }
-    return best;
-  });
+export function timePhases(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
+  for (const run of runs) executeRun(run, backend);
+  const best = new Array<number>(runs.length * PHASES).fill(Infinity);
+  for (let i = 0; i < repeats; i++) {
+    runs.forEach((run, r) => {
+      const { readoutMs, mechanismsMs = 0, totalMs } = executeRun(run, backend).timings;
+      [totalMs - readoutMs - mechanismsMs, readoutMs, mechanismsMs].forEach((ms, j) => (best[r * PHASES + j] = Math.min(best[r * PHASES + j], ms)));
+    });
+  }
+  return best;
 }
 
 /**
  * Milliseconds per run of the work that differs between backends and grows with the steps: the
  * simulation and the readout's per-step products (stepProducts), on the run as given (the
  * calibration passes a shortened one). The input, network and targets are made once, untimed: they
- * are the same on every backend. One warm-up, then the best of `repeats`, as timeRuns.
+ * are the same on every backend. One warm-up, then the best of `repeats`, as timePhases.
  */
 export function timeKernels(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
   return runs.map((run) => {
@@ -85,5 +90,5 @@ function preparedForKernels(run: RunSpec) {
 
 /** a probe of either kind */
 export function probe(kind: ProbeKind, runs: readonly RunSpec[], backend: Backend, repeats: number): number[] {
-  return kind === 'kernels' ? timeKernels(runs, backend, repeats) : timeRuns(runs, backend, repeats);
+  return kind === 'kernels' ? timeKernels(runs, backend, repeats) : timePhases(runs, backend, repeats);
 }

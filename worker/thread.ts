@@ -18,7 +18,7 @@ const port = parentPort;
 port.on('message', (msg: ToWorker) => {
   if (msg.type === 'probe') {
     try {
-      port.postMessage({ type: 'probed', id: msg.id, ms: probe(msg.kind ?? 'runs', msg.runs, backendByName(msg.backend), msg.repeats) } satisfies FromWorker);
+      port.postMessage({ type: 'probed', id: msg.id, ms: probe(msg.kind ?? 'phases', msg.runs, backendByName(msg.backend), msg.repeats) } satisfies FromWorker);
     } catch (err) {
       const e = err as Error & { kind?: string };
       port.postMessage({ type: 'probe-error', id: msg.id, message: e.message ?? String(err), kind: e.kind ?? 'internal' } satisfies FromWorker);

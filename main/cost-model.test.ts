@@ -1,0 +1,146 @@
+// The cost estimate's model of a run's time (main/cost.ts): what each phase grows with, the fit of
+// its coefficients to the probes, and the estimate of a sweep from probes whose times follow a known
+// model (a prober that answers by formula: the estimate must give that model's times back exactly).
+import { describe, it, expect } from 'vitest';
+import type { RunSpec } from '../common/results.js';
+import { parseExperiment } from '../common/validate.js';
+import { runTasks, totalSteps } from '../worker/run.js';
+import { estimateCost, fitPhase, phaseTerms, STARTUP_SECONDS } from './cost.js';
+import { planRuns } from './plan.js';
+import type { ProbeRequest } from './probes.js';
+
+const segments = { washout: 50, train: 300, validation: 100, test: 60 };
+const spec = (over: object) => parseExperiment({ name: 'm', input: { segments }, suite: { families: [{ family: 'delay', delays: [1, 2, 3] }] }, ...over });
+const firstRun = (over: object) => planRuns(spec(over))[0];
+
+describe('what each phase grows with', () => {
+  it('a sparse rate run of odd N: the simulation by its weights, the readout by its products, the spectra by N³', () => {
+    const run = firstRun({ network: { n: 37, p: 0.2 }, readout: { ridges: [1e-3, 1] } });
+    const K = runTasks(run).length;
+    const T = totalSteps(run);
+    expect(T).toBe(510);
+    const nnz = 37 * 37 * 0.2;
+    const products = ((300 + 100) * 37 * 37) / 2 + (300 + 100 + 60) * 37 * K + 6.5 * 37 ** 3 + (2 + 3) * K * 37 * 37;
+    const [sim, readout, mech] = phaseTerms(run, K);
+    expect(sim).toEqual([1, T * 37, T * nnz]);
+    expect(readout[0]).toBe(K * T);
+    expect(readout[1]).toBeCloseTo(products, 6);
+    expect(mech).toEqual([T * 37, 37 ** 3]);
+  });
+
+  it('dense storage counts N² weights; a shortened training segment counts its own steps', () => {
+    const run = firstRun({ network: { n: 20, p: 1 }, sweep: { trainLength: [120] } });
+    const K = runTasks(run).length;
+    const T = totalSteps(run);
+    expect(phaseTerms(run, K)[0]).toEqual([1, T * 20, T * 400]);
+    expect(phaseTerms(run, K)[1][1]).toBeCloseTo(((120 + 100) * 400) / 2 + (120 + 100 + 60) * 20 * K + 6.5 * 8000 + (run.readout.ridges.length + 3) * K * 400, 6);
+  });
+
+  it('the manipulations count: no recurrent weights after removeRecurrence', () => {
+    const run = firstRun({ network: { n: 30, manipulations: [{ op: 'removeRecurrence' }] } });
+    expect(phaseTerms(run, 3)[0][2]).toBe(0);
+  });
+
+  it('no spectra above 400 neurons unless asked for', () => {
+    const above = firstRun({ network: { n: 401 } });
+    expect(phaseTerms(above, 3)[2][1]).toBe(0);
+    expect(phaseTerms(firstRun({ network: { n: 400 } }), 3)[2][1]).toBe(400 ** 3);
+    const asked = firstRun({ network: { n: 401 }, mechanisms: { spectraAboveLimit: true } });
+    expect(phaseTerms(asked, 3)[2][1]).toBe(401 ** 3);
+  });
+});
+
+describe('fitting a phase to the probes', () => {
+  it('recovers known coefficients exactly, two terms and three, whatever their scales', () => {
+    const two = [
+      [4e5, 3e8],
+      [4e5, 2e7],
+    ];
+    const c2 = [1.2e-5, 1.3e-7];
+    const fit2 = fitPhase(two, two.map(([u, v]) => c2[0] * u + c2[1] * v));
+    fit2.forEach((x, i) => expect(x).toBeCloseTo(c2[i], 12));
+    expect(fit2[0] / c2[0]).toBeCloseTo(1, 9);
+    expect(fit2[1] / c2[1]).toBeCloseTo(1, 9);
+    const three = [100, 25, 6].map((n) => [1, 1600 * n, 1600 * n * n * 0.1]);
+    const c3 = [0.25, 1.1e-5, 4.5e-7];
+    const fit3 = fitPhase(three, three.map((t) => t.reduce((s, u, i) => s + c3[i] * u, 0)));
+    fit3.forEach((x, i) => expect(x / c3[i]).toBeCloseTo(1, 6));
+  });
+
+  it('never a negative coefficient: where the exact fit has one, the better one-term fit', () => {
+    // exact: 4 and -1; alone, the first term leaves 0.5 of squared error, the second 3.2
+    expect(fitPhase([[1, 1], [1, 2]], [3, 2])).toEqual([2.5, 0]);
+    // exact: -1 and 2; the second alone fits better
+    const fit = fitPhase([[1, 1], [1, 2]], [1, 3]);
+    expect(fit[0]).toBe(0);
+    expect(fit[1]).toBeCloseTo(7 / 5, 12);
+    // three terms, times that fall with N: the per-run part alone
+    const three = [100, 25, 6].map((n) => [1, n, n * n]);
+    const falling = fitPhase(three, [1, 2, 3]);
+    expect(falling).toEqual([2, 0, 0]);
+  });
+
+  it('one probe, or terms it cannot tell apart: the highest-order term takes it all', () => {
+    expect(fitPhase([[2, 5]], [10])).toEqual([0, 2]);
+    const same = fitPhase([[2, 5], [2, 5]], [10, 10]);
+    expect(same).toEqual([0, 2]);
+  });
+
+  it('a term that is zero in every probe gets nothing; all zero gets zeros', () => {
+    expect(fitPhase([[3, 0], [6, 0]], [3, 6])).toEqual([1, 0]);
+    expect(fitPhase([[0, 0]], [5])).toEqual([0, 0]);
+  });
+});
+
+describe('the estimate of a sweep from its probes', () => {
+  // times that follow the model exactly, with coefficients of the size this machine measures
+  const coefficients = [
+    [0.25, 1.2e-5, 4e-7],
+    [1.5e-5, 1.2e-7],
+    [1.8e-5, 5.5e-6],
+  ];
+  const model = (run: RunSpec) => phaseTerms(run, runTasks(run).length).map((terms, phase) => terms.reduce((s, u, i) => s + coefficients[phase][i] * u, 0));
+
+  it('probes each kind once, at its largest N up to 100, a quarter and a sixteenth of that, on half its segments; prices every run by the model', async () => {
+    const sweep = spec({ network: { n: 40 }, sweep: { n: [40, 150, 800], seeds: 2 } });
+    const requests: ProbeRequest[] = [];
+    const prober = async (rs: readonly ProbeRequest[]) => {
+      requests.push(...rs);
+      return rs.map((r) => r.runs.flatMap((run) => model(run)));
+    };
+    const est = await estimateCost(sweep, { threads: 1, backend: 'cpu', archive: false, prober });
+    expect(requests).toHaveLength(1);
+    expect(requests[0].kind).toBe('phases');
+    expect(requests[0].runs.map((r) => r.network.n)).toEqual([100, 25, 6]);
+    // half of each segment, at least 50 steps
+    for (const r of requests[0].runs) expect(r.input.segments).toEqual({ washout: 50, train: 150, validation: 50, test: 50 });
+    const runs = planRuns(sweep);
+    const ms = runs.map((r) => model(r).reduce((a, b) => a + b, 0));
+    expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
+    expect(est.runSeconds).toBeCloseTo(Math.max(...ms) / 1000, 9);
+  });
+
+  it('the smallest probe times the simulation only: its readout and mechanisms, three times slower, change nothing', async () => {
+    const sweep = spec({ network: { n: 64 }, sweep: { n: [64, 300] } });
+    const prober = async (rs: readonly ProbeRequest[]) => rs.map((r) => r.runs.flatMap((run, j) => model(run).map((ms, phase) => (j === 2 && phase > 0 ? 3 * ms : ms))));
+    const est = await estimateCost(sweep, { threads: 1, backend: 'cpu', archive: false, prober });
+    const ms = planRuns(sweep).map((r) => model(r).reduce((a, b) => a + b, 0));
+    expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
+  });
+
+  it('a kind whose largest run is small is probed at its own N; kinds of other storage apart', async () => {
+    const sweep = spec({ network: { n: 13 }, sweep: { n: [13, 7], manipulations: [{ label: 'base', ops: [] }, { label: 'dense', ops: [{ op: 'resampleConnectivity', p: 1 }] }] } });
+    const requests: ProbeRequest[] = [];
+    const prober = async (rs: readonly ProbeRequest[]) => {
+      requests.push(...rs);
+      return rs.map((r) => r.runs.flatMap((run) => model(run)));
+    };
+    const est = await estimateCost(sweep, { threads: 1, backend: 'cpu', archive: false, prober });
+    expect(requests.map((r) => r.runs.map((run) => [run.network.n, run.network.manipulations.length]))).toEqual([
+      [[13, 0], [3, 0], [1, 0]],
+      [[13, 1], [3, 1], [1, 1]],
+    ]);
+    const ms = planRuns(sweep).map((r) => model(r).reduce((a, b) => a + b, 0));
+    expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
+  });
+});
