@@ -205,6 +205,29 @@ describe('computeTarget on a hand-written input', () => {
     expect(Array.from(all.subarray(k * T, (k + 1) * T))).toEqual(target('static/cube/c1'));
   });
 
+  it('computeTargets is computeTarget task by task, bit for bit (the shared Legendre series included)', () => {
+    // the default suite at an odd length shorter than its longest delays, and Legendre edges: degrees
+    // 1 and 20, odd degrees (whose value before the input starts is -0), a delay beyond the run, an
+    // input holding exact zeros
+    const edges = buildSuite({ name: 'l', version: 1, families: [{ family: 'legendre', channels: [0, 2], degrees: [1, 3, 7, 20], delays: [0, 1, 40, 500] }] }, WHITE3);
+    const tasks = [...buildSuite(DEFAULT_SUITE, WHITE3), ...edges];
+    const TT = 101;
+    const rng = new Rng(7);
+    const x = new Float64Array(TT * 3);
+    for (let i = 0; i < x.length; i++) x[i] = i % 11 === 0 ? 0 : 2 * rng.uniform() - 1;
+    const all = computeTargets(tasks, x, TT, 3);
+    const one = new Float64Array(TT);
+    let differing = 0;
+    tasks.forEach((task, j) => {
+      computeTarget(task, x, TT, 3, one);
+      for (let t = 0; t < TT; t++) if (!Object.is(all[j * TT + t], one[t])) differing++;
+    });
+    expect(differing).toBe(0);
+    // the edges are there: -0 before the start of an odd degree, and the delay past the run
+    const j = tasks.findIndex((t) => t.id === 'legendre/c2/n3/d500');
+    expect(Object.is(all[j * TT + TT - 1], -0)).toBe(true);
+  });
+
   it('rejects a task whose channel is beyond the input', () => {
     const task = buildSuite({ name: 'x', version: 1, families: [{ family: 'delay', channels: [2], delays: [0] }] }, WHITE3)[0]!;
     expect(() => computeTarget(task, INPUT, T, D, new Float64Array(T))).toThrow(/channel 2/);
