@@ -128,6 +128,25 @@ describe('the estimate of a sweep from its probes', () => {
     expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
   });
 
+  it('rate runs of other time constants and connectivity share one probe; noise, form and LIF connectivity do not', async () => {
+    const count = async (over: object) => {
+      let requests = 0;
+      const prober = async (rs: readonly ProbeRequest[]) => ((requests += rs.length), rs.map((r) => r.runs.flatMap((run) => model(run))));
+      await estimateCost(spec(over), { threads: 1, backend: 'cpu', archive: false, prober });
+      return requests;
+    };
+    const manipulations = [
+      { label: 'base', ops: [] },
+      { label: 'sparser', ops: [{ op: 'resampleConnectivity', p: 0.02 }] },
+      { label: 'none', ops: [{ op: 'removeRecurrence' }] },
+    ];
+    expect(await count({ network: { n: 30 }, sweep: { tauMean: [2, 5, 20], manipulations } })).toBe(1);
+    expect(await count({ network: { n: 30, model: { kind: 'rate', noise: 0.1 } } })).toBe(1);
+    expect(await count({ network: { n: 30 }, sweep: { manipulations: [manipulations[0], { label: 'dense', ops: [{ op: 'resampleConnectivity', p: 1 }] }] } })).toBe(2);
+    expect(await count({ network: { n: 30, model: { kind: 'lif' } }, sweep: { manipulations } })).toBe(3);
+    expect(await count({ network: { n: 30, model: { kind: 'lif' } }, sweep: { tauMean: [10, 20] } })).toBe(2);
+  });
+
   it('a kind whose largest run is small is probed at its own N; kinds of other storage apart', async () => {
     const sweep = spec({ network: { n: 13 }, sweep: { n: [13, 7], manipulations: [{ label: 'base', ops: [] }, { label: 'dense', ops: [{ op: 'resampleConnectivity', p: 1 }] }] } });
     const requests: ProbeRequest[] = [];

@@ -14,18 +14,18 @@
 // multiply-adds; the readout by its per-task, per-step scalar loops (targets, means, scores) and its
 // multiply-adds (the Gram matrices, X'Y, the predictions, the eigen-decomposition, the ridge grid);
 // the mechanisms by a per-neuron, per-step part and the spectra's N³ (none above SPECTRA_MAX_N).
-// Each kind of run (model, storage, connectivity after the manipulations) is probed in a worker
-// thread (main/probes.ts): a run of it shortened to half its segments (each at most 5000 steps),
-// timed per phase at PROBE_MAX_N neurons (or the kind's largest N below it), a quarter and a
-// sixteenth of that; each phase's coefficients are fitted to the largest of these, as many as it
-// has terms. A run is priced by its own sizes, steps and tasks, and the total shared among the runs
+// Each kind of run (kindOf: a rate run's form, noise and storage; a LIF run's parameters, storage
+// and connectivity) is probed in a worker thread (main/probes.ts): a run of it shortened to half
+// its segments (each at most 5000 steps), timed per phase at PROBE_MAX_N neurons (or the kind's
+// largest N below it), a quarter and a sixteenth of that; each phase's coefficients are fitted to
+// the largest of these, as many as it has terms. A run is priced by its own sizes, steps and tasks, and the total shared among the runs
 // that go at once. The model before this one split each kind's time into a part per step scaled by
 // N² and a fixed part scaled by N³, from two lengths at N = 100: the size-equivalence preset's run
 // at N = 400 came out at 2.5 times its time (the readout's work grows with N K, not N², and its
 // fixed part with K N², not N³), and the split of two short probes moved by a factor of 4 from one
 // probe to the next. Fitted at N = 100, 25 and 6 (wasm, AMD EPYC), this model priced sweeps of
-// N = 300 … 1200 (rate sparse and dense, LIF) at 0.9 … 1.3 times their times, every preset at
-// 0.76 … 1.5, and the readout alone at N = 800 at 0.76 … 1.26.
+// N = 300 … 1200 (rate sparse and dense, LIF) at 0.9 … 1.3 times their times, every preset (one
+// seed, one thread, five processes) at 0.61 … 1.22, and the readout alone at N = 800 at 0.76 … 1.26.
 // A kind's figures are kept on disk (main/measurements.ts, per CPU model and app version): a later
 // experiment with the same kinds of runs is priced without a probe.
 import { statfsSync } from 'node:fs';
@@ -117,13 +117,18 @@ export interface CostEstimate extends SizeEstimate {
 }
 
 /**
- * Runs of one kind cost alike per unit of their phases' terms: model, storage, and connectivity after
- * the manipulations. Their sizes, steps and tasks are in the terms, so one probe serves every N.
+ * Runs of one kind cost alike per unit of their phases' terms; their sizes, steps, tasks and weights
+ * are in the terms, so one probe serves every N. A rate run does the same work whatever its time
+ * constants, gain and connectivity: its form, noise and storage are its kind. A LIF run's work
+ * follows how often it spikes, which its parameters and connectivity (after the manipulations) set:
+ * all of them are its kind.
  */
 const kindOf = (run: RunSpec) => {
   const s = shapeOf(run, 0);
-  const density = s.nnz / (s.n * s.n);
-  return `${s.dense ? 'dense' : 'sparse'}|density=${density.toPrecision(2)}|${JSON.stringify(run.network.model)}`;
+  const m = run.network.model;
+  const storage = s.dense ? 'dense' : 'sparse';
+  if (m.kind === 'rate') return `rate|${m.form}|${m.noise > 0 ? 'noisy' : 'quiet'}|${storage}`;
+  return `lif|${storage}|density=${(s.nnz / (s.n * s.n)).toPrecision(2)}|${JSON.stringify(m)}`;
 };
 
 /**
@@ -312,7 +317,7 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
 type KindCost = number[][];
 
 /** the kept figures' validity: figures of another model of the cost are not read */
-export const ESTIMATES_VALIDITY = 'phase-terms-1';
+export const ESTIMATES_VALIDITY = 'phase-terms-2';
 
 /**
  * The time of an experiment, from probes of each kind of run (in a worker thread), added to its size

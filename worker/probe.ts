@@ -18,12 +18,14 @@ export const PHASES = 3;
 /**
  * Milliseconds per run and phase, PHASES numbers per run one after the other: simulation (with the
  * input, network and summary), readout, mechanisms (spectra and spike measures). After a warm-up of
- * each run, the runs in turn `repeats` times (a slower stretch of the machine falls on all of them,
- * not on one), each phase the best of its repeats (a collection in one phase of one repeat is not
- * that phase's cost).
+ * each run, the smallest first (JIT and module compilation: in a new probe thread the per-task loops
+ * are slow for the first runs, and a warm-up of the largest alone left its readout 30 % slow; the
+ * smallest runs the same loops, cheaply), the runs in turn `repeats` times (a slower stretch of the
+ * machine falls on all of them, not on one), each phase the best of its repeats (a collection in
+ * one phase of one repeat is not that phase's cost).
  */
 export function timePhases(runs: readonly RunSpec[], backend: Backend, repeats = 3): number[] {
-  for (const run of runs) executeRun(run, backend);
+  for (const run of [...runs].reverse()) executeRun(run, backend);
   const best = new Array<number>(runs.length * PHASES).fill(Infinity);
   for (let i = 0; i < repeats; i++) {
     runs.forEach((run, r) => {
