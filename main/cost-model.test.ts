@@ -141,6 +141,11 @@ describe('the estimate of a sweep from its probes', () => {
       { label: 'none', ops: [{ op: 'removeRecurrence' }] },
     ];
     expect(await count({ network: { n: 30 }, sweep: { tauMean: [2, 5, 20], manipulations } })).toBe(1);
+    // its probes have weights to time, whichever run of the kind comes first
+    const probed: RunSpec[] = [];
+    const capture = async (rs: readonly ProbeRequest[]) => (probed.push(...rs.flatMap((r) => r.runs)), rs.map((r) => r.runs.flatMap((run) => model(run))));
+    await estimateCost(spec({ network: { n: 30 }, sweep: { manipulations: [manipulations[2], manipulations[1], manipulations[0]] } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });
+    expect(probed[0].network.manipulations).toEqual([]);
     expect(await count({ network: { n: 30, model: { kind: 'rate', noise: 0.1 } } })).toBe(1);
     expect(await count({ network: { n: 30 }, sweep: { manipulations: [manipulations[0], { label: 'dense', ops: [{ op: 'resampleConnectivity', p: 1 }] }] } })).toBe(2);
     expect(await count({ network: { n: 30, model: { kind: 'lif' } }, sweep: { manipulations } })).toBe(3);

@@ -326,12 +326,14 @@ export const ESTIMATES_VALIDITY = 'phase-terms-2';
  */
 export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opts: EstimateOptions): Promise<CostEstimate> {
   const { name: backendName } = probedBackend(opts.backend, opts.threads, size.runs);
-  // the largest run of each kind stands for the others in the probes
+  // the largest run of each kind stands for the others in the probes; of equal N, the one with the
+  // most weights (a kind's probes at no weights, a removeRecurrence run's, could not price them)
   const kinds = new Map<string, RunSpec>();
+  const larger = (a: RunSpec, b: RunSpec) => a.network.n > b.network.n || (a.network.n === b.network.n && shapeOf(a, 0).nnz > shapeOf(b, 0).nnz);
   await forEachSeedZero(spec, (run) => {
     const k = kindOf(run);
     const seen = kinds.get(k);
-    if (!seen || run.network.n > seen.network.n) kinds.set(k, run);
+    if (!seen || larger(run, seen)) kinds.set(k, run);
   }, opts.yieldEvery);
   // each kind's figures are measured once per machine and version (main/measurements.ts), where the
   // probes are the real ones (a test's prober measures something else)
