@@ -9,7 +9,7 @@ import type { LifMechanisms, RateMechanisms } from '../common/mechanisms.js';
 import { Archive } from './archive.js';
 import { planRuns } from '../main/plan.js';
 import { runTasks } from '../worker/run.js';
-import { freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from '../test/fixtures/archive-helpers.js';
+import { doneRunIds, freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from '../test/fixtures/archive-helpers.js';
 import { quenchRefusal as refusal } from '../test/fixtures/quench-refusal.js';
 
 const runs = planRuns(synthSpec); // 2 conditions x 3 seeds; 4 tasks
@@ -74,7 +74,7 @@ describe('failures name the operation and what was kept', () => {
     const { a, path } = fresh();
     const exp = a.createExperiment(synthSpec, runs, tasks);
     a.commitRuns(exp.id, [result(0), result(1)]);
-    const ids = a.db.prepare(`SELECT run_id FROM runs WHERE status = 'done' ORDER BY run_index`).pluck().all() as number[];
+    const ids = doneRunIds(a);
     refuse(a, 'BEFORE DELETE ON scores');
     expect(() => a.resetRuns(ids)).toThrow(`archive ${path}: resetting 2 run(s) to pending failed ${TRIGGER}; no run was reset`);
     expect(a.doneIndices(exp.id)).toEqual([0, 1]);

@@ -7,7 +7,7 @@ import type { RunResult } from '../common/results.js';
 import { Archive } from '../db/archive.js';
 import { planRuns } from '../main/plan.js';
 import { runTasks } from '../worker/run.js';
-import { configTasksProblems, freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from './fixtures/archive-helpers.js';
+import { configTasksProblems, doneRunIds, freshArchive, synthCapacities, synthResult, synthSpec, valueOf } from './fixtures/archive-helpers.js';
 
 const runs = planRuns(synthSpec); // 2 conditions x 3 seeds; 4 tasks: delay d0, d1, d2 and narma n5
 const tasks = runTasks(runs[0]);
@@ -241,7 +241,7 @@ describe('resetRuns', () => {
     const { a, path } = fresh();
     const exp = a.createExperiment(synthSpec, runs, tasks);
     a.commitRuns(exp.id, [result(0), result(3)]);
-    const ids = a.db.prepare(`SELECT run_id FROM runs WHERE status = 'done' ORDER BY run_index`).pluck().all() as number[];
+    const ids = doneRunIds(a);
     expect(count(a, `SELECT count(*) FROM config_tasks`)).toBe(2 * 4);
     expect(a.resetRuns(ids)).toBe(2);
     expect(count(a, `SELECT count(*) FROM config_tasks`)).toBe(0);

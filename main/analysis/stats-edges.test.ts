@@ -7,6 +7,7 @@
 // References as in stats.test.ts: "scipy" = scipy 1.17.1 / numpy 2.4.6, with the call beside the
 // value; "by hand" = the arithmetic written next to it.
 import { describe, expect, it } from 'vitest';
+import { rel } from '../../test/fixtures/numbers.js';
 import {
   hierarchicalBootstrap,
   logNormalUpper,
@@ -24,10 +25,6 @@ import {
   wilcoxonSignedRank,
 } from './stats.js';
 
-/** relative difference */
-function rel(a: number, b: number): number {
-  return Math.abs(a - b) / Math.abs(b);
-}
 
 describe('moments at their edges', () => {
   it('sd of nothing is NaN, not -0', () => {

@@ -5,6 +5,7 @@
 // when these tests were written; "mpmath" = mpmath 1.3.0 at 50 significant digits (for values whose
 // p underflows a double); "by hand" = the arithmetic written next to the value.
 import { describe, expect, it } from 'vitest';
+import { rel } from '../../test/fixtures/numbers.js';
 import { Rng } from '../../worker/rng.js';
 import {
   hierarchicalBootstrap,
@@ -337,11 +338,6 @@ describe('sizeEquivalence', () => {
 
 // =============================================================================================
 // Seed-level tests
-
-/** relative difference, for comparing p-values */
-function rel(a: number, b: number): number {
-  return Math.abs(a - b) / Math.abs(b);
-}
 
 describe('tTwoSidedP, tTwoSidedLog10P, studentTCdf', () => {
   it('matches known two-sided p-values of Student t (scipy 2 * t.sf(t, df))', () => {
