@@ -91,7 +91,7 @@ export function archiveBytesOfRun(run: RunSpec, tasks: number): number {
 }
 
 /** whether a run computes its spectra (O(N³)): at most SPECTRA_MAX_N neurons unless asked above */
-const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
+export const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
 
 /**
  * The JSON of a run's mechanism measures (docs/model.md §11), as the archive keeps them (values to 4

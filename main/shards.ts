@@ -6,9 +6,8 @@
 import { QuenchError } from '../common/errors.js';
 import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
-import { SPECTRA_MAX_N } from '../worker/network.js';
 import { runTasks, totalSteps } from '../worker/run.js';
-import { PROCESS_BASE_BYTES, runMemory, shapeOf, THREAD_BASE_BYTES, type CostEstimate } from './cost.js';
+import { hasSpectra, PROCESS_BASE_BYTES, runMemory, shapeOf, THREAD_BASE_BYTES, type CostEstimate } from './cost.js';
 import { runAt, runCount } from './plan.js';
 
 export interface ShardRef {
@@ -43,7 +42,7 @@ export function workUnits(run: RunSpec, tasks: number): number {
   const simulate = simulations * s.steps * sub * (product + 8 * s.n);
   const train = run.factors.trainLength;
   const readout = (train + 2 * run.input.segments.validation) * s.n * s.n + tasks * totalSteps(run) * (s.n + 4) + 10 * s.n ** 3;
-  const spectra = s.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit ? 20 * s.n ** 3 : 0;
+  const spectra = hasSpectra(run) ? 20 * s.n ** 3 : 0;
   return simulate + readout + spectra;
 }
 

@@ -237,13 +237,18 @@ function num(task: TaskDef, key: string): number {
   return v;
 }
 
-/** Fills out[0..T) with task's target computed from the time-major input (T steps x D channels). O(T). */
-export function computeTarget(task: TaskDef, input: Float64Array, T: number, D: number, out: Float64Array): void {
+/** Whether the input, the buffer and the task's channels fit one another (else an error in words). */
+function checkTarget(task: TaskDef, input: Float64Array, T: number, D: number, out: Float64Array): void {
   if (input.length < T * D) throw new QuenchError('internal', `input holds ${input.length} values; ${T} steps x ${D} channels need ${T * D}`);
   if (out.length < T) throw new QuenchError('internal', `target buffer holds ${out.length} values; need ${T}`);
   for (const k of task.channels) {
     if (!Number.isInteger(k) || k < 0 || k >= D) throw new QuenchError('spec', `task ${task.id} uses channel ${k}, but the input has ${D} channel(s)`);
   }
+}
+
+/** Fills out[0..T) with task's target computed from the time-major input (T steps x D channels). O(T). */
+export function computeTarget(task: TaskDef, input: Float64Array, T: number, D: number, out: Float64Array): void {
+  checkTarget(task, input, T, D, out);
   const k = task.channels[0]!;
   // s_k(t) with s = 0 before the start; callers never ask beyond T except forecast (handled there)
   const s = (ch: number, t: number): number => (t >= 0 ? input[t * D + ch]! : 0);
@@ -325,18 +330,19 @@ export function computeTargets(tasks: TaskDef[], input: Float64Array, T: number,
   for (let j = 0; j < tasks.length; j++) {
     const task = tasks[j]!;
     const row = out.subarray(j * T, (j + 1) * T);
-    const k = task.channels[0];
-    if (task.family !== 'legendre' || task.channels.length !== 1 || !Number.isInteger(k) || k! < 0 || k! >= D || input.length < T * D) {
+    if (task.family !== 'legendre') {
       computeTarget(task, input, T, D, row);
       continue;
     }
+    checkTarget(task, input, T, D, row);
+    const k = task.channels[0]!;
     const n = num(task, 'n');
     const d = num(task, 'd');
     const key = `${k}|${n}`;
     let series = legendre.get(key);
     if (!series) {
       series = new Float64Array(T);
-      for (let t = 0; t < T; t++) series[t] = normalisedLegendre(n, input[t * D + k!]!);
+      for (let t = 0; t < T; t++) series[t] = normalisedLegendre(n, input[t * D + k]!);
       legendre.set(key, series);
     }
     // s_k(t - d) = 0 before the input starts, as computeTarget
