@@ -159,8 +159,7 @@ export interface RidgeSolution {
 function trainingProducts(backend: Backend, p: ReadoutData, ws: Workspace) {
   const { n, steps: T, k: K, features: X, targets: Y, train } = p;
   const { xt, mu } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
-  const y = ws.f64(K * T);
-  y.set(Y);
+  const y = ws.copy(Y);
   const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
   // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
   const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'
@@ -174,6 +173,79 @@ export function stepProducts(backend: Backend, p: ReadoutData): void {
   trainingProducts(backend, p, backend.workspace(n * T + K * T + n * n + K * n + (backend.centredTranspose ? n * T + n : 0), 8));
 }
 
+/**
+ * out[r] = the sum of rows[r * T + t] over t0 <= t < t1, each summed in time order from 0. Four rows
+ * at a time: four independent sums in flight instead of one chain of dependent additions, and each
+ * row's additions exactly as one at a time (same bits).
+ */
+export function segmentSums(rows: Float64Array, count: number, T: number, t0: number, t1: number): Float64Array {
+  const out = new Float64Array(count);
+  let r = 0;
+  for (; r + 3 < count; r += 4) {
+    const o0 = r * T, o1 = o0 + T, o2 = o1 + T, o3 = o2 + T;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = t0; t < t1; t++) {
+      s0 += rows[o0 + t];
+      s1 += rows[o1 + t];
+      s2 += rows[o2 + t];
+      s3 += rows[o3 + t];
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < count; r++) {
+    let s = 0;
+    for (let t = t0; t < t1; t++) s += rows[r * T + t];
+    out[r] = s;
+  }
+  return out;
+}
+
+/** out[r] = the sum of (rows[r * T + t] - centre[r])^2 over t0 <= t < t1, in time order; four rows at a time as segmentSums */
+export function segmentSquares(rows: Float64Array, count: number, T: number, t0: number, t1: number, centre: Float64Array): Float64Array {
+  const out = new Float64Array(count);
+  let r = 0;
+  for (; r + 3 < count; r += 4) {
+    const o0 = r * T, o1 = o0 + T, o2 = o1 + T, o3 = o2 + T;
+    const c0 = centre[r], c1 = centre[r + 1], c2 = centre[r + 2], c3 = centre[r + 3];
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let t = t0; t < t1; t++) {
+      const e0 = rows[o0 + t] - c0;
+      const e1 = rows[o1 + t] - c1;
+      const e2 = rows[o2 + t] - c2;
+      const e3 = rows[o3 + t] - c3;
+      s0 += e0 * e0;
+      s1 += e1 * e1;
+      s2 += e2 * e2;
+      s3 += e3 * e3;
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < count; r++) {
+    const c = centre[r];
+    let s = 0;
+    for (let t = t0; t < t1; t++) {
+      const e = rows[r * T + t] - c;
+      s += e * e;
+    }
+    out[r] = s;
+  }
+  return out;
+}
+
+/** out[r * n + j] = a[r * n + j] * scale[j] for rows r < count */
+function scaleColumns(a: Float64Array, count: number, n: number, scale: Float64Array, out: Float64Array): void {
+  for (let r = 0; r < count; r++) {
+    const o = r * n;
+    for (let j = 0; j < n; j++) out[o + j] = a[o + j] * scale[j];
+  }
+}
+
 export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
   checkSegments(p);
   const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
@@ -185,22 +257,9 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + extra, 20);
 
   const { xt, mu, y, g, bt } = trainingProducts(backend, p, ws);
-  const yMean = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    let s = 0;
-    for (let t = train.start; t < train.end; t++) s += Y[k * T + t];
-    yMean[k] = s / nTrain;
-  }
-  // (a separate pass: yMean's own sums stay as they were)
-  const trainYy = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    let s = 0;
-    for (let t = train.start; t < train.end; t++) {
-      const e = Y[k * T + t] - yMean[k];
-      s += e * e;
-    }
-    trainYy[k] = s;
-  }
+  const yMean = segmentSums(Y, K, T, train.start, train.end);
+  for (let k = 0; k < K; k++) yMean[k] /= nTrain;
+  const trainYy = segmentSquares(Y, K, T, train.start, train.end, yMean);
 
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
@@ -212,19 +271,10 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const vtGv = backend.dotRows(vt, n, n, gv, n, n, 0, n, false, ws.f64(n * n));
   const q = backend.dotRows(vtGv, n, n, vt, n, n, 0, n, false, ws.f64(n * n));
   const bvt = backend.dotRows(y, K, T, xt, n, T, val.start, val.end, false, bt);
-  const sv = new Float64Array(n);
-  for (let i = 0; i < n; i++) for (let t = val.start; t < val.end; t++) sv[i] += xt[i * T + t];
+  const sv = segmentSums(xt, n, T, val.start, val.end);
   for (let kk = 0; kk < K; kk++) for (let i = 0; i < n; i++) bvt[kk * n + i] -= sv[i] * yMean[kk];
   const rt = backend.dotRows(bvt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'Xv'yv)'
-  const yy = new Float64Array(K);
-  for (let kk = 0; kk < K; kk++) {
-    let s = 0;
-    for (let t = val.start; t < val.end; t++) {
-      const e = Y[kk * T + t] - yMean[kk];
-      s += e * e;
-    }
-    yy[kk] = s;
-  }
+  const yy = segmentSquares(Y, K, T, val.start, val.end, yMean);
 
   return {
     n,
@@ -266,29 +316,42 @@ export function solveRidgeGrid(backend: Backend, acc: ReadoutAccumulator, ridges
   const inv = new Float64Array(n);
   for (let r = 0; r < R; r++) {
     const alpha = ridges[r];
+    const keep = (task: number, e: number) => {
+      errors[task * R + r] = e;
+      if (e < best[task]) {
+        best[task] = e;
+        bestRidge[task] = alpha;
+      }
+    };
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
       inv[j] = den > cut ? 1 / den : 0;
     }
-    for (let kk = 0; kk < K; kk++) {
-      const o = kk * n;
-      for (let j = 0; j < n; j++) ct[o + j] = zt[o + j] * inv[j];
-    }
+    scaleColumns(zt, K, n, inv, ct);
     backend.dotRows(ct, K, n, q, n, n, 0, n, false, m); // K x N: (C Q)
-    for (let kk = 0; kk < K; kk++) {
-      let quad = 0;
-      let lin = 0;
+    // two tasks at a time (four sums in flight), each task's sums in order as alone
+    let kk = 0;
+    for (; kk + 1 < K; kk += 2) {
+      let quad0 = 0, lin0 = 0, quad1 = 0, lin1 = 0;
+      const o0 = kk * n, o1 = o0 + n;
+      for (let j = 0; j < n; j++) {
+        const c0 = ct[o0 + j], c1 = ct[o1 + j];
+        quad0 += m[o0 + j] * c0;
+        lin0 += c0 * rt[o0 + j];
+        quad1 += m[o1 + j] * c1;
+        lin1 += c1 * rt[o1 + j];
+      }
+      keep(kk, quad0 - 2 * lin0 + yy[kk]);
+      keep(kk + 1, quad1 - 2 * lin1 + yy[kk + 1]);
+    }
+    if (kk < K) {
+      let quad = 0, lin = 0;
       const o = kk * n;
       for (let j = 0; j < n; j++) {
         quad += m[o + j] * ct[o + j];
         lin += ct[o + j] * rt[o + j];
       }
-      const e = quad - 2 * lin + yy[kk];
-      errors[kk * R + r] = e;
-      if (e < best[kk]) {
-        best[kk] = e;
-        bestRidge[kk] = alpha;
-      }
+      keep(kk, quad - 2 * lin + yy[kk]);
     }
   }
 
@@ -330,28 +393,31 @@ export function scoreReadout(backend: Backend, acc: ReadoutAccumulator, solution
     for (let i = 0; i < n; i++) xs[t * n + i] = X[row + i] - mu[i];
   }
   const predictions = backend.dotRows(solution.weights, K, n, xs, nTest, n, 0, n, false, ws.f64(K * nTest));
+  const testSums = segmentSums(Y, K, T, test.start, test.end);
   for (let kk = 0; kk < K; kk++) {
     const pred = predictions.subarray(kk * nTest, (kk + 1) * nTest);
     for (let t = 0; t < nTest; t++) pred[t] += yMean[kk];
-    let yBar = 0;
-    for (let t = 0; t < nTest; t++) yBar += Y[kk * T + test.start + t];
-    yBar /= nTest;
+    const yBar = testSums[kk] / nTest;
     let ssRes = 0;
     let ssTot = 0;
-    let correct = 0;
+    const o = kk * T + test.start;
     for (let t = 0; t < nTest; t++) {
-      const y = Y[kk * T + test.start + t];
+      const y = Y[o + t];
       const e = y - pred[t];
       ssRes += e * e;
       ssTot += (y - yBar) * (y - yBar);
-      if ((pred[t] >= 0 ? 1 : -1) === (y >= 0 ? 1 : -1)) correct++;
     }
     // a target with no variance on test cannot be scored: it counts as nothing learnt
     const r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;
     scores.r2[kk] = r2;
     scores.capacity[kk] = Math.min(1, Math.max(0, r2));
     scores.nrmse[kk] = ssTot > 0 ? Math.sqrt(ssRes / ssTot) : NaN;
-    if (classification[kk]) scores.accuracy[kk] = correct / nTest;
+    if (classification[kk]) {
+      // the sign of the prediction against the sign of the target (a NaN prediction is negative)
+      let correct = 0;
+      for (let t = 0; t < nTest; t++) correct += (pred[t] >= 0) === (Y[o + t] >= 0) ? 1 : 0;
+      scores.accuracy[kk] = correct / nTest;
+    }
   }
   return scores;
 }

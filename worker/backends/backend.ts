@@ -10,7 +10,10 @@ export const BATCH_STREAMS = 4;
 
 /** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
 export interface Workspace {
+  /** a zeroed array */
   f64(length: number): Float64Array;
+  /** an array holding a copy of src: no zeroing first, since every element is written */
+  copy(src: ArrayLike<number>): Float64Array;
 }
 
 export interface Backend {

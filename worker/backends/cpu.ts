@@ -13,7 +13,7 @@ export const cpuBackend: Backend = {
   simulateLif: (model, net, input, steps, seed, _reuse, spikeStats) => simulateLif(model, net, input, steps, seed, undefined, spikeStats),
   symmetricEigen,
   workspace() {
-    return { f64: (length: number) => new Float64Array(length) };
+    return { f64: (length: number) => new Float64Array(length), copy: (src: ArrayLike<number>) => Float64Array.from(src) };
   },
   dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
     return dotRows(a, na, lda, b, nb, ldb, t0, t1, out ?? new Float64Array(na * nb), symmetric);

@@ -204,8 +204,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
     },
 
     centredTranspose(x, n, T, t0, t1, ws) {
-      const xs = ws.f64(n * T); // the features copied in: the kernel reads this module's memory only
-      xs.set(x.subarray(0, n * T));
+      const xs = ws.copy(x.subarray(0, n * T)); // the kernel reads this module's memory only
       const mu = ws.f64(n);
       const xt = ws.f64(n * T);
       arenaOf(xt)!.k.centreTranspose(xs.byteOffset, T, n, t0, t1, mu.byteOffset, xt.byteOffset);
@@ -236,7 +235,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
 
     workspace(doubles: number, arrays = 32): Workspace {
       const arena = reused('workspace', bytesFor(doubles, arrays));
-      return { f64: (length: number) => arena.f64(length) };
+      return { f64: (length: number) => arena.f64(length), copy: (src: ArrayLike<number>) => arena.copyF64(src) };
     },
 
     dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
