@@ -91,6 +91,45 @@ export function spikeMeasures(p: PreparedRun, lif: LifResult): { measures: LifSp
   return { measures, ms: performance.now() - t };
 }
 
+/** bytes of targets a thread keeps between runs (six of the default suite at the default segments) */
+export const KEPT_TARGETS_BYTES = 64 * 2 ** 20;
+
+/**
+ * Targets kept between runs, the most recently used last: the runs of a sweep that share an input
+ * seed (its levels of one seed, its sizes) share their targets, which cost about a tenth of a run at
+ * N = 100 (a sweep's seeds come round in turn: several are kept). Read only, by the readout. Taken
+ * again only for the same suite, channels and steps and an input equal bit for bit, so a run's numbers
+ * never depend on what ran before it in this thread.
+ */
+const keptTargets: { key: string; input: Float64Array; targets: Float64Array }[] = [];
+
+/** computeTargets(runTasks(run), input, steps, channels), or the same values kept from an earlier run */
+export function targetsOf(run: RunSpec, tasks: TaskDef[], input: Float64Array, steps: number): Float64Array {
+  const key = JSON.stringify([run.suite, run.input.channels, steps]);
+  const at = keptTargets.findIndex((e) => e.key === key && sameBits(e.input, input));
+  if (at >= 0) {
+    const [entry] = keptTargets.splice(at, 1);
+    keptTargets.push(entry);
+    return entry.targets;
+  }
+  const targets = computeTargets(tasks, input, steps, run.input.channels.length);
+  keptTargets.push({ key, input: input.slice(), targets });
+  let bytes = keptTargets.reduce((sum, e) => sum + e.targets.byteLength + e.input.byteLength, 0);
+  while (bytes > KEPT_TARGETS_BYTES) {
+    const dropped = keptTargets.shift()!;
+    bytes -= dropped.targets.byteLength + dropped.input.byteLength;
+  }
+  return targets;
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /**
  * The readout, spectra and summary of a simulated run. `simulateMs` is its simulation's time (a
  * batch's divided among its runs); totalMs counts it once, with this run's own preparation and readout.
@@ -113,7 +152,7 @@ export function finishRun(
   const model = run.network.model;
 
   const tasks = runTasks(run);
-  const targets = computeTargets(tasks, input, steps, d);
+  const targets = targetsOf(run, tasks, input, steps);
   const trainStart = seg.washout;
   const valStart = seg.washout + seg.train;
   const testStart = valStart + seg.validation;

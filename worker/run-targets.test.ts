@@ -1,0 +1,96 @@
+// Targets kept between runs (worker/run.ts targetsOf): a run's numbers must not depend on what ran
+// before it in its thread, so a kept target is taken again only where it is the same, bit for bit.
+import { describe, it, expect } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_SUITE, ExperimentSchema } from '../common/spec.js';
+import { planRuns } from '../main/plan.js';
+import { segmentSquares, segmentSums } from './readout.js';
+import { computeTargets } from './tasks.js';
+import { KEPT_TARGETS_BYTES, prepareRun, runTasks, targetsOf, totalSteps } from './run.js';
+
+function fixtureRuns(segments?: object, suite?: object) {
+  const raw = JSON.parse(readFileSync('test/fixtures/small-experiment.json', 'utf8'));
+  if (segments) raw.input.segments = segments;
+  if (suite) raw.suite = suite;
+  return planRuns(ExperimentSchema.parse(raw));
+}
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
+}
+
+describe('targets kept between runs', () => {
+  it('every run of a sweep in a shuffled order gets exactly the targets computed afresh', () => {
+    const runs = fixtureRuns();
+    const inputs = new Set(runs.map((r) => r.seeds.input));
+    expect(inputs.size).toBeGreaterThan(1);
+    // twice through, the second time reversed: hits and misses in both orders
+    for (const run of [...runs, ...[...runs].reverse()]) {
+      const p = prepareRun(run);
+      const fresh = computeTargets(runTasks(run), p.input, p.steps, run.input.channels.length);
+      expect(sameBits(targetsOf(run, runTasks(run), p.input, p.steps), fresh)).toBe(true);
+    }
+  });
+
+  it('a run whose input seed came before takes the kept array; an input one bit apart does not', () => {
+    const [run] = fixtureRuns();
+    const p = prepareRun(run);
+    const first = targetsOf(run, runTasks(run), p.input, p.steps);
+    expect(targetsOf(run, runTasks(run), p.input.slice(), p.steps)).toBe(first);
+    const nudged = p.input.slice();
+    nudged[17] = -nudged[17]; // a sign bit: a product task's target changes sign with it
+    const other = targetsOf(run, runTasks(run), nudged, p.steps);
+    expect(other).not.toBe(first);
+    expect(sameBits(other, computeTargets(runTasks(run), nudged, p.steps, run.input.channels.length))).toBe(true);
+    expect(sameBits(other, first)).toBe(false);
+    const zeroed = p.input.slice();
+    zeroed[zeroed.findIndex((v) => v !== 0)] = 0;
+    expect(targetsOf(run, runTasks(run), zeroed, p.steps)).not.toBe(first);
+  });
+
+  it('another suite on the same input is computed, not taken', () => {
+    const [run] = fixtureRuns();
+    const p = prepareRun(run);
+    const kept = targetsOf(run, runTasks(run), p.input, p.steps);
+    const fewer = { ...run, suite: { ...run.suite, families: run.suite.families.slice(0, 1) } };
+    const other = targetsOf(fewer, runTasks(fewer), p.input, p.steps);
+    expect(other.length).toBeLessThan(kept.length);
+    expect(sameBits(other, computeTargets(runTasks(fewer), p.input, p.steps, run.input.channels.length))).toBe(true);
+  });
+
+  it('targets larger than what a thread keeps are not kept', () => {
+    // the default suite's 397 tasks over 22 000 steps: 70 MB, above the 64 MB kept
+    const [run] = fixtureRuns({ washout: 0, train: 16_000, validation: 3000, test: 3000 }, DEFAULT_SUITE);
+    const steps = totalSteps(run);
+    const tasks = runTasks(run);
+    expect(tasks.length * steps * 8).toBeGreaterThan(KEPT_TARGETS_BYTES);
+    const p = prepareRun(run);
+    const first = targetsOf(run, tasks, p.input, steps);
+    // (not .not.toBe: on arrays that differ as objects it compares their 8.7 million values)
+    expect(targetsOf(run, tasks, p.input, steps) === first).toBe(false);
+  });
+});
+
+describe('segment sums of the readout (four rows at a time)', () => {
+  it('equal the sums of one row at a time, bit for bit, for every row count to 9 and any segment', () => {
+    const T = 53;
+    for (let count = 1; count <= 9; count++) {
+      const rows = Float64Array.from({ length: count * T }, (_, i) => Math.sin(i * 1.7) * 10 ** ((i % 7) - 3));
+      const centre = Float64Array.from({ length: count }, (_, r) => r * 0.1 - 0.3);
+      for (const [t0, t1] of [[0, T], [5, 41], [52, 53]]) {
+        const sums = segmentSums(rows, count, T, t0, t1);
+        const squares = segmentSquares(rows, count, T, t0, t1, centre);
+        for (let r = 0; r < count; r++) {
+          let s = 0;
+          let q = 0;
+          for (let t = t0; t < t1; t++) {
+            s += rows[r * T + t];
+            q += (rows[r * T + t] - centre[r]) ** 2;
+          }
+          expect(Object.is(sums[r], s)).toBe(true);
+          expect(Object.is(squares[r], q)).toBe(true);
+        }
+      }
+    }
+  });
+});
