@@ -33,6 +33,15 @@ export function dotRows(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb: i32
  */
 const CHUNK = 512;
 
+/**
+ * Within a chunk, B's rows are taken this many at a time (512 kB of a chunk) while every block of A's
+ * rows passes over them: from N = 300 a chunk of all of B's rows overflows L2 (1 MB here), and every
+ * block of A then reads it from L3 (measured, X'Y of 4096 steps: 3 % faster at 300 x 300, 10 % at
+ * 600 x 600 and 1000 x 400). Even, so that B's rows pair as without tiles; every element still gets
+ * one sum per chunk, in the same order: the same bits.
+ */
+const JTILE = 128;
+
 // Rows i0 <= i < i1 of dotRows' C (only j >= i, give or take the block, when symmetric). i0 is a
 // multiple of 4, so every row is summed by the same block, in the same order (chunk by chunk),
 // whichever rows a call covers: C split across threads is bit-identical to C in one call.
@@ -47,56 +56,59 @@ export function dotRowsPart(a: usize, na: i32, lda: i32, b: usize, nb: i32, ldb:
     const c1 = min(c0 + CHUNK, t1);
     const tv = c0 + ((c1 - c0) & ~1);
     const first = c0 == t0;
-    for (let i = i0; i < iEnd; i += 4) {
-      const a0 = a + <usize>i * sa;
-      const a1 = a0 + sa;
-      const a2 = a1 + sa;
-      const a3 = a2 + sa;
-      const jStart = symmetric ? i - (i % 2) : 0;
-      for (let j = jStart; j < nb2; j += 2) {
-        const b0 = b + <usize>j * sb;
-        const b1 = b0 + sb;
-        let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
-        let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
-        let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
-        let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
-        for (let t = c0; t < tv; t += 2) {
-          const o = <usize>t << 3;
-          const y0 = v128.load(b0 + o);
-          const y1 = v128.load(b1 + o);
-          let x = v128.load(a0 + o);
-          c00 = madd2(x, y0, c00);
-          c01 = madd2(x, y1, c01);
-          x = v128.load(a1 + o);
-          c10 = madd2(x, y0, c10);
-          c11 = madd2(x, y1, c11);
-          x = v128.load(a2 + o);
-          c20 = madd2(x, y0, c20);
-          c21 = madd2(x, y1, c21);
-          x = v128.load(a3 + o);
-          c30 = madd2(x, y0, c30);
-          c31 = madd2(x, y1, c31);
+    for (let j0 = 0; j0 < nb2; j0 += JTILE) {
+      const j1 = min(j0 + JTILE, nb2);
+      for (let i = i0; i < iEnd; i += 4) {
+        const a0 = a + <usize>i * sa;
+        const a1 = a0 + sa;
+        const a2 = a1 + sa;
+        const a3 = a2 + sa;
+        const jStart = max(j0, symmetric ? i - (i % 2) : 0);
+        for (let j = jStart; j < j1; j += 2) {
+          const b0 = b + <usize>j * sb;
+          const b1 = b0 + sb;
+          let c00 = f64x2.splat(0), c01 = f64x2.splat(0);
+          let c10 = f64x2.splat(0), c11 = f64x2.splat(0);
+          let c20 = f64x2.splat(0), c21 = f64x2.splat(0);
+          let c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+          for (let t = c0; t < tv; t += 2) {
+            const o = <usize>t << 3;
+            const y0 = v128.load(b0 + o);
+            const y1 = v128.load(b1 + o);
+            let x = v128.load(a0 + o);
+            c00 = madd2(x, y0, c00);
+            c01 = madd2(x, y1, c01);
+            x = v128.load(a1 + o);
+            c10 = madd2(x, y0, c10);
+            c11 = madd2(x, y1, c11);
+            x = v128.load(a2 + o);
+            c20 = madd2(x, y0, c20);
+            c21 = madd2(x, y1, c21);
+            x = v128.load(a3 + o);
+            c30 = madd2(x, y0, c30);
+            c31 = madd2(x, y1, c31);
+          }
+          let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
+          let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
+          if (tv < c1) {
+            const o = <usize>tv << 3;
+            const y0 = load<f64>(b0 + o);
+            const y1 = load<f64>(b1 + o);
+            let x = load<f64>(a0 + o);
+            s00 += x * y0; s01 += x * y1;
+            x = load<f64>(a1 + o);
+            s10 += x * y0; s11 += x * y1;
+            x = load<f64>(a2 + o);
+            s20 += x * y0; s21 += x * y1;
+            x = load<f64>(a3 + o);
+            s30 += x * y0; s31 += x * y1;
+          }
+          const row = c + ((<usize>i * <usize>nb + <usize>j) << 3);
+          addTo(row, s00, first); addTo(row + 8, s01, first);
+          addTo(row + step, s10, first); addTo(row + step + 8, s11, first);
+          addTo(row + 2 * step, s20, first); addTo(row + 2 * step + 8, s21, first);
+          addTo(row + 3 * step, s30, first); addTo(row + 3 * step + 8, s31, first);
         }
-        let s00 = hsum(c00), s01 = hsum(c01), s10 = hsum(c10), s11 = hsum(c11);
-        let s20 = hsum(c20), s21 = hsum(c21), s30 = hsum(c30), s31 = hsum(c31);
-        if (tv < c1) {
-          const o = <usize>tv << 3;
-          const y0 = load<f64>(b0 + o);
-          const y1 = load<f64>(b1 + o);
-          let x = load<f64>(a0 + o);
-          s00 += x * y0; s01 += x * y1;
-          x = load<f64>(a1 + o);
-          s10 += x * y0; s11 += x * y1;
-          x = load<f64>(a2 + o);
-          s20 += x * y0; s21 += x * y1;
-          x = load<f64>(a3 + o);
-          s30 += x * y0; s31 += x * y1;
-        }
-        const row = c + ((<usize>i * <usize>nb + <usize>j) << 3);
-        addTo(row, s00, first); addTo(row + 8, s01, first);
-        addTo(row + step, s10, first); addTo(row + step + 8, s11, first);
-        addTo(row + 2 * step, s20, first); addTo(row + 2 * step + 8, s21, first);
-        addTo(row + 3 * step, s30, first); addTo(row + 3 * step + 8, s31, first);
       }
     }
   }
