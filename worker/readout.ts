@@ -50,7 +50,7 @@ export function transpose(a: Float64Array, rows: number, cols: number): Float64A
 }
 
 /** mu = the mean of X's rows t0..t1 (X is T x n), xt = (X - mu)' as n x T in the workspace */
-function centredTranspose(X: Float64Array, n: number, T: number, t0: number, t1: number, ws: Workspace): { xt: Float64Array; mu: Float64Array } {
+export function centredTranspose(X: Float64Array, n: number, T: number, t0: number, t1: number, ws: Workspace): { xt: Float64Array; mu: Float64Array } {
   const mu = new Float64Array(n);
   for (let t = t0; t < t1; t++) {
     const row = t * n;
@@ -238,11 +238,45 @@ export function segmentSquares(rows: Float64Array, count: number, T: number, t0:
   return out;
 }
 
-/** out[r * n + j] = a[r * n + j] * scale[j] for rows r < count */
-function scaleColumns(a: Float64Array, count: number, n: number, scale: Float64Array, out: Float64Array): void {
+/** out[r * n + j] = a[r * n + j] * scale[j] for rows r < count (a backend may do it: Backend.scaleColumns) */
+export function scaleColumns(a: Float64Array, count: number, n: number, scale: Float64Array, out: Float64Array): void {
   for (let r = 0; r < count; r++) {
     const o = r * n;
     for (let j = 0; j < n; j++) out[o + j] = a[o + j] * scale[j];
+  }
+}
+
+/**
+ * Per row r < count: d1[r] = sum_j a[r, j] b[r, j] and d2[r] = sum_j b[r, j] c[r, j], each summed in
+ * j order from 0; two rows at a time, four sums in flight (a backend may do it: Backend.rowDots).
+ */
+export function rowDots(a: Float64Array, b: Float64Array, c: Float64Array, count: number, n: number, d1: Float64Array, d2: Float64Array): void {
+  let r = 0;
+  for (; r + 1 < count; r += 2) {
+    const o0 = r * n;
+    const o1 = o0 + n;
+    let s0 = 0, t0 = 0, s1 = 0, t1 = 0;
+    for (let j = 0; j < n; j++) {
+      const b0 = b[o0 + j], b1 = b[o1 + j];
+      s0 += a[o0 + j] * b0;
+      t0 += b0 * c[o0 + j];
+      s1 += a[o1 + j] * b1;
+      t1 += b1 * c[o1 + j];
+    }
+    d1[r] = s0;
+    d2[r] = t0;
+    d1[r + 1] = s1;
+    d2[r + 1] = t1;
+  }
+  if (r < count) {
+    const o = r * n;
+    let s = 0, t = 0;
+    for (let j = 0; j < n; j++) {
+      s += a[o + j] * b[o + j];
+      t += b[o + j] * c[o + j];
+    }
+    d1[r] = s;
+    d2[r] = t;
   }
 }
 
@@ -254,7 +288,7 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   // sized here for the later stages too, since a second workspace() call would reuse this memory
   const nTest = test.end - test.start;
   const extra = backend.centredTranspose ? n * T + n : 0;
-  const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + extra, 20);
+  const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + n + 2 * K + extra, 23);
 
   const { xt, mu, y, g, bt } = trainingProducts(backend, p, ws);
   const yMean = segmentSums(Y, K, T, train.start, train.end);
@@ -313,45 +347,28 @@ export function solveRidgeGrid(backend: Backend, acc: ReadoutAccumulator, ridges
   const errors = new Float64Array(K * R);
   const ct = ws.f64(K * n);
   const m = ws.f64(K * n);
-  const inv = new Float64Array(n);
+  // in the workspace: a backend's loops (Backend.scaleColumns, rowDots) read them there
+  const inv = ws.f64(n);
+  const quad = ws.f64(K);
+  const lin = ws.f64(K);
   for (let r = 0; r < R; r++) {
     const alpha = ridges[r];
-    const keep = (task: number, e: number) => {
-      errors[task * R + r] = e;
-      if (e < best[task]) {
-        best[task] = e;
-        bestRidge[task] = alpha;
-      }
-    };
     for (let j = 0; j < n; j++) {
       const den = lambda[j] + alpha;
       inv[j] = den > cut ? 1 / den : 0;
     }
-    scaleColumns(zt, K, n, inv, ct);
+    if (backend.scaleColumns) backend.scaleColumns(zt, K, n, inv, ct);
+    else scaleColumns(zt, K, n, inv, ct);
     backend.dotRows(ct, K, n, q, n, n, 0, n, false, m); // K x N: (C Q)
-    // two tasks at a time (four sums in flight), each task's sums in order as alone
-    let kk = 0;
-    for (; kk + 1 < K; kk += 2) {
-      let quad0 = 0, lin0 = 0, quad1 = 0, lin1 = 0;
-      const o0 = kk * n, o1 = o0 + n;
-      for (let j = 0; j < n; j++) {
-        const c0 = ct[o0 + j], c1 = ct[o1 + j];
-        quad0 += m[o0 + j] * c0;
-        lin0 += c0 * rt[o0 + j];
-        quad1 += m[o1 + j] * c1;
-        lin1 += c1 * rt[o1 + j];
+    if (backend.rowDots) backend.rowDots(m, ct, rt, K, n, quad, lin);
+    else rowDots(m, ct, rt, K, n, quad, lin);
+    for (let kk = 0; kk < K; kk++) {
+      const e = quad[kk] - 2 * lin[kk] + yy[kk];
+      errors[kk * R + r] = e;
+      if (e < best[kk]) {
+        best[kk] = e;
+        bestRidge[kk] = alpha;
       }
-      keep(kk, quad0 - 2 * lin0 + yy[kk]);
-      keep(kk + 1, quad1 - 2 * lin1 + yy[kk + 1]);
-    }
-    if (kk < K) {
-      let quad = 0, lin = 0;
-      const o = kk * n;
-      for (let j = 0; j < n; j++) {
-        quad += m[o + j] * ct[o + j];
-        lin += ct[o + j] * rt[o + j];
-      }
-      keep(kk, quad - 2 * lin + yy[kk]);
     }
   }
 

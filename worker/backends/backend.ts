@@ -56,6 +56,13 @@ export interface Backend {
    * `ws` room for n T + n values more than its own loops need.
    */
   centredTranspose?(x: Float64Array, n: number, T: number, t0: number, t1: number, ws: Workspace): { xt: Float64Array; mu: Float64Array };
+  /**
+   * The ridge grid's loops, on arrays of one workspace, with the bits of worker/readout.ts'
+   * scaleColumns and rowDots (optional: those run without them): out = a diag(scale) (rows x n); and
+   * per row r, d1[r] = sum_j a[r, j] b[r, j] and d2[r] = sum_j b[r, j] c[r, j], each in j order from 0.
+   */
+  scaleColumns?(a: Float64Array, rows: number, n: number, scale: Float64Array, out: Float64Array): void;
+  rowDots?(a: Float64Array, b: Float64Array, c: Float64Array, rows: number, n: number, d1: Float64Array, d2: Float64Array): void;
   /** all eigenvalues of a general n x n matrix, the bits of worker/linalg.ts' eigenvalues (optional: that one is used without it) */
   eigenvalues?(a: Float64Array, n: number): Eigenvalues;
   /** eigen-decomposition of a symmetric n x n matrix (values ascending, vectors as columns) */

@@ -155,10 +155,11 @@ describe.each(backends)('backend $name', (backend) => {
 });
 
 describe.each(backends.filter((b) => b.centredTranspose))('backend $name: centred features for the readout', (backend) => {
-  it('give the readout the bits of its own TypeScript loops', async () => {
-    const { fitReadout } = await import('../readout.js');
+  // odd and even neurons and steps: the kernel takes two of each at a time, and tiles of 256 steps
+  it.each([[13, 240], [14, 261], [1, 257]])('give the readout the bits of its own TypeScript loops (n = %i, T = %i)', async (n, T) => {
+    const { centredTranspose, fitReadout } = await import('../readout.js');
     const rng = new Rng(19);
-    const [n, T, K] = [13, 240, 5];
+    const K = 5;
     const problem = {
       features: Float64Array.from({ length: T * n }, () => Math.tanh(rng.normal())),
       n,
@@ -171,11 +172,60 @@ describe.each(backends.filter((b) => b.centredTranspose))('backend $name: centre
       test: { start: 200, end: 240 },
       ridges: [1e-6, 1e-3, 1],
     };
+    // the transposed features themselves, every step (the readout reads only train and validation)
+    const direct = backend.centredTranspose!(problem.features, n, T, 10, 150, backend.workspace(3 * n * T + 2 * n, 6));
+    const { xt, mu } = centredTranspose(problem.features, n, T, 10, 150, { f64: (length) => new Float64Array(length), copy: (src) => Float64Array.from(src) });
+    expect(direct.xt.findIndex((v, i) => !Object.is(v, xt[i]))).toBe(-1);
+    expect(direct.mu.findIndex((v, i) => !Object.is(v, mu[i]))).toBe(-1);
     const ours = fitReadout(backend, problem);
     const plain = fitReadout({ ...backend, centredTranspose: undefined }, problem);
     expect(ours.r2.some((v) => v !== 0)).toBe(true);
     expect(Array.from(ours.r2)).toEqual(Array.from(plain.r2));
     expect(Array.from(ours.ridge)).toEqual(Array.from(plain.ridge));
+  });
+});
+
+describe.each(backends.filter((b) => b.scaleColumns || b.rowDots))('backend $name: the ridge grid\'s loops', (backend) => {
+  it('give the bits of worker/readout.ts scaleColumns and rowDots (odd and even rows and columns, one column)', async () => {
+    const readout = await import('../readout.js');
+    const rng = new Rng(31);
+    for (const [rows, n] of [[7, 13], [8, 12], [1, 1], [5, 1], [2, 64]]) {
+      const ws = backend.workspace(6 * rows * n + n + 2 * rows, 8);
+      const fill = (length: number, scale = 1) => {
+        const v = ws.f64(length);
+        for (let i = 0; i < length; i++) v[i] = rng.normal() * scale * 10 ** ((i % 9) - 4);
+        return v;
+      };
+      const [a, b, c] = [fill(rows * n), fill(rows * n, 3), fill(rows * n)];
+      const scale = fill(n);
+      scale[0] = 0; // a direction cut from the pseudo-inverse
+      const out = ws.f64(rows * n);
+      backend.scaleColumns!(a, rows, n, scale, out);
+      const expected = new Float64Array(rows * n);
+      readout.scaleColumns(a, rows, n, scale, expected);
+      expect(out.findIndex((v, i) => !Object.is(v, expected[i]))).toBe(-1);
+      const [d1, d2] = [ws.f64(rows), ws.f64(rows)];
+      backend.rowDots!(a, b, c, rows, n, d1, d2);
+      const [e1, e2] = [new Float64Array(rows), new Float64Array(rows)];
+      readout.rowDots(a, b, c, rows, n, e1, e2);
+      // and the TypeScript two rows at a time is each row alone, in order
+      for (let r = 0; r < rows; r++) {
+        let s = 0;
+        let t = 0;
+        for (let j = 0; j < n; j++) {
+          s += a[r * n + j] * b[r * n + j];
+          t += b[r * n + j] * c[r * n + j];
+        }
+        expect([Object.is(e1[r], s), Object.is(e2[r], t)]).toEqual([true, true]);
+      }
+      expect(d1.findIndex((v, i) => !Object.is(v, e1[i]))).toBe(-1);
+      expect(d2.findIndex((v, i) => !Object.is(v, e2[i]))).toBe(-1);
+    }
+  });
+
+  it('refuse arrays from outside the workspace', () => {
+    const ws = backend.workspace(16, 4);
+    expect(() => backend.scaleColumns!(ws.f64(4), 2, 2, new Float64Array(2), ws.f64(4))).toThrow(/scaleColumns: its arrays must come from one workspace/);
   });
 });
 

@@ -23,6 +23,13 @@ function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
 /** below this many multiply-adds a product is not worth a message to the helper thread */
 const SPLIT_DOT_ABOVE = 4e6;
 
+/** the arena that holds every one of these arrays (a kernel reads its own memory only) */
+function oneWorkspace(arrays: Float64Array[], kernel: string): Arena {
+  const home = arenaOf(arrays[0]);
+  if (!home || arrays.some((a) => arenaOf(a) !== home)) throw new Error(`${kernel}: its arrays must come from one workspace of this backend`);
+  return home;
+}
+
 function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: boolean, fused: boolean): Backend {
   /** an arena of this backend's build: threaded for the split backends, fused for the "-fma" ones */
   const arenaFor = (bytes: number, shared = split) => new Arena(bytes, shared, fused);
@@ -236,6 +243,14 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
     workspace(doubles: number, arrays = 32): Workspace {
       const arena = reused('workspace', bytesFor(doubles, arrays));
       return { f64: (length: number) => arena.f64(length), copy: (src: ArrayLike<number>) => arena.copyF64(src) };
+    },
+
+    scaleColumns(a, rows, n, scale, out) {
+      oneWorkspace([a, scale, out], 'scaleColumns').k.scaleColumns(a.byteOffset, rows, n, scale.byteOffset, out.byteOffset);
+    },
+
+    rowDots(a, b, c, rows, n, d1, d2) {
+      oneWorkspace([a, b, c, d1, d2], 'rowDots').k.rowDots(a.byteOffset, b.byteOffset, c.byteOffset, rows, n, d1.byteOffset, d2.byteOffset);
     },
 
     dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {

@@ -12,6 +12,8 @@ export interface KernelExports {
   symmetricEigen(n: number, vt: number, d: number, e: number): number;
   eigenvaluesGeneral(n: number, h: number, ort: number, f: number, re: number, im: number): number;
   centreTranspose(x: number, T: number, n: number, t0: number, t1: number, mu: number, xt: number): void;
+  scaleColumns(a: number, rows: number, n: number, scale: number, out: number): void;
+  rowDots(a: number, b: number, c: number, rows: number, n: number, d1: number, d2: number): void;
   simulateLif(
     n: number, d: number, steps: number, sub: number,
     vRest: number, vReset: number, vTh: number, refSteps: number, synDecay: number, readDecay: number,

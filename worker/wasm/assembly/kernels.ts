@@ -1256,7 +1256,8 @@ function hqr(nn: i32, H: usize, d: usize, e: usize): i32 {
 
 // The readout's centred, transposed features (worker/readout.ts has the same loops in TypeScript,
 // and this gives their bits): mu = the mean of x's rows t0 <= t < t1 (x is T x n, time-major),
-// summed in time order, and xt (n x T) = x' - mu, in tiles of 256 steps x 8 neurons.
+// summed in time order, and xt (n x T) = x' - mu, in tiles of 256 steps x 8 neurons; within a tile
+// two steps of two neurons at a time (two loads, two subtractions, two shuffles, two stores).
 export function centreTranspose(x: usize, T: i32, n: i32, t0: i32, t1: i32, mu: usize, xt: usize): void {
   const nb = <usize>n << 3;
   const n2 = n & ~1;
@@ -1269,15 +1270,87 @@ export function centreTranspose(x: usize, T: i32, n: i32, t0: i32, t1: i32, mu: 
   }
   const count = <f64>(t1 - t0);
   for (let i = 0; i < n; i++) put(mu, i, at(mu, i) / count);
+  const tb = <usize>T << 3;
   for (let c0 = 0; c0 < T; c0 += 256) {
     const c1 = min(T, c0 + 256);
+    const cv = c0 + ((c1 - c0) & ~1);
     for (let i0 = 0; i0 < n; i0 += 8) {
       const i1 = min(n, i0 + 8);
-      for (let t = c0; t < c1; t++) {
-        const row = x + <usize>t * nb;
-        for (let i = i0; i < i1; i++) store<f64>(xt + ((<usize>i * <usize>T + <usize>t) << 3), load<f64>(row + (<usize>i << 3)) - at(mu, i));
+      const iv = i0 + ((i1 - i0) & ~1);
+      for (let i = i0; i < iv; i += 2) {
+        const m = v128.load(mu + (<usize>i << 3));
+        const out0 = xt + <usize>i * tb;
+        const out1 = out0 + tb;
+        for (let t = c0; t < cv; t += 2) {
+          const row = x + <usize>t * nb + (<usize>i << 3);
+          const d0 = f64x2.sub(v128.load(row), m); // (t, i), (t, i + 1)
+          const d1 = f64x2.sub(v128.load(row + nb), m); // (t + 1, i), (t + 1, i + 1)
+          v128.store(out0 + (<usize>t << 3), v128.shuffle<f64>(d0, d1, 0, 2));
+          v128.store(out1 + (<usize>t << 3), v128.shuffle<f64>(d0, d1, 1, 3));
+        }
+        if (cv < c1) {
+          const row = x + <usize>cv * nb + (<usize>i << 3);
+          store<f64>(out0 + (<usize>cv << 3), load<f64>(row) - at(mu, i));
+          store<f64>(out1 + (<usize>cv << 3), load<f64>(row + 8) - at(mu, i + 1));
+        }
+      }
+      if (iv < i1) {
+        for (let t = c0; t < c1; t++) store<f64>(xt + ((<usize>iv * <usize>T + <usize>t) << 3), load<f64>(x + <usize>t * nb + (<usize>iv << 3)) - at(mu, iv));
       }
     }
+  }
+}
+
+// The ridge grid's loops (worker/readout.ts scaleColumns and rowDots, whose bits these give).
+// out = a diag(scale), rows x n: a product per element, two at a time.
+export function scaleColumns(a: usize, rows: i32, n: i32, scale: usize, out: usize): void {
+  const n2 = n & ~1;
+  const rb = <usize>n << 3;
+  for (let r = 0; r < rows; r++) {
+    const ar = a + <usize>r * rb;
+    const orow = out + <usize>r * rb;
+    for (let j = 0; j < n2; j += 2) {
+      const o = <usize>j << 3;
+      v128.store(orow + o, f64x2.mul(v128.load(ar + o), v128.load(scale + o)));
+    }
+    if (n2 < n) put(orow, n2, at(ar, n2) * at(scale, n2));
+  }
+}
+
+// Per row r: d1[r] = sum_j a[r, j] b[r, j], d2[r] = sum_j b[r, j] c[r, j], each in j order from 0,
+// a rounding after every product and every addition (scalar: never fused); two rows at a time.
+export function rowDots(a: usize, b: usize, c: usize, rows: i32, n: i32, d1: usize, d2: usize): void {
+  const rb = <usize>n << 3;
+  let r = 0;
+  for (; r + 1 < rows; r += 2) {
+    const o0 = <usize>r * rb;
+    const o1 = o0 + rb;
+    let s0: f64 = 0, t0: f64 = 0, s1: f64 = 0, t1: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 3;
+      const b0 = load<f64>(b + o0 + o);
+      const b1 = load<f64>(b + o1 + o);
+      s0 += load<f64>(a + o0 + o) * b0;
+      t0 += b0 * load<f64>(c + o0 + o);
+      s1 += load<f64>(a + o1 + o) * b1;
+      t1 += b1 * load<f64>(c + o1 + o);
+    }
+    put(d1, r, s0);
+    put(d2, r, t0);
+    put(d1, r + 1, s1);
+    put(d2, r + 1, t1);
+  }
+  if (r < rows) {
+    const o0 = <usize>r * rb;
+    let s: f64 = 0, t: f64 = 0;
+    for (let j = 0; j < n; j++) {
+      const o = <usize>j << 3;
+      const bj = load<f64>(b + o0 + o);
+      s += load<f64>(a + o0 + o) * bj;
+      t += bj * load<f64>(c + o0 + o);
+    }
+    put(d1, r, s);
+    put(d2, r, t);
   }
 }
 
