@@ -7,6 +7,7 @@ import { backendByName } from '../worker/backends/registry.js';
 import { generateInput } from '../worker/inputs.js';
 import { simulateRate } from '../worker/models/rate.js';
 import { buildNetwork } from '../worker/network.js';
+import { Rng } from '../worker/rng.js';
 import { fitReadout } from '../worker/readout.js';
 import { D, CHANNELS, levelTaus, rateModel, rateSpec, readoutProblem } from './problems.js';
 
@@ -14,7 +15,9 @@ export type Job =
   | { kind: 'rate'; n: number; p: number; steps: number; backend: string; repeats: number }
   /** a batch of levels (bench/problems.ts levelTaus) through one W */
   | { kind: 'rate-batch'; n: number; p: number; steps: number; backend: string; repeats: number }
-  | { kind: 'readout'; n: number; k: number; backend: string; repeats: number };
+  | { kind: 'readout'; n: number; k: number; backend: string; repeats: number }
+  /** the readout's X'Y product alone (n x n over 4096 steps), the FMA-bound kernel: how the cores share SIMD */
+  | { kind: 'dot'; n: number; backend: string; repeats: number };
 
 interface Start {
   job: Job;
@@ -45,6 +48,19 @@ function prepare(job: Job, thread: number): () => void {
     backend.simulateRate(model, net, input, 300, 1, true); // warm-up
     return () => {
       for (let i = 0; i < job.repeats; i++) backend.simulateRate(model, net, input, job.steps, 1, true);
+    };
+  }
+  if (job.kind === 'dot') {
+    const T = 4096;
+    const ws = backend.workspace(2 * job.n * T + job.n * job.n, 3);
+    const rng = new Rng(7 + thread);
+    const a = ws.f64(job.n * T);
+    const b = ws.f64(job.n * T);
+    for (let i = 0; i < a.length; i++) [a[i], b[i]] = [rng.normal(), rng.normal()];
+    const c = ws.f64(job.n * job.n);
+    backend.dotRows(a, job.n, T, b, job.n, T, 0, T, false, c); // warm-up
+    return () => {
+      for (let i = 0; i < job.repeats; i++) backend.dotRows(a, job.n, T, b, job.n, T, 0, T, false, c);
     };
   }
   const T = 10000;
