@@ -156,6 +156,30 @@ describe('autocorrelationTimescales', () => {
     expect(seg.values[0]).toBe(alone.values[0]);
     expect(() => autocorrelationTimescales(x, n, T, 10, T + 1)).toThrow(/does not fit/);
   });
+
+  it('each neuron is the estimator written out alone, bit for bit, for every N to 9 (four neurons at a time and the rest)', () => {
+    const rng = new Rng(8);
+    const T = 300;
+    for (let n = 1; n <= 9; n++) {
+      // AR(1) rates (lag-1 correlation in (0, 1): a defined timescale, so the sums show in every value)
+      const x = new Float64Array(T * n);
+      for (let t = 0; t < T; t++) for (let i = 0; i < n; i++) x[t * n + i] = (t > 0 ? 0.8 * x[(t - 1) * n + i] : 0) + 0.3 * rng.normal();
+      const [t0, t1] = [17, 251];
+      const mean = Float64Array.from({ length: n }, (_, i) => x[t0 * n + i] * 0.5);
+      const ours = autocorrelationTimescales(x, n, T, t0, t1, mean);
+      for (let i = 0; i < n; i++) {
+        let lagged = 0;
+        let squares = 0;
+        for (let t = t0 + 1; t < t1; t++) {
+          const p = x[(t - 1) * n + i] - mean[i];
+          lagged += p * (x[t * n + i] - mean[i]);
+          squares += p * p;
+        }
+        expect(Object.is(ours.values[i], -1 / Math.log(lagged / squares))).toBe(true);
+        expect(ours.values[i]).toBeGreaterThan(0);
+      }
+    }
+  });
 });
 
 describe('linearisedUpdate and effectiveSpectrum', () => {
