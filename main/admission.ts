@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { ConfirmationNeeded, QuenchError } from '../common/errors.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { formatBytes, formatSeconds } from '../common/format.js';
-import { describeCost, PROCESS_BASE_BYTES, runMemory, THREAD_BASE_BYTES, type CostEstimate, type RunShape, type SizeEstimate } from './cost.js';
+import { describeCost, peakAtOnce, runMemory, type CostEstimate, type RunShape, type SizeEstimate } from './cost.js';
 
 /** longer work than this needs an explicit go-ahead */
 export const CONFIRM_ABOVE_SECONDS = 3600;
@@ -43,15 +43,11 @@ function largestFitting(lo: number, hi: number, fits: (x: number) => boolean): n
   return lo;
 }
 
-function atOnce(perRun: number, concurrent: number, threads: number): number {
-  return PROCESS_BASE_BYTES + Math.max(1, threads) * THREAD_BASE_BYTES + concurrent * perRun;
-}
-
 /** Why it does not fit, in words: the factor that makes it large, and the largest value that fits. */
 function memoryMessage(spec: ExperimentSpec, est: SizeEstimate, budget: number): string {
   const s: RunShape = est.largest;
   const m = est.largest.memory;
-  const fitsWith = (shape: RunShape, concurrent: number) => atOnce(runMemory(shape).total, concurrent, est.threads) <= budget;
+  const fitsWith = (shape: RunShape, concurrent: number) => peakAtOnce(est.threads, concurrent, runMemory(shape).total) <= budget;
   const head =
     `this experiment would need about ${formatBytes(est.peakBytes)} of memory at once (${est.concurrent} run(s) at once × up to ${formatBytes(est.peakBytesPerRun)}, ` +
     `N = ${s.n}, ${s.steps} steps, ${s.tasks} tasks); Quench may use ${formatBytes(budget)} here (80 % of the memory available now).`;

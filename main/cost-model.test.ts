@@ -4,8 +4,8 @@
 import { describe, it, expect } from 'vitest';
 import type { RunSpec } from '../common/results.js';
 import { parseExperiment } from '../common/validate.js';
-import { runTasks, totalSteps } from '../worker/run.js';
-import { estimateCost, fitPhase, phaseTerms, STARTUP_SECONDS } from './cost.js';
+import { KEPT_TARGETS_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { estimateCost, estimateSize, fitPhase, phaseTerms, PROCESS_BASE_BYTES, runMemory, shapeOf, STARTUP_SECONDS, THREAD_BASE_BYTES } from './cost.js';
 import { planRuns } from './plan.js';
 import type { ProbeRequest } from './probes.js';
 
@@ -166,5 +166,16 @@ describe('the estimate of a sweep from its probes', () => {
     ]);
     const ms = planRuns(sweep).map((r) => model(r).reduce((a, b) => a + b, 0));
     expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
+  });
+});
+
+describe('memory at once', () => {
+  it('counts each worker thread\'s base and the targets it may keep between runs, and the runs at once', async () => {
+    const spec = parseExperiment({ name: 'm', network: { n: 120 }, sweep: { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 1 }], seeds: 3 } });
+    for (const threads of [1, 2]) {
+      const est = await estimateSize(spec, { threads, backend: 'wasm', archive: false });
+      expect(est.concurrent).toBe(threads);
+      expect(est.peakBytes).toBe(PROCESS_BASE_BYTES + threads * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES) + threads * runMemory(shapeOf(planRuns(spec)[0], runTasks(planRuns(spec)[0]).length)).total);
+    }
   });
 });

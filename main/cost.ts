@@ -37,7 +37,7 @@ import { backendByName } from '../worker/backends/registry.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
 import { SPECTRA_MAX_N } from '../worker/network.js';
 import { PHASES } from '../worker/probe.js';
-import { runTasks, totalSteps } from '../worker/run.js';
+import { KEPT_TARGETS_BYTES, runTasks, totalSteps } from '../worker/run.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
@@ -50,6 +50,14 @@ export const STARTUP_SECONDS = 0.3;
 export const THREAD_BASE_BYTES = 70 * 2 ** 20;
 /** the main process (the archive, the CLI or the server) */
 export const PROCESS_BASE_BYTES = 120 * 2 ** 20;
+
+/**
+ * The process at its peak: its base, each worker thread's base and the targets it keeps between runs
+ * (worker/run.ts, at most KEPT_TARGETS_BYTES), and the runs at once.
+ */
+export function peakAtOnce(threads: number, concurrent: number, perRun: number): number {
+  return PROCESS_BASE_BYTES + Math.max(1, threads) * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES) + concurrent * perRun;
+}
 /** what one run adds to the archive: its task scores (about 70 bytes each) and its rows and spec */
 const ARCHIVE_BYTES_PER_TASK = 70;
 const ARCHIVE_BYTES_PER_RUN = 1024;
@@ -308,7 +316,7 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
     backend: opts.backend,
     peakBytesPerRun: top.memory.total,
     largest: top,
-    peakBytes: PROCESS_BASE_BYTES + Math.max(1, opts.threads) * THREAD_BASE_BYTES + concurrent * top.memory.total,
+    peakBytes: peakAtOnce(opts.threads, concurrent, top.memory.total),
     archiveBytes,
   };
 }

@@ -7,7 +7,7 @@ import { QuenchError } from '../common/errors.js';
 import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { runTasks, totalSteps } from '../worker/run.js';
-import { hasSpectra, PROCESS_BASE_BYTES, runMemory, shapeOf, THREAD_BASE_BYTES, type CostEstimate } from './cost.js';
+import { hasSpectra, peakAtOnce, runMemory, shapeOf, type CostEstimate } from './cost.js';
 import { runAt, runCount } from './plan.js';
 
 export interface ShardRef {
@@ -135,7 +135,7 @@ export function planShards(spec: ExperimentSpec, count: number, est: CostEstimat
       runs: part.runs[i],
       share,
       seconds: est.seconds * share,
-      peakBytes: PROCESS_BASE_BYTES + Math.max(1, est.threads) * THREAD_BASE_BYTES + concurrent * largest[i],
+      peakBytes: peakAtOnce(est.threads, concurrent, largest[i]),
       archiveBytes: (est.archiveBytes * part.runs[i]) / Math.max(1, part.shardOf.length),
     };
   });
