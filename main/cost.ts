@@ -18,12 +18,12 @@
 // and connectivity) is probed in a worker thread (main/probes.ts): a run of it shortened to half
 // its segments (each at most 5000 steps), timed per phase at PROBE_MAX_N neurons (or the kind's
 // largest N below it), a quarter and a sixteenth of that; each phase's coefficients are fitted to
-// the largest of these, as many as it has terms. A run is priced by its own sizes, steps and tasks, and the total shared among the runs
-// that go at once. The model before this one split each kind's time into a part per step scaled by
-// N² and a fixed part scaled by N³, from two lengths at N = 100: the size-equivalence preset's run
-// at N = 400 came out at 2.5 times its time (the readout's work grows with N K, not N², and its
-// fixed part with K N², not N³), and the split of two short probes moved by a factor of 4 from one
-// probe to the next. Fitted at N = 100, 25 and 6 (wasm, AMD EPYC), this model priced sweeps of
+// the largest of these, as many as it has terms. A run is priced by its own sizes, steps and tasks,
+// and the total shared among the runs that go at once. The model before this one split each kind's
+// time into a part per step scaled by N² and a fixed part scaled by N³, from two lengths at N = 100:
+// the size-equivalence preset's run at N = 400 came out at 2.5 times its time (the readout's work
+// grows with N K, not N², and its fixed part with K N², not N³), and the split of two short probes
+// moved by a factor of 4 from one probe to the next. Fitted at N = 100, 25 and 6 (wasm, AMD EPYC), this model priced sweeps of
 // N = 300 … 1200 (rate sparse and dense, LIF) at 0.9 … 1.3 times their times, every preset (one
 // seed, one thread, five processes) at 0.61 … 1.22, and the readout alone at N = 800 at 0.76 … 1.26.
 // A kind's figures are kept on disk (main/measurements.ts, per CPU model and app version): a later
@@ -355,10 +355,10 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
     // rows cost more per multiply-add, and fitted with them the readout at N = 800 was priced at
     // 1.3 to 1.7 times its time (against 0.95 to 1.05 without)
     cached[cacheKey(k)] = Array.from({ length: PHASES }, (_, phase) => {
-      const used = runs.slice(0, terms[0][phase].length).map((_, j) => j);
+      const used = terms.slice(0, terms[0][phase].length);
       return fitPhase(
-        used.map((j) => terms[j][phase]),
-        used.map((j) => probed[i][j * PHASES + phase]),
+        used.map((t) => t[phase]),
+        used.map((_, j) => probed[i][j * PHASES + phase]),
       );
     });
   });

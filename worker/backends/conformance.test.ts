@@ -5,6 +5,7 @@ import { LifModelSchema, NetworkSchema, RateModelSchema } from '../../common/spe
 import { generateInput } from '../inputs.js';
 import { buildNetwork } from '../network.js';
 import { Rng } from '../rng.js';
+import { cpuBackend } from './cpu.js';
 import { availableBackends } from './registry.js';
 import { referenceDotRows, referenceLif, referenceRate } from './reference.js';
 
@@ -174,7 +175,7 @@ describe.each(backends.filter((b) => b.centredTranspose))('backend $name: centre
     };
     // the transposed features themselves, every step (the readout reads only train and validation)
     const direct = backend.centredTranspose!(problem.features, n, T, 10, 150, backend.workspace(3 * n * T + 2 * n, 6));
-    const { xt, mu } = centredTranspose(problem.features, n, T, 10, 150, { f64: (length) => new Float64Array(length), copy: (src) => Float64Array.from(src) });
+    const { xt, mu } = centredTranspose(problem.features, n, T, 10, 150, cpuBackend.workspace(0));
     expect(direct.xt.findIndex((v, i) => !Object.is(v, xt[i]))).toBe(-1);
     expect(direct.mu.findIndex((v, i) => !Object.is(v, mu[i]))).toBe(-1);
     const ours = fitReadout(backend, problem);
