@@ -329,6 +329,10 @@ describe.skipIf(!cli)('packaging (electron-builder --linux dir, stub Electron)',
     // node-gyp's link to the build machine's python, and better-sqlite3's sources and objects
     expect(all.filter((p) => /(^|\/)node_gyp_bins(\/|$)/.test(p))).toEqual([]);
     expect(all.filter((p) => /^node_modules\/better-sqlite3\/(src|deps|build\/deps|build\/Release\/obj)(\/|$)/.test(p))).toEqual([]);
+    // no devDependency (e.g. @stdlib/stats-wilcoxon, the tests' reference), at the top or nested
+    const dev = Object.keys((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies);
+    expect(dev.length).toBeGreaterThan(0);
+    expect(dev.filter((d) => all.some((p) => p === `node_modules/${d}` || p.endsWith(`/node_modules/${d}`)))).toEqual([]);
   });
 
   describe('the extracted package', () => {

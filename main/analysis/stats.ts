@@ -4,11 +4,11 @@
 // independent, so the tests below work either on one value per seed (pairedT, signFlipTest,
 // welchT, seedLevelRegression) or resample seeds before tasks (hierarchicalBootstrap).
 //
-// wilcoxonSignedRank (@stdlib's) is kept as the reference the log-space wilcoxonLog is tested
-// against. Every function here is pure (the randomised ones draw from their own seeded Rng).
+// The log-space wilcoxonLog is tested against @stdlib's signed-rank test, which only the tests load
+// (test/fixtures/wilcoxon-stdlib.ts: its 232 packages took 40 % of every command's start). Every
+// function here is pure (the randomised ones draw from their own seeded Rng).
 
 import type { Interval95 } from '../../common/comparison.js';
-import wilcoxon from '@stdlib/stats-wilcoxon';
 import { Rng } from '../../worker/rng.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -192,104 +192,6 @@ export function interval95(xs: ArrayLike<number>): Interval95 {
   if (n < 2) return { mean: m, lo: m, hi: m, n, halfWidth: NaN };
   const halfWidth = (studentT975(n - 1) * sd(xs)) / Math.sqrt(n);
   return { mean: m, lo: m - halfWidth, hi: m + halfWidth, n, halfWidth };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Wilcoxon signed-rank test
-
-export interface WilcoxonResult {
-  /**
-   * W+ = the sum of the ranks of the positive differences (R's V, @stdlib's `statistic`). scipy's
-   * two-sided statistic is min(W+, W-); both are given below.
-   */
-  statistic: number;
-  /** sum of ranks of positive differences */
-  wPlus: number;
-  /** sum of ranks of negative differences; wPlus + wMinus = n (n + 1) / 2 */
-  wMinus: number;
-  /** two-sided p-value */
-  pValue: number;
-  /** number of non-zero differences (zeros are dropped: Wilcoxon's zero method) */
-  n: number;
-  /** number of zero differences that were dropped */
-  zeros: number;
-  /** true when the p-value is from the exact null distribution */
-  exact: boolean;
-  /** how the p-value was obtained, in words */
-  method: string;
-}
-
-/**
- * Two-sided Wilcoxon signed-rank test of the differences against 0 (via @stdlib/stats-wilcoxon).
- * Zero differences are dropped (zero_method "wilcox"). Following @stdlib (and R), the p-value is
- * exact when there are at most 50 non-zero differences, no tied |differences| and no zeros;
- * otherwise it is the normal approximation with continuity correction and the tie correction of
- * the variance. All-zero (or empty) input gives pValue 1 and n 0 instead of throwing; a single
- * non-zero difference gives pValue 1 (the exact two-sided p for n = 1). Throws on NaN.
- */
-export function wilcoxonSignedRank(diffs: ArrayLike<number>): WilcoxonResult {
-  const d: number[] = Array.from(diffs);
-  for (let i = 0; i < d.length; i++) {
-    if (Number.isNaN(d[i])) throw new Error(`wilcoxonSignedRank: difference ${i} is NaN`);
-  }
-  const nonZero = d.filter((v) => v !== 0);
-  const n = nonZero.length;
-  const zeros = d.length - n;
-  const total = (n * (n + 1)) / 2;
-  if (n === 0) {
-    return {
-      statistic: 0,
-      wPlus: 0,
-      wMinus: 0,
-      pValue: 1,
-      n: 0,
-      zeros,
-      exact: true,
-      method: 'Wilcoxon signed-rank: all differences zero (no test, p = 1)',
-    };
-  }
-  if (n === 1) {
-    const wPlus = nonZero[0] > 0 ? 1 : 0;
-    return {
-      statistic: wPlus,
-      wPlus,
-      wMinus: 1 - wPlus,
-      pValue: 1,
-      n,
-      zeros,
-      exact: true,
-      method: 'Wilcoxon signed-rank, exact (one non-zero difference, p = 1)',
-    };
-  }
-  const absSorted = nonZero.map(Math.abs).sort((x, y) => x - y);
-  let ties = false;
-  for (let i = 1; i < n; i++) if (absSorted[i] === absSorted[i - 1]) ties = true;
-  // pass the zeros too: @stdlib drops them itself (zeroMethod wilcox) and then, like R, uses the
-  // normal approximation
-  const res = wilcoxon(d, {
-    alternative: 'two-sided',
-    zeroMethod: 'wilcox',
-    correction: true,
-  });
-  const exact = !(n > 50 || zeros > 0 || ties);
-  const why: string[] = [];
-  if (n > 50) why.push('n > 50');
-  if (zeros > 0) why.push('zeros dropped');
-  if (ties) why.push('tied ranks');
-  const method = exact
-    ? 'Wilcoxon signed-rank, exact'
-    : `Wilcoxon signed-rank, normal approximation with continuity correction (${why.join(', ')})`;
-  const wPlus = res.statistic;
-  return {
-    statistic: wPlus,
-    wPlus,
-    wMinus: total - wPlus,
-    pValue: Math.min(1, Math.max(0, res.pValue)),
-    n,
-    zeros,
-    exact,
-    method,
-  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -876,7 +778,7 @@ const WILCOXON_EXACT_MAX = 50;
 
 /**
  * Two-sided Wilcoxon signed-rank test of differences against 0, with the p-value in log space (an
- * independent implementation; wilcoxonSignedRank above wraps @stdlib's for comparison, and this
+ * independent implementation; test/fixtures/wilcoxon-stdlib.ts wraps @stdlib's for comparison, and this
  * agrees with it and with R's `wilcox.test(d, correct = TRUE)` wherever their p is representable).
  * Zero differences are dropped (zero method "wilcox"); tied |differences| get their average rank.
  * Exact null distribution when n <= 50 with no ties and no zeros: the number of subsets of
