@@ -1073,23 +1073,50 @@ function orthes(n: i32, H: usize, ort: usize, f: usize): void {
       }
       for (; j < n; j++) hPut(H, n, i, j, hAt(H, n, i, j) - at(f, j) * oi);
     }
-    // H <- H (I - u u'/h): the dot product stays in order (a sum), its update is elementwise
-    for (let i = 0; i <= high; i++) {
+    // H <- H (I - u u'/h): each row's dot product stays in order (a sum), four rows at a time (four
+    // independent sums in flight instead of one chain of dependent additions); the update is elementwise
+    let i = 0;
+    for (; i + 3 <= high; i += 4) {
+      const r0 = H + ((<usize>i * <usize>n) << 3);
+      const r1 = r0 + (<usize>n << 3);
+      const r2 = r1 + (<usize>n << 3);
+      const r3 = r2 + (<usize>n << 3);
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+      for (let j = m; j <= high; j++) {
+        const o = at(ort, j);
+        const off = <usize>j << 3;
+        s0 += o * load<f64>(r0 + off);
+        s1 += o * load<f64>(r1 + off);
+        s2 += o * load<f64>(r2 + off);
+        s3 += o * load<f64>(r3 + off);
+      }
+      orthesRowUpdate(r0, s0 / h, ort, m, high);
+      orthesRowUpdate(r1, s1 / h, ort, m, high);
+      orthesRowUpdate(r2, s2 / h, ort, m, high);
+      orthesRowUpdate(r3, s3 / h, ort, m, high);
+    }
+    for (; i <= high; i++) {
       let s: f64 = 0;
       for (let j = m; j <= high; j++) s += at(ort, j) * hAt(H, n, i, j);
-      s /= h;
-      const row = H + ((<usize>i * <usize>n) << 3);
-      const s2 = f64x2.splat(s);
-      let j = m;
-      for (; j + 1 <= high; j += 2) {
-        const hj = row + (<usize>j << 3);
-        v128.store(hj, f64x2.sub(v128.load(hj), f64x2.mul(s2, v128.load(ort + (<usize>j << 3)))));
-      }
-      for (; j <= high; j++) hPut(H, n, i, j, hAt(H, n, i, j) - s * at(ort, j));
+      orthesRowUpdate(H + ((<usize>i * <usize>n) << 3), s / h, ort, m, high);
     }
     put(ort, m, at(ort, m) * scale);
     hPut(H, n, m, m - 1, scale * g);
   }
+}
+
+// row[j] -= s ort[j] for m <= j <= high, two lanes at a time (a product, then a difference: the bits
+// of one element at a time)
+// @ts-ignore: decorator
+@inline
+function orthesRowUpdate(row: usize, s: f64, ort: usize, m: i32, high: i32): void {
+  const s2 = f64x2.splat(s);
+  let j = m;
+  for (; j + 1 <= high; j += 2) {
+    const hj = row + (<usize>j << 3);
+    v128.store(hj, f64x2.sub(v128.load(hj), f64x2.mul(s2, v128.load(ort + (<usize>j << 3)))));
+  }
+  for (; j <= high; j++) store<f64>(row + (<usize>j << 3), load<f64>(row + (<usize>j << 3)) - s * at(ort, j));
 }
 
 function hqr(nn: i32, H: usize, d: usize, e: usize): i32 {
