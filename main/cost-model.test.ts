@@ -4,7 +4,7 @@
 import { describe, it, expect } from 'vitest';
 import type { RunSpec } from '../common/results.js';
 import { parseExperiment } from '../common/validate.js';
-import { KEPT_TARGETS_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } from '../worker/run.js';
 import { estimateCost, estimateSize, fitPhase, phaseTerms, PROCESS_BASE_BYTES, runMemory, shapeOf, STARTUP_SECONDS, THREAD_BASE_BYTES } from './cost.js';
 import { planRuns } from './plan.js';
 import type { ProbeRequest } from './probes.js';
@@ -175,7 +175,7 @@ describe('memory at once', () => {
     for (const threads of [1, 2]) {
       const est = await estimateSize(spec, { threads, backend: 'wasm', archive: false });
       expect(est.concurrent).toBe(threads);
-      expect(est.peakBytes).toBe(PROCESS_BASE_BYTES + threads * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES) + threads * runMemory(shapeOf(planRuns(spec)[0], runTasks(planRuns(spec)[0]).length)).total);
+      expect(est.peakBytes).toBe(PROCESS_BASE_BYTES + threads * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES + KEPT_W_EIGENVALUES_BYTES) + threads * runMemory(shapeOf(planRuns(spec)[0], runTasks(planRuns(spec)[0]).length)).total);
     }
   });
 });

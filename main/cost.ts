@@ -37,7 +37,7 @@ import { backendByName } from '../worker/backends/registry.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
 import { SPECTRA_MAX_N } from '../worker/network.js';
 import { PHASES } from '../worker/probe.js';
-import { KEPT_TARGETS_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } from '../worker/run.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
@@ -52,11 +52,12 @@ export const THREAD_BASE_BYTES = 70 * 2 ** 20;
 export const PROCESS_BASE_BYTES = 120 * 2 ** 20;
 
 /**
- * The process at its peak: its base, each worker thread's base and the targets it keeps between runs
- * (worker/run.ts, at most KEPT_TARGETS_BYTES), and the runs at once.
+ * The process at its peak: its base, each worker thread's base and what it keeps between runs
+ * (worker/run.ts: targets and W's eigenvalues, at most KEPT_TARGETS_BYTES and KEPT_W_EIGENVALUES_BYTES),
+ * and the runs at once.
  */
 export function peakAtOnce(threads: number, concurrent: number, perRun: number): number {
-  return PROCESS_BASE_BYTES + Math.max(1, threads) * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES) + concurrent * perRun;
+  return PROCESS_BASE_BYTES + Math.max(1, threads) * (THREAD_BASE_BYTES + KEPT_TARGETS_BYTES + KEPT_W_EIGENVALUES_BYTES) + concurrent * perRun;
 }
 /** what one run adds to the archive: its task scores (about 70 bytes each) and its rows and spec */
 const ARCHIVE_BYTES_PER_TASK = 70;

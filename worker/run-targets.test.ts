@@ -1,12 +1,16 @@
-// Targets kept between runs (worker/run.ts targetsOf): a run's numbers must not depend on what ran
-// before it in its thread, so a kept target is taken again only where it is the same, bit for bit.
+// Targets and W's eigenvalues kept between runs (worker/run.ts targetsOf, wEigenvaluesOf): a run's
+// numbers must not depend on what ran before it in its thread, so a kept value is taken again only
+// where what it was computed from is the same, bit for bit.
 import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_SUITE, ExperimentSchema } from '../common/spec.js';
 import { planRuns } from '../main/plan.js';
+import { backendByName } from './backends/registry.js';
+import { eigenvalues } from './linalg.js';
 import { segmentSquares, segmentSums } from './readout.js';
 import { computeTargets } from './tasks.js';
-import { KEPT_TARGETS_BYTES, prepareRun, runTasks, targetsOf, totalSteps } from './run.js';
+import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, prepareRun, runTasks, targetsOf, totalSteps, wEigenvaluesOf } from './run.js';
+import type { BuiltNetwork } from './types.js';
 
 function fixtureRuns(segments?: object, suite?: object) {
   const raw = JSON.parse(readFileSync('test/fixtures/small-experiment.json', 'utf8'));
@@ -92,5 +96,64 @@ describe('segment sums of the readout (four rows at a time)', () => {
         }
       }
     }
+  });
+});
+
+describe("W's eigenvalues kept between runs", () => {
+  const wasm = backendByName('wasm');
+  const ts = backendByName('cpu');
+
+  it("every run of a sweep, twice through in both orders, gets W's eigenvalues computed afresh", () => {
+    const runs = fixtureRuns();
+    expect(new Set(runs.map((r) => r.seeds.network)).size).toBeGreaterThan(1);
+    for (const run of [...runs, ...[...runs].reverse()]) {
+      const { net } = prepareRun(run);
+      const fresh = eigenvalues(net.w, net.n);
+      const kept = wEigenvaluesOf(net, wasm);
+      expect(sameBits(kept.re, fresh.re) && sameBits(kept.im, fresh.im)).toBe(true);
+    }
+  });
+
+  it('the same W on the same backend takes the kept values; a W one bit apart or another backend does not', () => {
+    const [run] = fixtureRuns();
+    const { net } = prepareRun(run);
+    const first = wEigenvaluesOf(net, wasm);
+    expect(wEigenvaluesOf({ ...net, w: net.w.slice() }, wasm)).toBe(first);
+    // a zero weight made -0: the same numbers to ==, other bits
+    const zero = net.w.findIndex((v) => Object.is(v, 0));
+    expect(zero).toBeGreaterThanOrEqual(0);
+    const nudged = net.w.slice();
+    nudged[zero] = -0;
+    const again = wEigenvaluesOf({ ...net, w: nudged }, wasm);
+    expect(again).not.toBe(first);
+    expect(sameBits(again.re, eigenvalues(nudged, net.n).re)).toBe(true);
+    // both kept; another backend computes its own
+    expect(wEigenvaluesOf(net, wasm)).toBe(first);
+    expect(wEigenvaluesOf({ ...net, w: nudged }, wasm)).toBe(again);
+    const other = wEigenvaluesOf(net, ts);
+    expect(other).not.toBe(first);
+    expect(sameBits(other.re, first.re) && sameBits(other.im, first.im)).toBe(true);
+  });
+
+  it('keeps at most KEPT_W_EIGENVALUES_BYTES, the least recently used W going first', () => {
+    // zero matrices at N = 400, each with its own -0 (cheap to solve, different bits)
+    const n = 400;
+    const fit = Math.floor(KEPT_W_EIGENVALUES_BYTES / (n * n * 8 + 2 * n * 8));
+    expect(fit).toBeGreaterThanOrEqual(2);
+    const zeros = (count: number, from: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const w = new Float64Array(n * n);
+        w[from + i] = -0;
+        return { n, w } as BuiltNetwork;
+      });
+    // first as many others as fit, so that nothing kept by the tests above is left
+    for (const net of zeros(fit, 1000)) wEigenvaluesOf(net, wasm);
+    const nets = zeros(fit + 1, 0);
+    const values = nets.slice(0, fit).map((net) => wEigenvaluesOf(net, wasm));
+    nets.slice(0, fit).forEach((net, i) => expect(wEigenvaluesOf(net, wasm)).toBe(values[i])); // all kept
+    expect(wEigenvaluesOf(nets[0], wasm)).toBe(values[0]); // now the most recently used
+    wEigenvaluesOf(nets[fit], wasm); // one too many: nets[1] goes
+    expect(wEigenvaluesOf(nets[0], wasm)).toBe(values[0]);
+    expect(wEigenvaluesOf(nets[1], wasm)).not.toBe(values[1]);
   });
 });

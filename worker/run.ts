@@ -122,6 +122,33 @@ export function targetsOf(run: RunSpec, tasks: TaskDef[], input: Float64Array, s
   return targets;
 }
 
+/** The most memory a worker thread keeps for W's eigenvalues between runs (W itself included). */
+export const KEPT_W_EIGENVALUES_BYTES = 8 * 2 ** 20;
+
+/**
+ * W's eigenvalues kept between runs, the most recently used last: a sweep's levels, sizes' pairs and
+ * manipulations of one network seed share W, and its eigenvalues cost 0.1 s at N = 400 (a sweep's
+ * seeds come round in turn: several are kept; six at N = 400). Taken again only for the same backend
+ * and a W equal bit for bit. Read only, by the spectra.
+ */
+const keptWEigenvalues: { backend: string; w: Float64Array; values: Eigenvalues }[] = [];
+
+/** the eigenvalues of W (net.w, n x n), or the same values kept from an earlier run */
+export function wEigenvaluesOf(net: BuiltNetwork, backend: Backend): Eigenvalues {
+  const at = keptWEigenvalues.findIndex((e) => e.backend === backend.name && sameBits(e.w, net.w));
+  if (at >= 0) {
+    const [entry] = keptWEigenvalues.splice(at, 1);
+    keptWEigenvalues.push(entry);
+    return entry.values;
+  }
+  const values = backend.eigenvalues ? backend.eigenvalues(net.w, net.n) : eigenvalues(net.w, net.n);
+  keptWEigenvalues.push({ backend: backend.name, w: net.w.slice(), values });
+  const size = (e: (typeof keptWEigenvalues)[number]) => e.w.byteLength + e.values.re.byteLength + e.values.im.byteLength;
+  let bytes = keptWEigenvalues.reduce((sum, e) => sum + size(e), 0);
+  while (bytes > KEPT_W_EIGENVALUES_BYTES) bytes -= size(keptWEigenvalues.shift()!);
+  return values;
+}
+
 function sameBits(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
@@ -178,7 +205,7 @@ export function finishRun(
   const eig = backend.eigenvalues?.bind(backend);
   if (net.n <= SPECTRA_MAX_N) {
     // W's eigenvalues once: rhoW, and the mechanisms' spectrum beside the linearised update's
-    wEigenvalues = (eig ?? eigenvalues)(net.w, net.n);
+    wEigenvalues = wEigenvaluesOf(net, backend);
     const s = spectralSummary(net, model.kind === 'rate' ? retainedFraction(model, net.tau) : null, eig, wEigenvalues);
     rhoW = s.rhoW;
     rhoEff = s.rhoEff;
