@@ -207,14 +207,24 @@ describe('computeTarget on a hand-written input', () => {
 
   it('computeTargets is computeTarget task by task, bit for bit (the shared Legendre series included)', () => {
     // the default suite at an odd length shorter than its longest delays, and Legendre edges: degrees
-    // 1 and 20, odd degrees (whose value before the input starts is -0), a delay beyond the run, an
-    // input holding exact zeros
-    const edges = buildSuite({ name: 'l', version: 1, families: [{ family: 'legendre', channels: [0, 2], degrees: [1, 3, 7, 20], delays: [0, 1, 40, 500] }] }, WHITE3);
+    // 1 and 20, odd degrees (whose value before the input starts is -0), delays of none, the whole run
+    // and beyond it (delay and Legendre rows are shifted copies), an input holding zeros and -0
+    const edges = buildSuite(
+      {
+        name: 'l',
+        version: 1,
+        families: [
+          { family: 'legendre', channels: [0, 2], degrees: [1, 3, 7, 20], delays: [0, 1, 40, 500] },
+          { family: 'delay', channels: [1, 2], delays: [0, 1, 100, 101, 500] },
+        ],
+      },
+      WHITE3,
+    );
     const tasks = [...buildSuite(DEFAULT_SUITE, WHITE3), ...edges];
     const TT = 101;
     const rng = new Rng(7);
     const x = new Float64Array(TT * 3);
-    for (let i = 0; i < x.length; i++) x[i] = i % 11 === 0 ? 0 : 2 * rng.uniform() - 1;
+    for (let i = 0; i < x.length; i++) x[i] = i % 11 === 0 ? 0 : i % 13 === 0 ? -0 : 2 * rng.uniform() - 1;
     const all = computeTargets(tasks, x, TT, 3);
     const one = new Float64Array(TT);
     let differing = 0;
