@@ -2,7 +2,12 @@ import { describe, it, expect } from 'vitest';
 import { CancelledError } from '../common/errors.js';
 import type { RunResult } from '../common/results.js';
 import { planRuns } from './plan.js';
-import { runAll, type Progress } from './scheduler.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { closeIdleThreads, idleThreadCount, runAll, type Progress } from './scheduler.js';
 import { readSpecFile } from './specs.js';
 
 const spec = readSpecFile('test/fixtures/small-experiment.json');
@@ -47,5 +52,56 @@ describe('scheduler', () => {
   it('a failing run fails the job with a message naming the run', async () => {
     const broken = [{ ...runs[0], input: { ...runs[0].input, channels: [] } }];
     await expect(runAll(broken, { threads: 1 })).rejects.toThrow(/run 0 failed/);
+  });
+});
+
+describe('worker threads kept between runAll calls', () => {
+  it('keeps the threads of runs that all came back, reuses them, and gives the same numbers', async () => {
+    await closeIdleThreads();
+    const fresh = await runAll(runs, { threads: 2 });
+    expect(idleThreadCount()).toBe(2);
+    // the same threads again (none started, none left over), in another order
+    const again = await runAll([...runs].reverse(), { threads: 2 });
+    expect(idleThreadCount()).toBe(2);
+    expect(numbers(again.reverse())).toBe(numbers(fresh));
+    // fewer threads than are kept: the others stay idle
+    await runAll(runs.slice(0, 1), { threads: 1 });
+    expect(idleThreadCount()).toBe(2);
+    await closeIdleThreads();
+    expect(idleThreadCount()).toBe(0);
+  });
+
+  it('ends the threads after a failure or a cancel instead of keeping them', async () => {
+    await runAll(runs.slice(0, 2), { threads: 2 });
+    expect(idleThreadCount()).toBe(2);
+    const broken = [{ ...runs[0], input: { ...runs[0].input, channels: [] } }];
+    await expect(runAll(broken, { threads: 1 })).rejects.toThrow(/run 0 failed/);
+    expect(idleThreadCount()).toBe(1);
+    const controller = new AbortController();
+    const job = runAll(runs, { threads: 1, signal: controller.signal, onResult: () => controller.abort() });
+    await expect(job).rejects.toBeInstanceOf(CancelledError);
+    expect(idleThreadCount()).toBe(0);
+  });
+
+  it('an idle thread does not keep the process alive', () => {
+    // a process that makes runs and then has nothing left to do exits at once, not after IDLE_THREAD_MS
+    const dist = (f: string) => JSON.stringify(pathToFileURL(resolve('dist', f)).href);
+    const script = join(mkdtempSync(join(tmpdir(), 'quench-idle-')), 'idle.mjs');
+    writeFileSync(
+      script,
+      `const { planRuns } = await import(${dist('main/plan.js')});
+      const { readSpecFile } = await import(${dist('main/specs.js')});
+      const { runAll, idleThreadCount } = await import(${dist('main/scheduler.js')});
+      const runs = planRuns(readSpecFile(${JSON.stringify(resolve('test/fixtures/small-experiment.json'))})).slice(0, 2);
+      await runAll(runs, { threads: 2 });
+      console.log('idle', idleThreadCount());`,
+    );
+    const started = Date.now();
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 60_000 });
+    rmSync(dirname(script), { recursive: true, force: true });
+    expect(r.stderr).toBe('');
+    expect(r.stdout.trim()).toBe('idle 2');
+    expect(r.status).toBe(0);
+    expect(Date.now() - started).toBeLessThan(10_000); // IDLE_THREAD_MS is 15 s
   });
 });

@@ -58,6 +58,61 @@ export function workerEntry(): URL {
   return url;
 }
 
+/** how long a worker thread waits idle for the next runs before it ends */
+export const IDLE_THREAD_MS = 15_000;
+
+/**
+ * Worker threads kept between runAll calls. A thread's first runs are several times slower than its
+ * later ones (the engine's code is compiled while it runs; its first targets are computed), so
+ * experiments made one after another in one process (the app, `quench serve`, several specs in one
+ * `quench run`) reuse warm threads. A thread is kept only after runs that all came back, never after
+ * a failure or a cancel; an idle thread does not keep the process alive and ends after IDLE_THREAD_MS.
+ * A run's numbers do not depend on the thread or what ran in it before (test/order.test.ts).
+ */
+const idleThreads: { entry: string; worker: Worker; timer: NodeJS.Timeout; onExit: () => void }[] = [];
+
+function takeThread(entry: URL): Worker {
+  const at = idleThreads.findIndex((t) => t.entry === entry.href);
+  if (at < 0) return new Worker(entry);
+  const [t] = idleThreads.splice(at, 1);
+  clearTimeout(t.timer);
+  t.worker.off('exit', t.onExit);
+  t.worker.off('error', ignore);
+  t.worker.ref();
+  return t.worker;
+}
+
+function keepThread(entry: URL, worker: Worker): void {
+  const onExit = () => {
+    const at = idleThreads.findIndex((t) => t.worker === worker);
+    if (at >= 0) clearTimeout(idleThreads.splice(at, 1)[0].timer);
+  };
+  const timer = setTimeout(() => {
+    onExit();
+    void worker.terminate();
+  }, IDLE_THREAD_MS);
+  timer.unref();
+  // a thread that fails or ends while idle leaves the pool
+  worker.on('error', ignore);
+  worker.once('exit', onExit);
+  worker.unref();
+  idleThreads.push({ entry: entry.href, worker, timer, onExit });
+}
+
+function ignore(): void {}
+
+/** worker threads waiting idle for the next runs (for tests and diagnostics) */
+export function idleThreadCount(): number {
+  return idleThreads.length;
+}
+
+/** Ends the idle worker threads now (a process that is about to exit needs not call it). */
+export async function closeIdleThreads(): Promise<void> {
+  const all = idleThreads.splice(0);
+  for (const t of all) clearTimeout(t.timer);
+  await Promise.all(all.map((t) => t.worker.terminate()));
+}
+
 function progressOf(done: number, total: number, started: number): Progress {
   const elapsedSeconds = (performance.now() - started) / 1000;
   const runsPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
@@ -128,14 +183,21 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
   // runs another process claimed first (ScheduleOptions.claim): never made here
   let skipped = 0;
   let settled = false;
-  const workers: Worker[] = [];
+  const workers: { worker: Worker; onMessage: (msg: FromWorker) => void; onError: (err: Error) => void; onExit: (code: number) => void }[] = [];
 
   return new Promise<RunResult[]>((resolve, reject) => {
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
+      for (const { worker, onMessage, onError, onExit } of workers) {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+        // after a failure or a cancel a thread may still be making a run: it ends
+        if (err) void worker.terminate();
+        else keepThread(entry, worker);
+      }
       if (err) reject(err);
       else resolve(results.filter((r): r is RunResult => r !== undefined));
     };
@@ -167,9 +229,10 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
     };
 
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(entry);
-      workers.push(w);
-      w.on('message', (msg: FromWorker) => {
+      // every job was claimed elsewhere before this thread got one: no thread is needed any more
+      if (settled) break;
+      const w = takeThread(entry);
+      const onMessage = (msg: FromWorker) => {
         if (settled) return;
         if (msg.type === 'error') {
           finish(new QuenchError(msg.kind as ErrorKind, `run ${msg.index} failed: ${msg.message}`));
@@ -192,11 +255,16 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
           pending.set(w, left);
           if (left <= 0) feed(w);
         }
-      });
-      w.on('error', (err) => finish(new QuenchError('internal', `worker thread crashed: ${err.message}`)));
-      w.on('exit', (code) => {
-        if (!settled && code !== 0) finish(new QuenchError('internal', `worker thread exited with code ${code}`));
-      });
+      };
+      const onError = (err: Error) => finish(new QuenchError('internal', `worker thread crashed: ${err.message}`));
+      // a kept thread that ended while idle is replaced by a new one at its next runAll
+      const onExit = (code: number) => {
+        if (!settled) finish(new QuenchError('internal', `worker thread exited with code ${code}`));
+      };
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      workers.push({ worker: w, onMessage, onError, onExit });
       feed(w);
     }
   });
