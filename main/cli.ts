@@ -179,7 +179,15 @@ function progressReporter(quiet: boolean | undefined, total: number, stored: num
  * Runs an experiment through the orchestrator: prepare (find or make it, admit it), execute (with
  * progress; Ctrl-C or SIGTERM stops it, keeping every finished run), then the findings of all its runs.
  */
-async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocation | null, opts: RunOptions, create: boolean): Promise<number> {
+async function launch(
+  spec: ExperimentSpec,
+  source: string,
+  where: ArchiveLocation | null,
+  opts: RunOptions,
+  create: boolean,
+  /** --timings: when this experiment's clock starts (performance.now(); 0, the process's start, for the first) and its start phase */
+  clock: { since: number; start: number } = { since: 0, start: startedAtMs },
+): Promise<number> {
   checkOut(opts.out);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (shard && !where) throw new QuenchError('input', '--shard needs an archive: each shard is made into its own archive file (--archive PATH), merged afterwards');
@@ -263,8 +271,9 @@ async function launch(spec: ExperimentSpec, source: string, where: ArchiveLocati
     if (opts.out) writeResults(opts.out, spec, p, results, findings);
     p.phases.output = performance.now() - tOut;
     if (opts.timings) {
-      // start: the process's life before main() (performance.now() counts from the process's start)
-      note(formatPhases({ start: startedAtMs, ...p.phases }, runParts, performance.now()));
+      // start: the process's life before main() (performance.now() counts from the process's start);
+      // nothing for the second spec of a run and later
+      note(formatPhases({ start: clock.start, ...p.phases }, runParts, performance.now() - clock.since));
     }
     return EXIT.ok;
   } catch (err) {
@@ -316,11 +325,28 @@ function specOf(target: string, opts: RunOptions): { spec: ExperimentSpec; sourc
   return { spec, source };
 }
 
-async function runCommand(target: string, opts: RunOptions): Promise<number> {
+async function runCommand(targets: string[], opts: RunOptions): Promise<number> {
   checkBackend(opts.backend);
   if (opts.new && opts.resume) throw new QuenchError('input', '--new and --resume exclude each other: --new starts a fresh experiment, --resume finishes the stored one');
-  const { spec, source } = specOf(target, opts);
-  return launch(spec, source, opts.archive === false ? null : archiveLocation(opts.archive), opts, true);
+  if (targets.length > 1 && opts.out) throw new QuenchError('input', `--out writes the results of one experiment, and ${targets.length} specs were given: run them one at a time with --out, or export them from the archive`);
+  if (targets.length > 1 && opts.shard !== undefined) throw new QuenchError('input', `--shard makes part of one experiment, and ${targets.length} specs were given: run each spec's shards by themselves`);
+  // every spec read and checked before the first starts: a typo in the last is not found an hour in
+  const specs = targets.map((t) => specOf(t, opts));
+  const where = opts.archive === false ? null : archiveLocation(opts.archive);
+  // one after another in this process: the later ones find its worker threads warm (main/scheduler.ts)
+  for (let i = 0; i < specs.length; i++) {
+    const clock = i === 0 ? { since: 0, start: startedAtMs } : { since: performance.now(), start: 0 };
+    try {
+      const code = await launch(specs[i].spec, specs[i].source, where, opts, true, clock);
+      if (code !== EXIT.ok) return code;
+    } catch (err) {
+      const rest = specs.slice(i + 1).map((s) => s.spec.name);
+      if (rest.length === 0 || !(err instanceof QuenchError)) throw err;
+      const message = `${err.message}\nnot started: ${rest.join(', ')}`;
+      throw err instanceof CancelledError ? new CancelledError(message, err.signal) : new QuenchError(err.kind, message);
+    }
+  }
+  return EXIT.ok;
 }
 
 async function resumeCommand(ref: string, opts: RunOptions): Promise<number> {
@@ -354,8 +380,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('run')
-    .description('run an experiment spec (a JSON file) or a shipped preset')
-    .argument('<spec>', 'path to an experiment spec, or a preset name (see `quench presets`)')
+    .description('run an experiment spec (a JSON file) or a shipped preset; several run one after another, on the same warm worker threads')
+    .argument('<spec...>', 'path to an experiment spec, or a preset name (see `quench presets`)')
     .option('-o, --out <file>', 'write every run, the spec and the findings to this JSON file')
     .option('-t, --threads <n>', 'worker threads, at most the cores (0 runs in the main thread)', intArg(0), defaultThreads())
     .option('--force-threads', 'allow more threads than cores')
@@ -370,8 +396,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-y, --yes', `start work estimated to take longer than ${CONFIRM_THRESHOLD_TEXT}`)
     .option('--timings', 'print where the time went: start, planning, estimate, archive, calibration, runs (and in the threads: simulation, readout, mechanisms), statistics, output')
     .option('--shard <i/K>', 'make shard i of K only (0 ≤ i < K; the runs split by estimated work, the same in every process): a task of a cluster job array (see quench slurm)')
-    .action(async (target: string, opts: RunOptions) => {
-      code = await runCommand(target, opts);
+    .action(async (targets: string[], opts: RunOptions) => {
+      code = await runCommand(targets, opts);
     });
 
   program

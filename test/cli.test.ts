@@ -117,6 +117,44 @@ describe('quench CLI', () => {
     expect(quench('run', 'test/fixtures/small-experiment.json', '-q', '--no-archive', '--threads', '1').err).not.toContain('timings (s)');
   });
 
+  it('runs several specs one after another in one process: each archived, each with its timings, the same numbers as alone', () => {
+    const archive = join(dir, 'several.sqlite');
+    // one backend named: the calibrated choice could differ between the processes (other bits)
+    const r = quench('run', 'test/fixtures/small-experiment.json', 'test/fixtures/resilience-small.json', '-q', '--archive', archive, '--timings', '--threads', '2', '-b', 'wasm');
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Small test experiment: 6 runs in [\d.]+ s/);
+    expect(r.out).toMatch(/Small resilience: \d+ runs in [\d.]+ s/);
+    const timings = r.err.split('\n').filter((l) => l.startsWith('timings (s)')).map((l) => parsePhases(l)!);
+    expect(timings.length).toBe(2);
+    expect(timings[0].phases.start).toBeGreaterThan(0);
+    expect(timings[1].phases.start).toBe(0); // the process had started already
+    // the second spec ran on threads warm from the first: the same numbers as in a process of its own
+    const again = join(dir, 'several-again.json');
+    expect(quench('resume', 'Small resilience', '-q', '--archive', archive, '--out', again).code).toBe(0);
+    const alone = join(dir, 'alone.json');
+    expect(quench('run', 'test/fixtures/resilience-small.json', '-q', '--no-archive', '--threads', '2', '-b', 'wasm', '--out', alone).code).toBe(0);
+    // (the archive keeps the spectra to four digits: they are left out)
+    type Run = { scores: unknown; network: { rhoW: number; rhoEff: number }; mechanisms: { spectrum?: unknown } };
+    const numbers = (f: string) =>
+      JSON.stringify(JSON.parse(readFileSync(f, 'utf8')).runs.map(({ scores, network, mechanisms: { spectrum: _s, ...m } }: Run) => [scores, network.rhoW, network.rhoEff, m]));
+    expect(numbers(again)).toBe(numbers(alone));
+  });
+
+  it('checks every spec before the first starts, and refuses --out or --shard with several', () => {
+    const archive = join(dir, 'refused.sqlite');
+    const r = quench('run', 'test/fixtures/small-experiment.json', 'no-such-preset', '--archive', archive);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('no preset named "no-such-preset"');
+    expect(r.out).toBe(''); // nothing ran
+    expect(existsSync(archive)).toBe(false);
+    const out = quench('run', 'heterogeneity-gain', 'timescale', '--out', join(dir, 'x.json'));
+    expect(out.code).toBe(2);
+    expect(out.err).toMatch(/--out writes the results of one experiment, and 2 specs were given/);
+    const shard = quench('run', 'heterogeneity-gain', 'timescale', '--shard', '0/2', '--archive', archive);
+    expect(shard.code).toBe(2);
+    expect(shard.err).toMatch(/--shard makes part of one experiment, and 2 specs were given/);
+  });
+
   it('runs on the backend it is given, records it per run, and refuses an unknown one in words', () => {
     const out = join(dir, 'cpu.json');
     const r = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'cpu', '--out', out, '--threads', '1');
