@@ -5,6 +5,8 @@
 //     and its phases read from the line --timings prints (main/phases.ts);
 //   - the rate presets' work in plain numpy (bench/study_numpy.py on bench/study-plan.ts's plan, with
 //     the mechanism measures, since Quench makes them for every run), in the same invocation.
+//   - the rate presets again in one `quench run <preset> <preset> …` (one process, its worker threads
+//     warm after the first preset), first-ever and later, on measurements of its own.
 // Quench's figure for the study is the later runs' wall time: what a lab pays run after run (the
 // first-ever run's extra is its calibration and estimate probes, reported as their own rows).
 import { spawnSync } from 'node:child_process';
@@ -30,6 +32,8 @@ export interface PresetTiming {
 export interface StudyResult {
   first: PresetTiming[];
   later: PresetTiming[];
+  /** the rate presets in one process, later run: its wall time and each preset's timings line (null when none ran) */
+  oneProcess: { presets: string[]; wallSeconds: number; firstWallSeconds: number; each: PresetTiming[] } | null;
   /** numpy with its BLAS threads as installed, and with one BLAS thread (on 2 cores, threads can cost more than they give) */
   numpy: NumpyStudy | null;
   numpy1: NumpyStudy | null;
@@ -66,6 +70,24 @@ function runPreset(preset: string, dir: string, measurements: string, tag: strin
   return { preset, wallSeconds, ...parsed };
 }
 
+/** one `quench run <presets…>` in a new process (one archive): its wall time and each preset's timings line */
+function runPresets(presets: string[], dir: string, measurements: string, tag: string): { wallSeconds: number; each: PresetTiming[] } {
+  const archive = join(dir, `all-${tag}.sqlite`);
+  const t = performance.now();
+  const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'quench.js'), 'run', ...presets, '--archive', archive, '--timings', '-q'], {
+    encoding: 'utf8',
+    env: { ...process.env, QUENCH_CALIBRATION: measurements },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallSeconds = (performance.now() - t) / 1000;
+  if (res.status !== 0) throw new Error(`quench run ${presets.join(' ')} exited with ${res.status}: ${(res.stderr ?? '').slice(-800)}`);
+  const lines = (res.stderr ?? '').split('\n').filter((l) => l.startsWith('timings (s)'));
+  if (lines.length !== presets.length) throw new Error(`quench run ${presets.join(' ')} printed ${lines.length} timings lines for ${presets.length} presets`);
+  // each preset's own wall time is its line's total (the first's counts the process's start)
+  const each = lines.map((l, i) => ({ preset: presets[i], wallSeconds: NaN, ...parsePhases(l)! })).map((t) => ({ ...t, wallSeconds: t.phases.total }));
+  return { wallSeconds, each };
+}
+
 function numpyStudy(plan: string, oneThread: boolean): NumpyStudy {
   const env = oneThread ? { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' } : process.env;
   const res = spawnSync('python3', [join(ROOT, 'bench', 'study_numpy.py'), plan, '--mechanisms'], { encoding: 'utf8', env, timeout: 1_800_000, maxBuffer: 64 * 1024 * 1024 });
@@ -93,14 +115,20 @@ export function studySection(progress: (what: string) => void, presets: string[]
       later.push(runPreset(preset, dir, fresh, 'later'));
     }
     const rate = presets.filter((p) => RATE_PRESETS.includes(p));
+    if (rate.length === 0) return { first, later, oneProcess: null, numpy: null, numpy1: null };
+    const together = join(dir, 'measurements-together.json');
+    progress(`study: the ${rate.length} rate presets in one quench run, first-ever`);
+    const firstTogether = runPresets(rate, dir, together, 'first');
+    progress(`study: the ${rate.length} rate presets in one quench run, later`);
+    const laterTogether = runPresets(rate, dir, together, 'later');
+    const oneProcess = { presets: rate, wallSeconds: laterTogether.wallSeconds, firstWallSeconds: firstTogether.wallSeconds, each: laterTogether.each };
     progress(`study: numpy, ${rate.length} rate presets`);
-    if (rate.length === 0) return { first, later, numpy: null, numpy1: null };
     const plan = join(dir, 'study-plan.json');
     writeStudyPlan(plan, rate);
     const numpy = numpyStudy(plan, false);
     progress('study: numpy with one BLAS thread');
     const numpy1 = numpyStudy(plan, true);
-    return { first, later, numpy, numpy1 };
+    return { first, later, oneProcess, numpy, numpy1 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
