@@ -8,6 +8,7 @@ import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } fr
 import { estimateCost, estimateSize, fitPhase, phaseTerms, PROCESS_BASE_BYTES, runMemory, shapeOf, STARTUP_SECONDS, THREAD_BASE_BYTES } from './cost.js';
 import { planRuns } from './plan.js';
 import type { ProbeRequest } from './probes.js';
+import { closeIdleThreads, idleThreadCount, runAll } from './scheduler.js';
 
 const segments = { washout: 50, train: 300, validation: 100, test: 60 };
 const spec = (over: object) => parseExperiment({ name: 'm', input: { segments }, suite: { families: [{ family: 'delay', delays: [1, 2, 3] }] }, ...over });
@@ -118,6 +119,22 @@ describe('the estimate of a sweep from its probes', () => {
     const ms = runs.map((r) => model(r).reduce((a, b) => a + b, 0));
     expect(est.seconds).toBeCloseTo(STARTUP_SECONDS + ms.reduce((a, b) => a + b, 0) / 1000, 9);
     expect(est.runSeconds).toBeCloseTo(Math.max(...ms) / 1000, 9);
+  });
+
+  it('counts no start-up where the process keeps as many warm threads as the runs use', async () => {
+    const sweep = spec({ network: { n: 30 }, sweep: { seeds: 2 } });
+    const prober = async (rs: readonly ProbeRequest[]) => rs.map((r) => r.runs.flatMap((run) => model(run)));
+    const work = planRuns(sweep).reduce((sum, r) => sum + model(r).reduce((a, b) => a + b, 0), 0) / 1000;
+    await closeIdleThreads();
+    expect((await estimateCost(sweep, { threads: 1, backend: 'cpu', archive: false, prober })).seconds).toBeCloseTo(STARTUP_SECONDS + work, 9);
+    await runAll(planRuns(sweep).slice(0, 1), { threads: 1, backend: 'cpu' }); // one thread kept warm
+    expect(idleThreadCount()).toBe(1);
+    expect((await estimateCost(sweep, { threads: 1, backend: 'cpu', archive: false, prober })).seconds).toBeCloseTo(work, 9);
+    // two runs at once on one warm thread and a new one: the new one starts
+    const two = await estimateCost(sweep, { threads: 2, backend: 'cpu', archive: false, prober });
+    expect(two.concurrent).toBe(2);
+    expect(two.seconds).toBeCloseTo(STARTUP_SECONDS + work / 2, 9);
+    await closeIdleThreads();
   });
 
   it('the smallest probe times the simulation only: its readout and mechanisms, three times slower, change nothing', async () => {

@@ -41,10 +41,11 @@ import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } fr
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
+import { idleThreadCount } from './scheduler.js';
 
 /** probes are small: the spectra (O(N³), computed for N <= 400) would otherwise dominate them */
 export const PROBE_MAX_N = 100;
-/** starting the worker threads and loading the engine in each */
+/** starting the worker threads and loading the engine in each, and their first runs' compilation */
 export const STARTUP_SECONDS = 0.3;
 /** a worker thread's own memory (the engine, its modules, V8), measured about 70 MB */
 export const THREAD_BASE_BYTES = 70 * 2 ** 20;
@@ -372,7 +373,10 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
     totalMs += ms * spec.sweep.seeds;
     runSeconds = Math.max(runSeconds, ms / 1000);
   }, opts.yieldEvery);
-  return { ...size, seconds: STARTUP_SECONDS + totalMs / 1000 / size.concurrent, runSeconds };
+  // the threads' start and first, slower runs: none where as many threads are kept warm from earlier
+  // runs in this process (main/scheduler.ts; the probes price warm runs)
+  const startup = idleThreadCount() >= size.concurrent ? 0 : STARTUP_SECONDS;
+  return { ...size, seconds: startup + totalMs / 1000 / size.concurrent, runSeconds };
 }
 
 /**
