@@ -257,7 +257,7 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
         }
       };
       const onError = (err: Error) => finish(new QuenchError('internal', `worker thread crashed: ${err.message}`));
-      // a kept thread that ended while idle is replaced by a new one at its next runAll
+      // a thread never ends by itself: one that ends while runs are out (even with code 0) fails them
       const onExit = (code: number) => {
         if (!settled) finish(new QuenchError('internal', `worker thread exited with code ${code}`));
       };
