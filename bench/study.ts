@@ -84,7 +84,10 @@ function runPresets(presets: string[], dir: string, measurements: string, tag: s
   const lines = (res.stderr ?? '').split('\n').filter((l) => l.startsWith('timings (s)'));
   if (lines.length !== presets.length) throw new Error(`quench run ${presets.join(' ')} printed ${lines.length} timings lines for ${presets.length} presets`);
   // each preset's own wall time is its line's total (the first's counts the process's start)
-  const each = lines.map((l, i) => ({ preset: presets[i], wallSeconds: NaN, ...parsePhases(l)! })).map((t) => ({ ...t, wallSeconds: t.phases.total }));
+  const each = lines.map((l, i) => {
+    const t = parsePhases(l)!;
+    return { preset: presets[i], wallSeconds: t.phases.total, ...t };
+  });
   return { wallSeconds, each };
 }
 
