@@ -71,6 +71,15 @@ describe('worker threads kept between runAll calls', () => {
     expect(idleThreadCount()).toBe(0);
   });
 
+  it('starts no second thread when the first finds every run claimed elsewhere', async () => {
+    await closeIdleThreads();
+    const made = await runAll(runs, { threads: 2, claim: () => [] });
+    expect(made).toEqual([]);
+    // the one thread started is kept; none is left running outside the pool
+    expect(idleThreadCount()).toBe(1);
+    await closeIdleThreads();
+  });
+
   it('ends the threads after a failure or a cancel instead of keeping them', async () => {
     await runAll(runs.slice(0, 2), { threads: 2 });
     expect(idleThreadCount()).toBe(2);
