@@ -6,7 +6,7 @@
 import type { RunResult, RunSpec } from '../common/results.js';
 import { BATCH_STREAMS, type Backend } from './backends/backend.js';
 import { DENSE_ABOVE } from './models/rate.js';
-import { executePrepared, finishRun, prepareRun, stateNoiseSeed, type PreparedRun } from './run.js';
+import { executePrepared, finishRun, prepareRun, sameBits, stateNoiseSeed, type PreparedRun } from './run.js';
 
 /** a batch's features, all streams together, stay under this (about four runs of N = 1000, T = 10 000) */
 const BATCH_BYTES = 512 * 2 ** 20;
@@ -53,10 +53,6 @@ export function planJobs(runs: readonly RunSpec[], backendOf: (r: RunSpec) => st
     job.push(run);
   }
   return jobs;
-}
-
-function sameBits(a: ArrayLike<number> & { buffer: ArrayBufferLike; byteOffset: number; byteLength: number }, b: typeof a): boolean {
-  return a.byteLength === b.byteLength && Buffer.compare(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), new Uint8Array(b.buffer, b.byteOffset, b.byteLength)) === 0;
 }
 
 /** whether two prepared runs simulate the same system but for tau (then one batch can hold both) */

@@ -91,65 +91,62 @@ export function spikeMeasures(p: PreparedRun, lif: LifResult): { measures: LifSp
   return { measures, ms: performance.now() - t };
 }
 
+/**
+ * Values a worker thread keeps between runs, the most recently used last, at most `capacity` bytes
+ * (each value with its copy of the array it was computed from). A value is taken again only for an
+ * equal key and an array equal bit for bit, so a run's numbers never depend on what ran before it in
+ * this thread. Read only, by the run that takes it.
+ */
+function keptBetweenRuns<V>(capacity: number, bytesOf: (value: V) => number): (key: string, source: Float64Array, make: () => V) => V {
+  const kept: { key: string; source: Float64Array; value: V }[] = [];
+  const size = (e: (typeof kept)[number]) => e.source.byteLength + bytesOf(e.value);
+  return (key, source, make) => {
+    const at = kept.findIndex((e) => e.key === key && sameBits(e.source, source));
+    if (at >= 0) {
+      const [entry] = kept.splice(at, 1);
+      kept.push(entry);
+      return entry.value;
+    }
+    const value = make();
+    kept.push({ key, source: source.slice(), value });
+    let bytes = kept.reduce((sum, e) => sum + size(e), 0);
+    while (bytes > capacity) bytes -= size(kept.shift()!);
+    return value;
+  };
+}
+
 /** bytes of targets a thread keeps between runs (six of the default suite at the default segments) */
 export const KEPT_TARGETS_BYTES = 64 * 2 ** 20;
 
 /**
- * Targets kept between runs, the most recently used last: the runs of a sweep that share an input
- * seed (its levels of one seed, its sizes) share their targets, which cost about a tenth of a run at
- * N = 100 (a sweep's seeds come round in turn: several are kept). Read only, by the readout. Taken
- * again only for the same suite, channels and steps and an input equal bit for bit, so a run's numbers
- * never depend on what ran before it in this thread.
+ * Targets kept between runs: the runs of a sweep that share an input seed (its levels of one seed, its
+ * sizes) share their targets, which cost about a tenth of a run at N = 100 (a sweep's seeds come round
+ * in turn: several are kept). Taken again for the same suite, channels and steps and the same input.
  */
-const keptTargets: { key: string; input: Float64Array; targets: Float64Array }[] = [];
+const keptTargets = keptBetweenRuns<Float64Array>(KEPT_TARGETS_BYTES, (targets) => targets.byteLength);
 
 /** computeTargets(runTasks(run), input, steps, channels), or the same values kept from an earlier run */
 export function targetsOf(run: RunSpec, tasks: TaskDef[], input: Float64Array, steps: number): Float64Array {
-  const key = JSON.stringify([run.suite, run.input.channels, steps]);
-  const at = keptTargets.findIndex((e) => e.key === key && sameBits(e.input, input));
-  if (at >= 0) {
-    const [entry] = keptTargets.splice(at, 1);
-    keptTargets.push(entry);
-    return entry.targets;
-  }
-  const targets = computeTargets(tasks, input, steps, run.input.channels.length);
-  keptTargets.push({ key, input: input.slice(), targets });
-  let bytes = keptTargets.reduce((sum, e) => sum + e.targets.byteLength + e.input.byteLength, 0);
-  while (bytes > KEPT_TARGETS_BYTES) {
-    const dropped = keptTargets.shift()!;
-    bytes -= dropped.targets.byteLength + dropped.input.byteLength;
-  }
-  return targets;
+  return keptTargets(JSON.stringify([run.suite, run.input.channels, steps]), input, () => computeTargets(tasks, input, steps, run.input.channels.length));
 }
 
 /** The most memory a worker thread keeps for W's eigenvalues between runs (W itself included). */
 export const KEPT_W_EIGENVALUES_BYTES = 8 * 2 ** 20;
 
 /**
- * W's eigenvalues kept between runs, the most recently used last: a sweep's levels, sizes' pairs and
- * manipulations of one network seed share W, and its eigenvalues cost 0.1 s at N = 400 (a sweep's
- * seeds come round in turn: several are kept; six at N = 400). Taken again only for the same backend
- * and a W equal bit for bit. Read only, by the spectra.
+ * W's eigenvalues kept between runs: a sweep's levels, sizes' pairs and manipulations of one network
+ * seed share W, and its eigenvalues cost 0.1 s at N = 400 (a sweep's seeds come round in turn:
+ * several are kept; six at N = 400). Taken again for the same backend and the same W.
  */
-const keptWEigenvalues: { backend: string; w: Float64Array; values: Eigenvalues }[] = [];
+const keptWEigenvalues = keptBetweenRuns<Eigenvalues>(KEPT_W_EIGENVALUES_BYTES, (v) => v.re.byteLength + v.im.byteLength);
 
 /** the eigenvalues of W (net.w, n x n), or the same values kept from an earlier run */
 export function wEigenvaluesOf(net: BuiltNetwork, backend: Backend): Eigenvalues {
-  const at = keptWEigenvalues.findIndex((e) => e.backend === backend.name && sameBits(e.w, net.w));
-  if (at >= 0) {
-    const [entry] = keptWEigenvalues.splice(at, 1);
-    keptWEigenvalues.push(entry);
-    return entry.values;
-  }
-  const values = backend.eigenvalues ? backend.eigenvalues(net.w, net.n) : eigenvalues(net.w, net.n);
-  keptWEigenvalues.push({ backend: backend.name, w: net.w.slice(), values });
-  const size = (e: (typeof keptWEigenvalues)[number]) => e.w.byteLength + e.values.re.byteLength + e.values.im.byteLength;
-  let bytes = keptWEigenvalues.reduce((sum, e) => sum + size(e), 0);
-  while (bytes > KEPT_W_EIGENVALUES_BYTES) bytes -= size(keptWEigenvalues.shift()!);
-  return values;
+  return keptWEigenvalues(backend.name, net.w, () => (backend.eigenvalues ? backend.eigenvalues(net.w, net.n) : eigenvalues(net.w, net.n)));
 }
 
-function sameBits(a: Float64Array, b: Float64Array): boolean {
+/** whether two arrays hold the same values, bit for bit (-0 and 0 differ, a NaN equals its own bits) */
+export function sameBits(a: Float64Array, b: Float64Array): boolean {
   if (a.length !== b.length) return false;
   const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
   const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
