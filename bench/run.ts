@@ -44,7 +44,7 @@ import type { BuiltNetwork } from '../worker/types.js';
 import { bothCores } from './both-cores.js';
 import { mechanismCost, type MechanismCost } from './mechanisms.js';
 import { scalingSection, type ScalingResult } from './scaling.js';
-import { describeTiming, fastestNumpy, studySection } from './study.js';
+import { describeTiming, fastestNumpy, studySection, type PresetTiming } from './study.js';
 import { RATE_PRESETS } from './study-plan.js';
 import { CHANNELS, D, levelTaus, RIDGES, rateModel, rateSpec, readoutProblem } from './problems.js';
 
@@ -655,17 +655,23 @@ function benchStudy(): void {
       notes: `${((later.phases.calibration ?? 0) * 1000).toFixed(1)} ms of ${later.wallSeconds.toFixed(2)} s (cost estimate ${((later.phases.estimate ?? 0) * 1000).toFixed(1)} ms)`,
     });
   });
+  // the numpy reference of some presets, summed (null where one has none)
+  const numpyOf = (presets: string[]) => {
+    const refs = presets.map((p) => numpyPresets.get(p)?.seconds ?? null);
+    return refs.every((r) => r !== null) ? refs.reduce<number>((a, r) => a + r!, 0) : null;
+  };
+  // where the time went: the phases and the threads' parts summed over some presets' timings
+  const whereOf = (timings: PresetTiming[], wallSeconds: number) => {
+    const sum = (pick: (t: PresetTiming) => Record<string, number>) => {
+      const out: Record<string, number> = {};
+      for (const t of timings) for (const [k, v] of Object.entries(pick(t))) if (k !== 'total') out[k] = (out[k] ?? 0) + v;
+      return out;
+    };
+    return describeTiming({ preset: 'all', wallSeconds, phases: sum((t) => t.phases), runParts: sum((t) => t.runParts) });
+  };
   const rateLater = study.later.filter((t) => RATE_PRESETS.includes(t.preset));
   const ours = rateLater.reduce((a, t) => a + t.wallSeconds, 0);
-  const refs = rateLater.map((t) => numpyPresets.get(t.preset)?.seconds ?? null);
-  const ref = refs.every((r) => r !== null) ? refs.reduce<number>((a, r) => a + r!, 0) : null;
-  // where the rate study's time went: the phases and the threads' parts summed over its presets
-  const sum = (pick: (t: (typeof rateLater)[number]) => Record<string, number>) => {
-    const out: Record<string, number> = {};
-    for (const t of rateLater) for (const [k, v] of Object.entries(pick(t))) if (k !== 'total') out[k] = (out[k] ?? 0) + v;
-    return out;
-  };
-  const where = describeTiming({ preset: 'all', wallSeconds: ours, phases: sum((t) => t.phases), runParts: sum((t) => t.runParts) });
+  const ref = numpyOf(rateLater.map((t) => t.preset));
   const numpyParts: Record<string, number> = {};
   for (const t of rateLater) for (const [k, v] of Object.entries(numpyPresets.get(t.preset)?.parts ?? {})) numpyParts[k] = (numpyParts[k] ?? 0) + v;
   rows.push({
@@ -679,18 +685,11 @@ function benchStudy(): void {
     reads: 'time',
     target: '≤ 0.5x numpy (issue 16)',
     met: ratioOf(ours, ref) === null ? null : ratioOf(ours, ref)! <= 0.5,
-    notes: `each preset a \`quench run\` of its own. Quench: ${where}. numpy: ${Object.entries(numpyParts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}${numpyNote ? `; ${numpyNote}` : ''}`,
+    notes: `each preset a \`quench run\` of its own. Quench: ${whereOf(rateLater, ours)}. numpy: ${Object.entries(numpyParts).map(([k, v]) => `${k} ${v.toFixed(2)} s`).join(', ')}${numpyNote ? `; ${numpyNote}` : ''}`,
   });
   const one = study.oneProcess;
   if (one) {
-    const oneRefs = one.presets.map((p) => numpyPresets.get(p)?.seconds ?? null);
-    const oneRef = oneRefs.every((r) => r !== null) ? oneRefs.reduce<number>((a, r) => a + r!, 0) : null;
-    const each = one.each;
-    const sumOf = (pick: (t: (typeof each)[number]) => Record<string, number>) => {
-      const out: Record<string, number> = {};
-      for (const t of each) for (const [k, v] of Object.entries(pick(t))) if (k !== 'total') out[k] = (out[k] ?? 0) + v;
-      return out;
-    };
+    const oneRef = numpyOf(one.presets);
     rows.push({
       section: '6 study',
       item: `the rate presets (${one.presets.length}) in one \`quench run\`, later, wall`,
@@ -705,7 +704,7 @@ function benchStudy(): void {
       notes:
         `\`quench run ${one.presets.join(' ')}\`: one process, its worker threads warm after the first preset (first-ever ${one.firstWallSeconds.toFixed(2)} s). ` +
         `Per preset: ${one.each.map((t) => `${t.preset} ${t.wallSeconds.toFixed(2)} s`).join(', ')}. ` +
-        `Quench: ${describeTiming({ preset: 'all', wallSeconds: one.wallSeconds, phases: sumOf((t) => t.phases), runParts: sumOf((t) => t.runParts) })}`,
+        `Quench: ${whereOf(one.each, one.wallSeconds)}`,
     });
   }
   raw.study = study;
