@@ -112,7 +112,8 @@ export function contrast(baselineIn: readonly SeedScores[], otherIn: readonly Se
     });
     const t = pairedT(perSeed);
     const sf = signFlipTest(perSeed);
-    const boot = hierarchicalBootstrap(diff, S, K, { replicates: BOOTSTRAP_REPLICATES, seed: BOOTSTRAP_SEED });
+    // one seed has no between-seed spread to resample: no interval (and none computed)
+    const boot = S > 1 ? hierarchicalBootstrap(diff, S, K, { replicates: BOOTSTRAP_REPLICATES, seed: BOOTSTRAP_SEED }) : null;
     average(avgA, pairedA);
     average(avgB, pairedB);
     const perFamily: Record<string, FamilyDelta> = {};
@@ -131,7 +132,7 @@ export function contrast(baselineIn: readonly SeedScores[], otherIn: readonly Se
       delta: { mean: mean(perSeed), lo, hi },
       test: { name: 'paired t', t: t.t, df: t.df, p: t.p, log10p: t.log10p },
       signFlip: { p: sf.p, exact: sf.exact, floor: sf.floor },
-      bootstrap: S > 1 ? { lo: boot.lo, hi: boot.hi, replicates: boot.replicates } : null,
+      bootstrap: boot ? { lo: boot.lo, hi: boot.hi, replicates: boot.replicates } : null,
       tasks: K,
       ...taskCounts(avgA, avgB, all),
       wilcoxon: wilcoxonOf(avgA, avgB),

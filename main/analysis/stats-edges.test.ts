@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { rel } from '../../test/fixtures/numbers.js';
 import {
+  bootstrapReplicateMeans,
   hierarchicalBootstrap,
   logNormalUpper,
   sd,
@@ -24,6 +25,7 @@ import {
   wilcoxonLog,
 } from './stats.js';
 import { wilcoxonSignedRank } from '../../test/fixtures/wilcoxon-stdlib.js';
+import { wasmAvailable } from '../../worker/wasm/kernels.js';
 
 
 describe('moments at their edges', () => {
@@ -381,6 +383,68 @@ describe('hierarchicalBootstrap: validation, method, and the index sampler', () 
     expect(r.lo).toBeLessThanOrEqual(r.hi);
   });
 });
+
+describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
+  let state = 99;
+  const values = (n: number) =>
+    Float64Array.from({ length: n }, () => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return state / 2 ** 32 - 0.5;
+    });
+
+  it('the kernels are built (otherwise both calls below would run the TypeScript loop)', () => {
+    expect(wasmAvailable()).toBe(true);
+  });
+
+  // seeds and tasks at 1, at 4096 (the 16-bit draws' end; 2^16 mod 4096 = 0: nothing redrawn), with
+  // many redrawn halves (2^16 mod 3000 = 2536, 3.9 % of them), odd and even counts, seeds above tasks;
+  // seeds as the host passes them (a negative one, one past 2^32)
+  const shapes: [number, number, number][] = [[1, 1, 1], [1, 7, 20240611], [2, 3, 2], [3, 397, 20240611], [5, 397, -1], [4, 3000, 7], [3000, 2, 2 ** 32 + 5], [4096, 3, 11], [2, 4096, 12]];
+  for (const [S, K, seed] of shapes) {
+    it(`gives the same replicate means, bit for bit: ${S} seeds x ${K} tasks, seed ${seed}`, () => {
+      const diff = values(S * K);
+      // an exact zero and a -0 among them: the sums keep their signs as the loop does
+      diff[0] = -0;
+      if (diff.length > 1) diff[diff.length - 1] = 0;
+      const R = S * K > 100_000 ? 40 : 300;
+      const inWasm = bootstrapReplicateMeans(diff, S, K, R, seed);
+      const inTs = bootstrapReplicateMeans(diff, S, K, R, seed, false);
+      expect(inWasm.length).toBe(R);
+      expect(sameBits(inWasm, inTs)).toBe(true);
+      // not all alike: the draws differ between replicates
+      if (S * K > 1) expect(new Set(inWasm).size).toBeGreaterThan(1);
+    });
+  }
+
+  it('two bootstraps in a row, the second smaller, read nothing of the first', () => {
+    const big = values(20 * 400);
+    const small = values(2 * 5);
+    bootstrapReplicateMeans(big, 20, 400, 50, 3);
+    expect(sameBits(bootstrapReplicateMeans(small, 2, 5, 50, 3), bootstrapReplicateMeans(small, 2, 5, 50, 3, false))).toBe(true);
+  });
+
+  it('past 4096 seeds or tasks both calls run the loop (the 32-bit draws)', () => {
+    const diff = values(2 * 4097);
+    expect(sameBits(bootstrapReplicateMeans(diff, 2, 4097, 20, 1), bootstrapReplicateMeans(diff, 2, 4097, 20, 1, false))).toBe(true);
+  });
+
+  it('a NaN task makes the same replicates NaN in both', () => {
+    const diff = values(3 * 50);
+    diff[77] = NaN;
+    const a = bootstrapReplicateMeans(diff, 3, 50, 200, 4);
+    const b = bootstrapReplicateMeans(diff, 3, 50, 200, 4, false);
+    expect(a.some((v) => Number.isNaN(v))).toBe(true);
+    // Object.is: a NaN's payload is the engine's to choose (WebAssembly leaves it open)
+    expect(Array.from(a).every((v, i) => Object.is(v, b[i]))).toBe(true);
+  });
+});
+
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
+  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  return x.every((v, i) => v === y[i]);
+}
 
 describe('welchT at its edges', () => {
   it('throws on non-finite values, naming the sample and the index', () => {

@@ -22,6 +22,7 @@ export interface KernelExports {
     spikeCounts: number, isiSum: number, isiSumSq: number, isiCount: number, lastSpike: number,
   ): void;
   tanhOf(x: number): number;
+  bootstrapReplicates(diff: number, seeds: number, tasks: number, replicates: number, seed: number, reps: number): void;
   multiplyAdd(a: number, b: number, c: number): number;
   simulateRate(
     esn: number, steps: number, n: number, d: number,

@@ -1389,3 +1389,79 @@ export function rowDots(a: usize, b: usize, c: usize, rows: i32, n: i32, d1: usi
 export function multiplyAdd(a: f32, b: f32, c: f32): f32 {
   return f32x4.extract_lane(madd4(f32x4.splat(a), f32x4.splat(b), f32x4.splat(c)), 0);
 }
+
+// The hierarchical bootstrap's replicate means (main/analysis/stats.ts hierarchicalBootstrap, whose
+// numbers these are, bit for bit): worker/rng.ts's generator from the same seed, the same unbiased
+// draws of a seed and then of its tasks as stats.ts's IndexSampler (one per level, both on that one
+// generator, each keeping the unused low half of its last draw), and each replicate's sum in the same
+// order. Only for seeds and tasks up to 4096 (the samplers' 16-bit draws); the host does the rest.
+// In JavaScript the generator's state lives in objects' fields; here in locals, which is the point.
+export function bootstrapReplicates(diff: usize, seeds: i32, tasks: i32, replicates: i32, seed: u32, reps: usize): void {
+  let a: u32 = 0x9e3779b9;
+  let b: u32 = 0x243f6a88;
+  let c: u32 = 0xb7e15162;
+  let d: u32 = seed;
+  for (let i = 0; i < 15; i++) {
+    const t = a + b + d;
+    d++;
+    a = b ^ (b >>> 9);
+    b = c + (c << 3);
+    c = rotl<u32>(c, 21) + t;
+  }
+  const ns = <u32>seeds;
+  const nk = <u32>tasks;
+  const rejectS = <u32>65536 % ns;
+  const rejectK = <u32>65536 % nk;
+  let spareS: i32 = -1;
+  let spareK: i32 = -1;
+  const total = <f64>seeds * <f64>tasks;
+  for (let r = 0; r < replicates; r++) {
+    let sum: f64 = 0;
+    for (let s = 0; s < seeds; s++) {
+      let pick: u32 = 0;
+      for (;;) {
+        let v: u32;
+        if (spareS >= 0) {
+          v = <u32>spareS;
+          spareS = -1;
+        } else {
+          const t = a + b + d;
+          d++;
+          a = b ^ (b >>> 9);
+          b = c + (c << 3);
+          c = rotl<u32>(c, 21) + t;
+          v = t >>> 16;
+          spareS = <i32>(t & 0xffff);
+        }
+        const m = v * ns;
+        if ((m & 0xffff) >= rejectS) {
+          pick = m >>> 16;
+          break;
+        }
+      }
+      const row = diff + ((<usize>pick * <usize>nk) << 3);
+      for (let k = 0; k < tasks; k++) {
+        let v: u32;
+        if (spareK >= 0) {
+          v = <u32>spareK;
+          spareK = -1;
+        } else {
+          const t = a + b + d;
+          d++;
+          a = b ^ (b >>> 9);
+          b = c + (c << 3);
+          c = rotl<u32>(c, 21) + t;
+          v = t >>> 16;
+          spareK = <i32>(t & 0xffff);
+        }
+        const m = v * nk;
+        if ((m & 0xffff) < rejectK) {
+          k--; // redrawn: this task's index is still to come
+          continue;
+        }
+        sum += load<f64>(row + (<usize>(m >>> 16) << 3));
+      }
+    }
+    store<f64>(reps + (<usize>r << 3), sum / total);
+  }
+}
