@@ -7,7 +7,8 @@ import { cpuBackend } from '../worker/backends/cpu.js';
 import { availableBackends } from '../worker/backends/registry.js';
 import { probe } from '../worker/probe.js';
 import { calibrationKey, chooseBackends, describeCalibration, fastestFor, probeCandidates, probeOf } from './backend-choice.js';
-import { closeProbeThread, type Prober } from './probes.js';
+import type { Prober } from './probes.js';
+import { closeIdleThreads } from './scheduler.js';
 import { planRuns } from './plan.js';
 import { readSpecFile } from './specs.js';
 
@@ -36,7 +37,7 @@ const inThisThread = (candidates: Backend[], asked: string[] = []): Prober => as
   });
 
 // probes here leave the probe thread idle for a while: end it with the file
-afterAll(closeProbeThread);
+afterAll(closeIdleThreads);
 
 describe('automatic backend choice', () => {
   beforeEach(() => {

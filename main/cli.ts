@@ -32,7 +32,6 @@ import { registerServeCommand } from './serve.js';
 import { listPresets, loadSpec } from './specs.js';
 import { appVersion } from './version.js';
 import { formatPhases, timePhase, type Phases } from './phases.js';
-import { closeProbeThread } from './probes.js';
 
 interface RunOptions {
   /** resume: the experiment (found by id, not by spec) */
@@ -498,8 +497,5 @@ export async function main(argv: string[]): Promise<number> {
     const e = err as Error;
     process.stderr.write(`quench: internal error: ${e?.message ?? String(err)}\n${process.env.QUENCH_DEBUG ? `${e?.stack ?? ''}\n` : '  (this is a bug in Quench; QUENCH_DEBUG=1 shows where it happened)\n'}`);
     return EXIT.failure;
-  } finally {
-    // the command is done probing: its idle probe thread ends now rather than with the process
-    await closeProbeThread();
   }
 }

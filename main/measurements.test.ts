@@ -10,14 +10,14 @@ import { checkEstimate, estimateCost, ESTIMATES_VALIDITY } from './cost.js';
 import { cpuModel, measurementsFile, readMeasurements, writeMeasurements } from './measurements.js';
 import { formatPhases, parsePhases, timePhase } from './phases.js';
 import { appVersion } from './version.js';
-import { closeProbeThread } from './probes.js';
+import { closeIdleThreads } from './scheduler.js';
 
 beforeEach(() => {
   process.env.QUENCH_CALIBRATION = join(mkdtempSync(join(tmpdir(), 'quench-measure-')), 'calibration.json');
 });
 
 // probes here leave the probe thread idle for a while: end it with the file
-afterAll(closeProbeThread);
+afterAll(closeIdleThreads);
 
 describe('measurements on disk', () => {
   it('round-trips a section, keeps the others, and is valid for one version, CPU and validity string', () => {

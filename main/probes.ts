@@ -1,16 +1,16 @@
-// Runs probes (worker/probe.ts) in a worker thread of its own: the backend calibration and the cost
-// estimate time shortened runs there, so the thread that answers the user (the CLI's progress, the
-// server's requests) is never held by them. One probe thread serves the probes that come close
-// together (the estimate's, then the calibration's, of one launch): starting a thread and compiling
-// the WebAssembly kernels in it costs more than a kernel probe (about 60 ms against a few ms here),
-// so it stays for IDLE_MS after its last answer, unreferenced while idle (it never keeps the process
-// alive then; while it probes, it does: the caller is waiting for it).
-import { Worker } from 'node:worker_threads';
+// Runs probes (worker/probe.ts) in a worker thread: the backend calibration and the cost estimate
+// time shortened runs there, so the thread that answers the user (the CLI's progress, the server's
+// requests) is never held by them. The thread is one of the scheduler's (main/scheduler.ts
+// takeThread): a warm one kept from earlier runs or probes where there is one, and kept for the runs
+// and probes that follow. A new thread's first runs are slow while the engine's code compiles (a
+// first-ever experiment's probes took about 0.35 s, mostly that); its runs then start on the
+// thread the probes warmed (heterogeneity-gain's first-ever runs 1.1-1.3 s against 0.95 s).
+import type { Worker } from 'node:worker_threads';
 import { QuenchError, type ErrorKind } from '../common/errors.js';
 import type { RunSpec } from '../common/results.js';
 import type { ProbeKind } from '../worker/probe.js';
 import type { FromWorker, ToWorker } from '../worker/thread.js';
-import { workerEntry } from './scheduler.js';
+import { keepThread, takeThread, workerEntry } from './scheduler.js';
 
 export interface ProbeRequest {
   backend: string;
@@ -23,51 +23,17 @@ export interface ProbeRequest {
 /** Times each request's runs, one request after the other, in one worker thread; ms per run (per run and phase for the phases). */
 export type Prober = (requests: readonly ProbeRequest[]) => Promise<number[][]>;
 
-/** how long the probe thread waits for more probes before it ends */
-const IDLE_MS = 2000;
-
-let thread: { worker: Worker; idle: NodeJS.Timeout | null } | null = null;
 /** probes one at a time: a second caller waits for the first (timings must not share the thread) */
 let queue: Promise<unknown> = Promise.resolve();
 
-function probeThread(): Worker {
-  if (thread) {
-    if (thread.idle) clearTimeout(thread.idle);
-    thread.idle = null;
-    thread.worker.ref();
-    return thread.worker;
-  }
-  const worker = new Worker(workerEntry());
-  const mine = { worker, idle: null as NodeJS.Timeout | null };
-  thread = mine;
-  // a thread that failed or exited is not handed out again
-  const forget = () => {
-    if (thread === mine) thread = null;
-  };
-  worker.on('error', forget);
-  worker.on('exit', forget);
-  return worker;
-}
-
 function release(w: Worker, failed: boolean): void {
-  if (!thread || thread.worker !== w) return;
-  if (failed) {
-    thread = null;
-    void w.terminate();
-    return;
-  }
-  const mine = thread;
-  w.unref();
-  mine.idle = setTimeout(() => {
-    if (thread === mine) thread = null;
-    void w.terminate();
-  }, IDLE_MS);
-  mine.idle.unref();
+  if (failed) void w.terminate();
+  else keepThread(workerEntry(), w);
 }
 
 function probeOnce(requests: readonly ProbeRequest[]): Promise<number[][]> {
   if (requests.length === 0) return Promise.resolve([]);
-  const w = probeThread();
+  const w = takeThread(workerEntry());
   const out: number[][] = [];
   return new Promise<number[][]>((resolve, reject) => {
     const cleanup = () => {
@@ -99,16 +65,6 @@ function probeOnce(requests: readonly ProbeRequest[]): Promise<number[][]> {
     w.on('exit', onExit);
     next();
   });
-}
-
-/** Ends the probe thread now if it is idle (after the probes queued so far): for a host that is done with probing. */
-export async function closeProbeThread(): Promise<void> {
-  await queue;
-  const t = thread;
-  if (!t) return;
-  thread = null;
-  if (t.idle) clearTimeout(t.idle);
-  await t.worker.terminate();
 }
 
 export const probeInWorker: Prober = (requests) => {

@@ -62,16 +62,19 @@ export function workerEntry(): URL {
 export const IDLE_THREAD_MS = 15_000;
 
 /**
- * Worker threads kept between runAll calls. A thread's first runs are several times slower than its
- * later ones (the engine's code is compiled while it runs; its first targets are computed), so
- * experiments made one after another in one process (the app, `quench serve`, several specs in one
- * `quench run`) reuse warm threads. A thread is kept only after runs that all came back, never after
- * a failure or a cancel; an idle thread does not keep the process alive and ends after IDLE_THREAD_MS.
- * A run's numbers do not depend on the thread or what ran in it before (test/order.test.ts).
+ * Worker threads kept between runAll calls, and between them and the probes (main/probes.ts takes
+ * and keeps its thread here too). A thread's first runs are several times slower than its later ones
+ * (the engine's code is compiled while it runs; its first targets are computed), so experiments made
+ * one after another in one process (the app, `quench serve`, several specs in one `quench run`), and
+ * an experiment's runs after its probes, reuse warm threads. A thread is kept only after runs or
+ * probes that all came back, never after a failure or a cancel; an idle thread does not keep the
+ * process alive and ends after IDLE_THREAD_MS. A run's numbers do not depend on the thread or what
+ * ran or was probed in it before (test/order.test.ts, main/probes.test.ts).
  */
 const idleThreads: { entry: string; worker: Worker; timer: NodeJS.Timeout; onExit: () => void }[] = [];
 
-function takeThread(entry: URL): Worker {
+/** an idle kept thread of `entry`'s, or a new one; referenced (it keeps the process alive while it works) */
+export function takeThread(entry: URL): Worker {
   const at = idleThreads.findIndex((t) => t.entry === entry.href);
   if (at < 0) return new Worker(entry);
   const [t] = idleThreads.splice(at, 1);
@@ -82,7 +85,8 @@ function takeThread(entry: URL): Worker {
   return t.worker;
 }
 
-function keepThread(entry: URL, worker: Worker): void {
+/** `worker`, whose work all came back, waits idle (unreferenced) for the next runs or probes */
+export function keepThread(entry: URL, worker: Worker): void {
   const onExit = () => {
     const at = idleThreads.findIndex((t) => t.worker === worker);
     if (at >= 0) clearTimeout(idleThreads.splice(at, 1)[0].timer);
