@@ -36,7 +36,7 @@ const inThisThread = (candidates: Backend[], asked: string[] = []): Prober => as
     return probe(r.kind ?? 'phases', r.runs, candidates.find((b) => b.name === r.backend)!, r.repeats);
   });
 
-// probes here leave the probe thread idle for a while: end it with the file
+// probes here leave their thread idle, kept for later runs and probes: end it with the file
 afterAll(closeIdleThreads);
 
 describe('automatic backend choice', () => {

@@ -16,7 +16,7 @@ beforeEach(() => {
   process.env.QUENCH_CALIBRATION = join(mkdtempSync(join(tmpdir(), 'quench-measure-')), 'calibration.json');
 });
 
-// probes here leave the probe thread idle for a while: end it with the file
+// probes here leave their thread idle, kept for later runs and probes: end it with the file
 afterAll(closeIdleThreads);
 
 describe('measurements on disk', () => {
