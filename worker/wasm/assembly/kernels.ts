@@ -1395,72 +1395,70 @@ export function multiplyAdd(a: f32, b: f32, c: f32): f32 {
 // draws of a seed and then of its tasks as stats.ts's IndexSampler (one per level, both on that one
 // generator, each keeping the unused low half of its last draw), and each replicate's sum in the same
 // order. Only for seeds and tasks up to 4096 (the samplers' 16-bit draws); the host does the rest.
-// In JavaScript the generator's state lives in objects' fields; here in locals, which is the point.
+// In JavaScript the generator's state lives in objects' fields and every draw is a call; here one
+// loop of integer operations (about 2.3 times as fast; the state in locals with the sampler written out
+// once per level was 2.7 times, and twice the code).
+let rngA: u32 = 0;
+let rngB: u32 = 0;
+let rngC: u32 = 0;
+let rngD: u32 = 0;
+/** each level's unused low half of its last draw; -1 when none */
+let spareSeed: i32 = -1;
+let spareTask: i32 = -1;
+
+// worker/rng.ts Rng.nextU32
+// @ts-ignore: decorator
+@inline
+function nextU32(): u32 {
+  const t = rngA + rngB + rngD;
+  rngD++;
+  rngA = rngB ^ (rngB >>> 9);
+  rngB = rngC + (rngC << 3);
+  rngC = rotl<u32>(rngC, 21) + t;
+  return t;
+}
+
+// stats.ts IndexSampler.next on its 16-bit path, for the seeds' sampler (task false) or the tasks'
+// @ts-ignore: decorator
+@inline
+function pick(n: u32, reject: u32, task: bool): u32 {
+  let m: u32;
+  do {
+    const spare = task ? spareTask : spareSeed;
+    let v: u32;
+    if (spare >= 0) {
+      v = <u32>spare;
+      if (task) spareTask = -1;
+      else spareSeed = -1;
+    } else {
+      const u = nextU32();
+      v = u >>> 16;
+      if (task) spareTask = <i32>(u & 0xffff);
+      else spareSeed = <i32>(u & 0xffff);
+    }
+    m = v * n;
+  } while ((m & 0xffff) < reject);
+  return m >>> 16;
+}
+
 export function bootstrapReplicates(diff: usize, seeds: i32, tasks: i32, replicates: i32, seed: u32, reps: usize): void {
-  let a: u32 = 0x9e3779b9;
-  let b: u32 = 0x243f6a88;
-  let c: u32 = 0xb7e15162;
-  let d: u32 = seed;
-  for (let i = 0; i < 15; i++) {
-    const t = a + b + d;
-    d++;
-    a = b ^ (b >>> 9);
-    b = c + (c << 3);
-    c = rotl<u32>(c, 21) + t;
-  }
+  rngA = 0x9e3779b9;
+  rngB = 0x243f6a88;
+  rngC = 0xb7e15162;
+  rngD = seed;
+  for (let i = 0; i < 15; i++) nextU32();
+  spareSeed = -1;
+  spareTask = -1;
   const ns = <u32>seeds;
   const nk = <u32>tasks;
   const rejectS = <u32>65536 % ns;
   const rejectK = <u32>65536 % nk;
-  let spareS: i32 = -1;
-  let spareK: i32 = -1;
   const total = <f64>seeds * <f64>tasks;
   for (let r = 0; r < replicates; r++) {
     let sum: f64 = 0;
     for (let s = 0; s < seeds; s++) {
-      let pick: u32 = 0;
-      for (;;) {
-        let v: u32;
-        if (spareS >= 0) {
-          v = <u32>spareS;
-          spareS = -1;
-        } else {
-          const t = a + b + d;
-          d++;
-          a = b ^ (b >>> 9);
-          b = c + (c << 3);
-          c = rotl<u32>(c, 21) + t;
-          v = t >>> 16;
-          spareS = <i32>(t & 0xffff);
-        }
-        const m = v * ns;
-        if ((m & 0xffff) >= rejectS) {
-          pick = m >>> 16;
-          break;
-        }
-      }
-      const row = diff + ((<usize>pick * <usize>nk) << 3);
-      for (let k = 0; k < tasks; k++) {
-        let v: u32;
-        if (spareK >= 0) {
-          v = <u32>spareK;
-          spareK = -1;
-        } else {
-          const t = a + b + d;
-          d++;
-          a = b ^ (b >>> 9);
-          b = c + (c << 3);
-          c = rotl<u32>(c, 21) + t;
-          v = t >>> 16;
-          spareK = <i32>(t & 0xffff);
-        }
-        const m = v * nk;
-        if ((m & 0xffff) < rejectK) {
-          k--; // redrawn: this task's index is still to come
-          continue;
-        }
-        sum += load<f64>(row + (<usize>(m >>> 16) << 3));
-      }
+      const row = diff + ((<usize>pick(ns, rejectS, false) * <usize>nk) << 3);
+      for (let k = 0; k < tasks; k++) sum += load<f64>(row + (<usize>pick(nk, rejectK, true) << 3));
     }
     store<f64>(reps + (<usize>r << 3), sum / total);
   }
