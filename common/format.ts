@@ -181,8 +181,10 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(1)} GB`;
 }
 
-/** a duration: 2.9 s, 45 s, 12 min, 3.5 h, 2.1 days */
+/** a duration: 40 ms, 2.9 s, 45 s, 12 min, 3.5 h, 2.1 days */
 export function formatSeconds(s: number): string {
+  // a run of 40 ms is not "about 0.0 s"
+  if (s < 0.1) return `${Math.round(s * 1000)} ms`;
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 90) return `${Math.round(s)} s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;

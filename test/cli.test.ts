@@ -46,7 +46,7 @@ describe('quench CLI', () => {
   it('validates a good spec and counts its runs and tasks', () => {
     const r = quench('validate', 'test/fixtures/small-experiment.json');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/valid\. 6 runs × 25 tasks: about [\d.]+ (s|min) on \d+ threads? \(\d runs? at once; the longest run about [\d.]+ s\); memory about [\d.]+ MB per run at most, [\d.]+ MB at once; the archive grows by about \d+ kB\./);
+    expect(r.out).toMatch(/valid\. 6 runs × 25 tasks: about [\d.]+ (ms|s|min) on \d+ threads? \(\d runs? at once; the longest run about [\d.]+ (ms|s)\); memory about [\d.]+ MB per run at most, [\d.]+ MB at once; the archive grows by about \d+ kB\./);
     expect(quench('validate', 'heterogeneity-gain').out).toContain('25 runs × 397 tasks');
   });
 
