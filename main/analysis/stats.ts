@@ -625,7 +625,7 @@ let bootstrapArena: Arena | null = null;
 /**
  * The R replicate means of hierarchicalBootstrap, in replicate order. The loop below, or the same
  * draws and sums in WebAssembly (worker/wasm/assembly/kernels.ts bootstrapReplicates: the same bits,
- * about 2.3 times as fast: no object fields and calls per draw) wherever the
+ * about 2.3 times as fast: the generator's state outside objects' fields) wherever the
  * kernels are built and seeds and tasks are at most 4096. `inWasm` false: this loop (the tests
  * compare the two).
  */
