@@ -285,9 +285,13 @@ describe.skipIf(!hasChromium && !process.env.CI)('the runs table and the jobs in
   it('offers to open the results or run again as a new experiment when the experiment is already complete', async () => {
     const again = await callApi<JobStatus>(server, 'startExperiment', { spec: tiny('Tiny findings', 11), backend: 'wasm' });
     expect(again.alreadyComplete).toBe(true);
+    expect((await callApi<JobStatus[]>(server, 'listJobs')).filter((j) => j.alreadyComplete && j.name === 'Tiny findings')).toHaveLength(1);
     await nav(/Experiments/).click();
+    // the view first, then its job card: a failure here says which of the two did not come (once, in
+    // a full run of the suite, the offer was not there after 15 s; never again since, loaded or not)
+    await expect.poll(() => page.locator('main').getAttribute('aria-label'), { timeout: 15_000 }).toBe('Experiments');
     const offer = page.getByRole('group', { name: 'Tiny findings was already complete' });
-    await expect.poll(() => offer.count(), { timeout: 15_000 }).toBe(1);
+    await expect.poll(() => offer.count(), { timeout: 15_000, message: 'the already-complete job\'s card in the jobs panel' }).toBe(1);
     const card = page.locator('li.job').filter({ has: offer });
     const cardText = await card.innerText();
     expect(cardText).toContain('Already complete in the archive: all 4 runs of this experiment are stored');
