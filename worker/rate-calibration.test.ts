@@ -14,7 +14,7 @@ import { simulateLif } from './models/lif.js';
 import { buildNetwork } from './network.js';
 import { calibrateLif, homogeneousTwin, lifMaxRateHz } from './rate-calibration.js';
 import { deriveSeed } from './rng.js';
-import { executeRun, finishRun, prepareRun } from './run.js';
+import { executeRun, finishRun, prepareRun, sameBits } from './run.js';
 import type { BuiltNetwork } from './types.js';
 
 // cpu is the TypeScript kernel; wasm's LIF kernel gives its bits
@@ -45,12 +45,6 @@ function calibrate(c: Case, backend: Backend, maxSimulations?: number) {
   const out = calibrateLif(c.model, c.net, input, STEPS, SIM_SEED, backend, { twin: c.twin, maxSimulations });
   // wasm may hand its memory out again on the next simulation: keep a copy
   return { ...out, features: Float64Array.from(out.lif.features) };
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) return false;
-  return true;
 }
 
 describe.each(backends)('calibrateLif on $name', (backend) => {

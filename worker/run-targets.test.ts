@@ -9,7 +9,7 @@ import { backendByName } from './backends/registry.js';
 import { eigenvalues } from './linalg.js';
 import { segmentSquares, segmentSums } from './readout.js';
 import { computeTargets } from './tasks.js';
-import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, prepareRun, runTasks, targetsOf, totalSteps, wEigenvaluesOf } from './run.js';
+import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, prepareRun, runTasks, sameBits, targetsOf, totalSteps, wEigenvaluesOf } from './run.js';
 import type { BuiltNetwork } from './types.js';
 
 function fixtureRuns(segments?: object, suite?: object) {
@@ -17,10 +17,6 @@ function fixtureRuns(segments?: object, suite?: object) {
   if (segments) raw.input.segments = segments;
   if (suite) raw.suite = suite;
   return planRuns(ExperimentSchema.parse(raw));
-}
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  return a.length === b.length && a.every((v, i) => Object.is(v, b[i]));
 }
 
 describe('targets kept between runs', () => {

@@ -25,6 +25,7 @@ import {
   wilcoxonLog,
 } from './stats.js';
 import { wilcoxonSignedRank } from '../../test/fixtures/wilcoxon-stdlib.js';
+import { sameBits } from '../../worker/run.js';
 import { wasmAvailable } from '../../worker/wasm/kernels.js';
 
 
@@ -438,13 +439,6 @@ describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
     expect(Array.from(a).every((v, i) => Object.is(v, b[i]))).toBe(true);
   });
 });
-
-function sameBits(a: Float64Array, b: Float64Array): boolean {
-  if (a.length !== b.length) return false;
-  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length);
-  const y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
-  return x.every((v, i) => v === y[i]);
-}
 
 describe('welchT at its edges', () => {
   it('throws on non-finite values, naming the sample and the index', () => {
