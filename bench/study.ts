@@ -56,23 +56,12 @@ export function fastestNumpy(study: StudyResult): Map<string, { seconds: number;
 
 /** one `quench run <preset>` in a new process, on a new archive, with the measurements in `measurements` */
 function runPreset(preset: string, dir: string, measurements: string, tag: string): PresetTiming {
-  const archive = join(dir, `${preset}-${tag}.sqlite`);
-  const t = performance.now();
-  const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'quench.js'), 'run', preset, '--archive', archive, '--timings', '-q'], {
-    encoding: 'utf8',
-    env: { ...process.env, QUENCH_CALIBRATION: measurements },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  const wallSeconds = (performance.now() - t) / 1000;
-  if (res.status !== 0) throw new Error(`quench run ${preset} exited with ${res.status}: ${(res.stderr ?? '').slice(-800)}`);
-  const parsed = parsePhases(res.stderr ?? '');
-  if (!parsed) throw new Error(`quench run ${preset} printed no timings line`);
-  return { preset, wallSeconds, ...parsed };
+  const { wallSeconds, each } = runPresets([preset], join(dir, `${preset}-${tag}.sqlite`), measurements);
+  return { ...each[0], wallSeconds };
 }
 
-/** one `quench run <presets…>` in a new process (one archive): its wall time and each preset's timings line */
-function runPresets(presets: string[], dir: string, measurements: string, tag: string): { wallSeconds: number; each: PresetTiming[] } {
-  const archive = join(dir, `all-${tag}.sqlite`);
+/** one `quench run <presets…>` in a new process, into `archive`: its wall time and each preset's timings line */
+function runPresets(presets: string[], archive: string, measurements: string): { wallSeconds: number; each: PresetTiming[] } {
   const t = performance.now();
   const res = spawnSync(process.execPath, [join(ROOT, 'bin', 'quench.js'), 'run', ...presets, '--archive', archive, '--timings', '-q'], {
     encoding: 'utf8',
@@ -83,7 +72,8 @@ function runPresets(presets: string[], dir: string, measurements: string, tag: s
   if (res.status !== 0) throw new Error(`quench run ${presets.join(' ')} exited with ${res.status}: ${(res.stderr ?? '').slice(-800)}`);
   const lines = (res.stderr ?? '').split('\n').filter((l) => l.startsWith('timings (s)'));
   if (lines.length !== presets.length) throw new Error(`quench run ${presets.join(' ')} printed ${lines.length} timings lines for ${presets.length} presets`);
-  // each preset's own wall time is its line's total (the first's counts the process's start)
+  // each preset's own wall time is its line's total (the first's counts the process's start); a
+  // single preset's is the process's, measured here
   const each = lines.map((l, i) => {
     const t = parsePhases(l)!;
     return { preset: presets[i], wallSeconds: t.phases.total, ...t };
@@ -121,9 +111,9 @@ export function studySection(progress: (what: string) => void, presets: string[]
     if (rate.length === 0) return { first, later, oneProcess: null, numpy: null, numpy1: null };
     const together = join(dir, 'measurements-together.json');
     progress(`study: the ${rate.length} rate presets in one quench run, first-ever`);
-    const firstTogether = runPresets(rate, dir, together, 'first');
+    const firstTogether = runPresets(rate, join(dir, 'all-first.sqlite'), together);
     progress(`study: the ${rate.length} rate presets in one quench run, later`);
-    const laterTogether = runPresets(rate, dir, together, 'later');
+    const laterTogether = runPresets(rate, join(dir, 'all-later.sqlite'), together);
     const oneProcess = { presets: rate, wallSeconds: laterTogether.wallSeconds, firstWallSeconds: firstTogether.wallSeconds, each: laterTogether.each };
     progress(`study: numpy, ${rate.length} rate presets`);
     const plan = join(dir, 'study-plan.json');
