@@ -2,13 +2,13 @@
 // probe that fails is an error in words, and the next one gets a thread that works. The thread is the
 // scheduler's: kept after the probes for the runs, which give the numbers of a fresh thread.
 import { afterAll, describe, it, expect } from 'vitest';
-import type { RunResult } from '../common/results.js';
 import { parseExperiment } from '../common/validate.js';
 import { probeOf } from './backend-choice.js';
 import { planRuns } from './plan.js';
 import { probeInWorker } from './probes.js';
 import { closeIdleThreads, idleThreadCount, runAll } from './scheduler.js';
 import { readSpecFile } from './specs.js';
+import { runNumbers } from '../test/fixtures/numbers.js';
 
 const run = probeOf(planRuns(parseExperiment({ name: 'probe', network: { n: 24 } }))[0]);
 
@@ -37,8 +37,7 @@ describe('the probe thread', () => {
 
 describe('probes on the threads the runs use', () => {
   const runs = planRuns(readSpecFile('test/fixtures/small-experiment.json'));
-  const numbers = (rs: RunResult[]) => JSON.stringify(rs.map(({ timings: _t, ...r }) => r));
-  const big = probeOf(planRuns(parseExperiment({ name: 'probe', network: { n: 61 } }))[0]);
+    const big = probeOf(planRuns(parseExperiment({ name: 'probe', network: { n: 61 } }))[0]);
 
   it('the probes\' thread is kept, and the next runs start on it', async () => {
     await closeIdleThreads();
@@ -65,7 +64,7 @@ describe('probes on the threads the runs use', () => {
     ]);
     expect(idleThreadCount()).toBe(1);
     const after = await runAll(runs, { threads: 1 });
-    expect(numbers(after)).toBe(numbers(fresh));
+    expect(runNumbers(after)).toBe(runNumbers(fresh));
     await closeIdleThreads();
   });
 

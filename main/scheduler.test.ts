@@ -9,11 +9,11 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeIdleThreads, idleThreadCount, runAll, type Progress } from './scheduler.js';
 import { readSpecFile } from './specs.js';
+import { runNumbers } from '../test/fixtures/numbers.js';
 
 const spec = readSpecFile('test/fixtures/small-experiment.json');
 const runs = planRuns(spec);
 // timings differ from run to run; everything else must be bit-identical
-const numbers = (rs: RunResult[]) => JSON.stringify(rs.map(({ timings: _t, ...r }) => r));
 
 describe('scheduler', () => {
   it('gives bit-identical results in the main thread and on 1 or 2 worker threads', async () => {
@@ -21,8 +21,8 @@ describe('scheduler', () => {
     const one = await runAll(runs, { threads: 1 });
     const two = await runAll(runs, { threads: 2 });
     expect(inline.map((r) => r.index)).toEqual(runs.map((r) => r.index));
-    expect(numbers(one)).toBe(numbers(inline));
-    expect(numbers(two)).toBe(numbers(inline));
+    expect(runNumbers(one)).toBe(runNumbers(inline));
+    expect(runNumbers(two)).toBe(runNumbers(inline));
   });
 
   it('reports progress from 1 to total with a rate and an ETA', async () => {
@@ -63,7 +63,7 @@ describe('worker threads kept between runAll calls', () => {
     // the same threads again (none started, none left over), in another order
     const again = await runAll([...runs].reverse(), { threads: 2 });
     expect(idleThreadCount()).toBe(2);
-    expect(numbers(again.reverse())).toBe(numbers(fresh));
+    expect(runNumbers(again.reverse())).toBe(runNumbers(fresh));
     // fewer threads than are kept: the others stay idle
     await runAll(runs.slice(0, 1), { threads: 1 });
     expect(idleThreadCount()).toBe(2);
