@@ -6,7 +6,8 @@ import { availableParallelism } from 'node:os';
 import { ConfirmationNeeded, QuenchError } from '../common/errors.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { formatBytes, formatSeconds } from '../common/format.js';
-import { describeCost, peakAtOnce, runMemory, type CostEstimate, type RunShape, type SizeEstimate } from './cost.js';
+import { describeCost, peakAtOnce, runMemory, type CostEstimate, type SizeEstimate } from './cost.js';
+import type { RunShape } from './run-shape.js';
 
 /** longer work than this needs an explicit go-ahead */
 export const CONFIRM_ABOVE_SECONDS = 3600;

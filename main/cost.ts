@@ -34,10 +34,9 @@ import { freemem } from 'node:os';
 import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
-import { DENSE_ABOVE } from '../worker/models/rate.js';
-import { SPECTRA_MAX_N } from '../worker/network.js';
 import { PHASES } from '../worker/probe.js';
 import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { hasSpectra, shapeOf, type RunShape } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
@@ -64,29 +63,6 @@ export function peakAtOnce(threads: number, concurrent: number, perRun: number):
 const ARCHIVE_BYTES_PER_TASK = 70;
 const ARCHIVE_BYTES_PER_RUN = 1024;
 
-/** The sizes that decide what a run costs. */
-export interface RunShape {
-  n: number;
-  steps: number;
-  tasks: number;
-  /** expected nonzero recurrent weights (N² p, after a connectivity resampling or W = 0) */
-  nnz: number;
-  dense: boolean;
-  noisy: boolean;
-}
-
-export function shapeOf(run: RunSpec, tasks: number): RunShape {
-  const n = run.network.n;
-  let p = run.network.p;
-  for (const m of run.network.manipulations) {
-    if (m.op === 'resampleConnectivity') p = m.p;
-    if (m.op === 'removeRecurrence') p = 0;
-    if (m.op === 'prune') p *= 1 - m.fraction;
-  }
-  const model = run.network.model;
-  return { n, steps: totalSteps(run), tasks, nnz: n * n * p, dense: p > DENSE_ABOVE, noisy: model.kind === 'rate' && model.noise > 0 };
-}
-
 /** The memory a run peaks at, by part (bytes). */
 export function runMemory(s: RunShape): { features: number; targets: number; matrices: number; total: number } {
   const features = 8 * s.steps * s.n * (3.4 + (s.noisy ? 1 : 0));
@@ -99,9 +75,6 @@ export function runMemory(s: RunShape): { features: number; targets: number; mat
 export function archiveBytesOfRun(run: RunSpec, tasks: number): number {
   return ARCHIVE_BYTES_PER_TASK * tasks + 2 * JSON.stringify(run).length + ARCHIVE_BYTES_PER_RUN + mechanismBytes(run, tasks);
 }
-
-/** whether a run computes its spectra (O(N³)): at most SPECTRA_MAX_N neurons unless asked above */
-export const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
 
 /**
  * The JSON of a run's mechanism measures (docs/model.md §11), as the archive keeps them (values to 4

@@ -7,7 +7,8 @@ import { QuenchError } from '../common/errors.js';
 import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { runTasks, totalSteps } from '../worker/run.js';
-import { hasSpectra, peakAtOnce, runMemory, shapeOf, type CostEstimate } from './cost.js';
+import { peakAtOnce, runMemory, type CostEstimate } from './cost.js';
+import { shapeOf, workUnits } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
 
 export interface ShardRef {
@@ -25,25 +26,6 @@ export function parseShard(text: string): ShardRef {
   if (count < 1) throw new QuenchError('input', `--shard ${text}: K must be at least 1`);
   if (index >= count) throw new QuenchError('input', `--shard ${text}: i must be below K (shards are numbered 0 to ${count - 1})`);
   return { index, count };
-}
-
-/**
- * A run's work in arbitrary units, from its sizes alone: the simulation (steps × sub-steps × the
- * recurrent product's nonzeros and the per-neuron update), the readout (the Gram matrices, X'Y for
- * every task, the eigendecomposition), the spectra where the run has them, and a LIF calibration's
- * extra simulations. Only ratios between runs matter.
- */
-export function workUnits(run: RunSpec, tasks: number): number {
-  const s = shapeOf(run, tasks);
-  const model = run.network.model;
-  const sub = model.kind === 'lif' ? Math.max(1, Math.round(model.dtTaskMs / model.dtSimMs)) : 1;
-  const product = s.dense ? s.n * s.n : s.nnz;
-  const simulations = model.kind === 'lif' && model.calibration ? 6 : 1;
-  const simulate = simulations * s.steps * sub * (product + 8 * s.n);
-  const train = run.factors.trainLength;
-  const readout = (train + 2 * run.input.segments.validation) * s.n * s.n + tasks * totalSteps(run) * (s.n + 4) + 10 * s.n ** 3;
-  const spectra = hasSpectra(run) ? 20 * s.n ** 3 : 0;
-  return simulate + readout + spectra;
 }
 
 export interface Partition {
