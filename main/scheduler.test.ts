@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closeIdleThreads, idleThreadCount, runAll, type Progress } from './scheduler.js';
+import { closeIdleThreads, idleThreadCount, largestFirst, runAll, type Progress } from './scheduler.js';
+import { workUnits } from './run-shape.js';
+import { planJobs } from '../worker/batch.js';
+import { runTasks } from '../worker/run.js';
+import { parseExperiment } from '../common/validate.js';
+import type { RunSpec } from '../common/results.js';
 import { readSpecFile } from './specs.js';
 import { runNumbers } from '../test/fixtures/numbers.js';
 
@@ -52,6 +57,47 @@ describe('scheduler', () => {
   it('a failing run fails the job with a message naming the run', async () => {
     const broken = [{ ...runs[0], input: { ...runs[0].input, channels: [] } }];
     await expect(runAll(broken, { threads: 1 })).rejects.toThrow(/run 0 failed/);
+  });
+});
+
+describe('largest jobs first', () => {
+  // a size sweep in plan order: every seed's N = 10, then 40, then 20 (two conditions each)
+  const sizes = parseExperiment({ ...JSON.parse(JSON.stringify(spec)), name: 'sizes', analysis: 'size', sweep: { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 1 }], n: [10, 40, 20], seeds: 2 } });
+  const sizeRuns = planRuns(sizes);
+  const tasks = runTasks(sizeRuns[0]).length;
+  const work = (job: readonly RunSpec[]) => job.reduce((s, r) => s + workUnits(r, tasks), 0);
+
+  it('orders jobs by their work, the largest first, and jobs of equal work in plan order', () => {
+    const jobs = sizeRuns.map((r) => [r]);
+    const ordered = largestFirst(jobs);
+    expect(ordered.map((j) => j[0].index).sort((a, b) => a - b)).toEqual(sizeRuns.map((r) => r.index));
+    expect(ordered.map((j) => j[0].network.n)).toEqual([...Array(4).fill(40), ...Array(4).fill(20), ...Array(4).fill(10)]);
+    for (let i = 1; i < ordered.length; i++) {
+      expect(work(ordered[i])).toBeLessThanOrEqual(work(ordered[i - 1]));
+      if (work(ordered[i]) === work(ordered[i - 1])) expect(ordered[i][0].index).toBeGreaterThan(ordered[i - 1][0].index);
+    }
+    // a job of several runs (levels simulated together) weighs their sum
+    const [a, b] = sizeRuns.filter((r) => r.network.n === 10);
+    expect(largestFirst([[a], [a, b]]).map((j) => j.length)).toEqual([2, 1]);
+    // of two runs alike but for their suites, the one with more tasks (each suite's own count)
+    const few = planRuns(parseExperiment({ ...JSON.parse(JSON.stringify(spec)), suite: { name: 'few', version: 1, families: [{ family: 'delay', delays: [0] }] } }))[0];
+    expect(largestFirst([[few], [runs[0]]])[0][0]).toBe(runs[0]);
+    // the experiment's own batches keep their runs together and come out in plan order where alike
+    const own = planJobs(runs, () => 'wasm', () => true);
+    expect(largestFirst(own)).toEqual(own);
+  });
+
+  it('starts the largest jobs first on the threads, and returns the results in run order with the same numbers', async () => {
+    const started: number[] = [];
+    const claim = (job: readonly RunSpec[]) => {
+      started.push(...job.map((r) => r.network.n));
+      return [...job];
+    };
+    const two = await runAll(sizeRuns, { threads: 2, claim });
+    expect(started).toEqual([...Array(4).fill(40), ...Array(4).fill(20), ...Array(4).fill(10)]);
+    expect(two.map((r) => r.index)).toEqual(sizeRuns.map((r) => r.index));
+    const inline = await runAll(sizeRuns, { threads: 0 });
+    expect(runNumbers(two)).toBe(runNumbers(inline));
   });
 });
 
