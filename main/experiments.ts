@@ -215,6 +215,16 @@ function madeOn(archive: Archive, runIds: readonly number[]): string | null {
 }
 
 /**
+ * An experiment's ETA: its running slice's (the scheduler's, by the runs' work), and the runs of the
+ * slices still to come at the rate so far (null while there is none to go by).
+ */
+export function experimentEta(sliceEta: number | null, laterRuns: number, runsPerSecond: number): number | null {
+  if (sliceEta === null) return null;
+  if (laterRuns <= 0) return sliceEta;
+  return runsPerSecond > 0 ? sliceEta + laterRuns / runsPerSecond : null;
+}
+
+/**
  * Runs what is left of a prepared experiment a slice at a time, committing each run as it finishes.
  * A cancel (the signal) stops it; every finished run stays stored.
  */
@@ -264,7 +274,8 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
         const elapsed = (performance.now() - started) / 1000;
         const done = before + q.done;
         const rate = elapsed > 0 ? done / elapsed : 0;
-        opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds: rate > 0 ? (left - done) / rate : null });
+        const etaSeconds = experimentEta(q.etaSeconds, left - before - q.total, rate);
+        opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds });
       },
     }));
     if (results) results.push(...sliceResults);

@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { closeIdleThreads, idleThreadCount, largestFirst, runAll, type Progress } from './scheduler.js';
 import { workUnits } from './run-shape.js';
+import { experimentEta } from './experiments.js';
 import { planJobs } from '../worker/batch.js';
 import { runTasks } from '../worker/run.js';
 import { parseExperiment } from '../common/validate.js';
@@ -98,6 +99,46 @@ describe('largest jobs first', () => {
     expect(two.map((r) => r.index)).toEqual(sizeRuns.map((r) => r.index));
     const inline = await runAll(sizeRuns, { threads: 0 });
     expect(runNumbers(two)).toBe(runNumbers(inline));
+  });
+
+  it('gives the ETA by the work left over the work made, not by the runs left, in the pool and inline', async () => {
+    const weight = new Map(sizeRuns.map((r) => [r.index, workUnits(r, tasks)]));
+    const total = [...weight.values()].reduce((a, b) => a + b, 0);
+    for (const threads of [2, 0]) {
+      let made = 0;
+      const checked: number[] = [];
+      await runAll(sizeRuns, {
+        threads,
+        onResult: (r) => {
+          made += weight.get(r.index)!;
+        },
+        onProgress: (p) => {
+          checked.push(p.done);
+          expect(p.etaSeconds).toBeCloseTo((p.elapsedSeconds * (total - made)) / made, 9);
+        },
+      });
+      expect(checked).toEqual(sizeRuns.map((_, i) => i + 1));
+    }
+  });
+
+  it('does not wait in its ETA for runs another process claimed: the last ETA is 0', async () => {
+    // the first half of the jobs are made elsewhere (ScheduleOptions.claim leaves them out)
+    let calls = 0;
+    const claim = (job: readonly RunSpec[]) => (calls++ < sizeRuns.length / 2 ? [] : [...job]);
+    const seen: Progress[] = [];
+    const made = await runAll(sizeRuns, { threads: 1, claim, onProgress: (p) => seen.push(p) });
+    expect(made.length).toBe(sizeRuns.length / 2);
+    expect(seen.at(-1)!.done).toBe(sizeRuns.length / 2);
+    expect(seen.at(-1)!.etaSeconds).toBe(0);
+    expect(seen[0].etaSeconds).toBeGreaterThan(0);
+  });
+
+  it("an experiment of several slices adds the later slices' runs at the rate so far to its slice's ETA", () => {
+    expect(experimentEta(5, 0, 0)).toBe(5);
+    expect(experimentEta(5, -3, 2)).toBe(5);
+    expect(experimentEta(5, 10, 2)).toBe(10);
+    expect(experimentEta(5, 10, 0)).toBeNull();
+    expect(experimentEta(null, 10, 2)).toBeNull();
   });
 });
 

@@ -119,7 +119,45 @@ export async function closeIdleThreads(): Promise<void> {
   await Promise.all(all.map((t) => t.worker.terminate()));
 }
 
-function progressOf(done: number, total: number, started: number): Progress {
+/**
+ * The runs' work made and left (workUnits), for the ETA: the time so far times the work left over
+ * the work made. A count of runs misleads where runs differ in size: with the largest jobs first a
+ * size sweep's first runs are its slowest, and its ETA by count started several times too high.
+ */
+function workProgress(runs: readonly RunSpec[], weightOf: (run: RunSpec) => number) {
+  const weight = new Map(runs.map((r) => [r.index, weightOf(r)]));
+  let left = 0;
+  for (const w of weight.values()) left += w;
+  let made = 0;
+  // runs neither made nor skipped: none left is an ETA of 0, whatever the sums' rounding says
+  let runsLeft = runs.length;
+  return {
+    /** runs another process makes (ScheduleOptions.claim): not this process's to wait for */
+    skipped(skip: readonly RunSpec[]): void {
+      for (const r of skip) left -= weight.get(r.index) ?? 0;
+      runsLeft -= skip.length;
+    },
+    finished(index: number): void {
+      const w = weight.get(index) ?? 0;
+      made += w;
+      left -= w;
+      runsLeft--;
+    },
+    eta(elapsedSeconds: number): number | null {
+      if (runsLeft <= 0) return 0;
+      return made > 0 ? (elapsedSeconds * Math.max(0, left)) / made : null;
+    },
+  };
+}
+
+/** the runs of `all` that a claim left out of `job` */
+function leftOut(all: readonly RunSpec[], job: readonly RunSpec[]): RunSpec[] {
+  if (job.length === all.length) return [];
+  const kept = new Set(job.map((r) => r.index));
+  return all.filter((r) => !kept.has(r.index));
+}
+
+function progressOf(done: number, total: number, started: number, work: ReturnType<typeof workProgress>): Progress {
   const elapsedSeconds = (performance.now() - started) / 1000;
   const runsPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
   return {
@@ -127,7 +165,7 @@ function progressOf(done: number, total: number, started: number): Progress {
     total,
     elapsedSeconds,
     runsPerSecond,
-    etaSeconds: done > 0 && runsPerSecond > 0 ? (total - done) / runsPerSecond : null,
+    etaSeconds: done > 0 ? work.eta(elapsedSeconds) : null,
   };
 }
 
@@ -141,8 +179,10 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
   const perRun = Math.max(1, ...used.map((b) => b.threadsPerRun ?? 1));
   const threads = used.some((b) => b.oneThread) ? 0 : Math.min(Math.max(1, Math.floor((opts.threads ?? defaultThreads()) / perRun)), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
-  const jobs = largestFirst(planJobs(runs, backendOf, (name) => opts.batch !== false && backendByName(name).simulateRateBatch !== undefined));
-  return threads <= 0 ? runInline(runs, jobs, backendOf, opts) : runPool(runs, jobs, backendOf, Math.min(threads, jobs.length), opts);
+  const weightOf = runWeights();
+  const jobs = largestFirst(planJobs(runs, backendOf, (name) => opts.batch !== false && backendByName(name).simulateRateBatch !== undefined), weightOf);
+  const work = workProgress(runs, weightOf);
+  return threads <= 0 ? runInline(runs, jobs, backendOf, opts, work) : runPool(runs, jobs, backendOf, Math.min(threads, jobs.length), opts, work);
 }
 
 /**
@@ -152,7 +192,13 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
  * them (size-equivalence: 0.42 s of its 2.7 s). A run's numbers do not depend on when or on which
  * thread it is made (test/order.test.ts); results still come back in run order.
  */
-export function largestFirst(jobs: RunSpec[][]): RunSpec[][] {
+export function largestFirst(jobs: RunSpec[][], weightOf: (run: RunSpec) => number = runWeights()): RunSpec[][] {
+  const work = jobs.map((job) => job.reduce((sum, run) => sum + weightOf(run), 0));
+  return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b).map((i) => jobs[i]);
+}
+
+/** A run's work (workUnits), with its suite's task count built once per suite */
+export function runWeights(): (run: RunSpec) => number {
   const tasks = new Map<string, number>();
   const tasksOf = (run: RunSpec) => {
     const key = JSON.stringify([run.suite, run.input.channels]);
@@ -168,11 +214,10 @@ export function largestFirst(jobs: RunSpec[][]): RunSpec[][] {
     }
     return k;
   };
-  const work = jobs.map((job) => job.reduce((sum, run) => sum + workUnits(run, tasksOf(run)), 0));
-  return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b).map((i) => jobs[i]);
+  return (run) => workUnits(run, tasksOf(run));
 }
 
-async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, opts: ScheduleOptions): Promise<RunResult[]> {
+async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, opts: ScheduleOptions, work: ReturnType<typeof workProgress>): Promise<RunResult[]> {
   const started = performance.now();
   const results: (RunResult | undefined)[] = new Array(runs.length);
   const byIndex = new Map(runs.map((r, i) => [r.index, i]));
@@ -189,13 +234,15 @@ async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf:
       await new Promise((r) => setImmediate(r));
       if (opts.signal?.aborted) throw new CancelledError();
       const job = opts.claim ? opts.claim(all) : all;
+      work.skipped(leftOut(all, job));
       if (job.length === 0) continue;
       const running = executeJobAsync(job, backendByName(backendOf(job[0])), (result) => {
         if (cancelled) return;
         results[byIndex.get(result.index)!] = result;
         done++;
+        work.finished(result.index);
         opts.onResult?.(result);
-        opts.onProgress?.(progressOf(done, runs.length, started));
+        opts.onProgress?.(progressOf(done, runs.length, started, work));
       }, opts.signal);
       await Promise.race([running, aborted]);
     }
@@ -206,7 +253,7 @@ async function runInline(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf:
   return results.filter((r): r is RunResult => r !== undefined);
 }
 
-function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions): Promise<RunResult[]> {
+function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: RunSpec) => string, threads: number, opts: ScheduleOptions, work: ReturnType<typeof workProgress>): Promise<RunResult[]> {
   const entry = workerEntry();
   const started = performance.now();
   const results: (RunResult | undefined)[] = new Array(runs.length);
@@ -250,6 +297,7 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
           return;
         }
         skipped += all.length - job.length;
+        work.skipped(leftOut(all, job));
         if (job.length === 0) continue;
         pending.set(w, job.length);
         const msg: ToWorker = { type: 'job', runs: job, backend: backendOf(job[0]) };
@@ -276,9 +324,10 @@ function runPool(runs: readonly RunSpec[], jobs: RunSpec[][], backendOf: (r: Run
         if (slot === undefined) return finish(new QuenchError('internal', `worker returned unknown run ${msg.index}`));
         results[slot] = msg.result;
         done++;
+        work.finished(msg.index);
         try {
           opts.onResult?.(msg.result);
-          opts.onProgress?.(progressOf(done, runs.length, started));
+          opts.onProgress?.(progressOf(done, runs.length, started, work));
         } catch (err) {
           return finish(err as Error);
         }
