@@ -225,6 +225,21 @@ export function experimentEta(sliceEta: number | null, laterRuns: number, runsPe
 }
 
 /**
+ * The ETA shown: the estimate's time left (its probes' model, main/cost.ts) weighed against what the
+ * runs so far say, by the share of the work made. The runs' own figure starts far off (the threads'
+ * start and first, slower runs are in its time so far, against little work made: 49-66 s for a size
+ * sweep with 6 s left) and comes right as the work is made; the estimate is right to its model's
+ * error from the start.
+ */
+export function blendEta(estimateSeconds: number | null, elapsedSeconds: number, observed: number | null, workFraction: number): number | null {
+  if (estimateSeconds === null) return observed;
+  const prior = Math.max(0, estimateSeconds - elapsedSeconds);
+  if (observed === null) return prior;
+  const w = Math.min(1, Math.max(0, workFraction));
+  return (1 - w) * prior + w * observed;
+}
+
+/**
  * Runs what is left of a prepared experiment a slice at a time, committing each run as it finishes.
  * A cancel (the signal) stops it; every finished run stays stored.
  */
@@ -274,8 +289,10 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
         const elapsed = (performance.now() - started) / 1000;
         const done = before + q.done;
         const rate = elapsed > 0 ? done / elapsed : 0;
-        const etaSeconds = experimentEta(q.etaSeconds, left - before - q.total, rate);
-        opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds });
+        // the share of what is left that is made, the earlier slices counted whole
+        const workFraction = left > 0 ? Math.min(1, (before + q.workFraction * q.total) / left) : 1;
+        const etaSeconds = blendEta(p.estimate?.seconds ?? null, elapsed, experimentEta(q.etaSeconds, left - before - q.total, rate), workFraction);
+        opts.onProgress?.({ done: p.stored + done, total: p.total, elapsedSeconds: elapsed, runsPerSecond: rate, etaSeconds, workFraction });
       },
     }));
     if (results) results.push(...sliceResults);

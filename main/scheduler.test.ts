@@ -7,10 +7,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { closeIdleThreads, idleThreadCount, largestFirst, runAll, type Progress } from './scheduler.js';
+import { closeIdleThreads, idleThreadCount, runAll, runWeights, type Progress } from './scheduler.js';
 import { workUnits } from './run-shape.js';
-import { experimentEta } from './experiments.js';
-import { planJobs } from '../worker/batch.js';
+import { blendEta, experimentEta } from './experiments.js';
 import { runTasks } from '../worker/run.js';
 import { parseExperiment } from '../common/validate.js';
 import type { RunSpec } from '../common/results.js';
@@ -61,41 +60,32 @@ describe('scheduler', () => {
   });
 });
 
-describe('largest jobs first', () => {
+describe(`the runs' work: progress and order`, () => {
   // a size sweep in plan order: every seed's N = 10, then 40, then 20 (two conditions each)
   const sizes = parseExperiment({ ...JSON.parse(JSON.stringify(spec)), name: 'sizes', analysis: 'size', sweep: { heterogeneity: [{ family: 'none' }, { family: 'lognormal', cv: 1 }], n: [10, 40, 20], seeds: 2 } });
   const sizeRuns = planRuns(sizes);
   const tasks = runTasks(sizeRuns[0]).length;
-  const work = (job: readonly RunSpec[]) => job.reduce((s, r) => s + workUnits(r, tasks), 0);
 
-  it('orders jobs by their work, the largest first, and jobs of equal work in plan order', () => {
-    const jobs = sizeRuns.map((r) => [r]);
-    const ordered = largestFirst(jobs);
-    expect(ordered.map((j) => j[0].index).sort((a, b) => a - b)).toEqual(sizeRuns.map((r) => r.index));
-    expect(ordered.map((j) => j[0].network.n)).toEqual([...Array(4).fill(40), ...Array(4).fill(20), ...Array(4).fill(10)]);
-    for (let i = 1; i < ordered.length; i++) {
-      expect(work(ordered[i])).toBeLessThanOrEqual(work(ordered[i - 1]));
-      if (work(ordered[i]) === work(ordered[i - 1])) expect(ordered[i][0].index).toBeGreaterThan(ordered[i - 1][0].index);
-    }
-    // a job of several runs (levels simulated together) weighs their sum
-    const [a, b] = sizeRuns.filter((r) => r.network.n === 10);
-    expect(largestFirst([[a], [a, b]]).map((j) => j.length)).toEqual([2, 1]);
-    // of two runs alike but for their suites, the one with more tasks (each suite's own count)
+  it(`weighs a run by workUnits with its own suite's task count, and a suite that cannot be built as none`, () => {
+    const weightOf = runWeights();
+    for (const r of sizeRuns) expect(weightOf(r)).toBe(workUnits(r, tasks));
     const few = planRuns(parseExperiment({ ...JSON.parse(JSON.stringify(spec)), suite: { name: 'few', version: 1, families: [{ family: 'delay', delays: [0] }] } }))[0];
-    expect(largestFirst([[few], [runs[0]]])[0][0]).toBe(runs[0]);
-    // the experiment's own batches keep their runs together and come out in plan order where alike
-    const own = planJobs(runs, () => 'wasm', () => true);
-    expect(largestFirst(own)).toEqual(own);
+    expect(runTasks(few).length).toBeLessThan(tasks);
+    expect(weightOf(few)).toBe(workUnits(few, runTasks(few).length));
+    expect(weightOf(few)).toBeLessThan(weightOf(runs[0]));
+    const broken = { ...runs[0], input: { ...runs[0].input, channels: [] } };
+    expect(() => runTasks(broken)).toThrow(/channel/);
+    expect(weightOf(broken)).toBe(workUnits(broken, 0));
   });
 
-  it('starts the largest jobs first on the threads, and returns the results in run order with the same numbers', async () => {
+  it('starts the jobs in plan order, and returns the results in run order with the same numbers', async () => {
     const started: number[] = [];
     const claim = (job: readonly RunSpec[]) => {
-      started.push(...job.map((r) => r.network.n));
+      started.push(...job.map((r) => r.index));
       return [...job];
     };
     const two = await runAll(sizeRuns, { threads: 2, claim });
-    expect(started).toEqual([...Array(4).fill(40), ...Array(4).fill(20), ...Array(4).fill(10)]);
+    expect(started).toEqual(sizeRuns.map((r) => r.index));
     expect(two.map((r) => r.index)).toEqual(sizeRuns.map((r) => r.index));
     const inline = await runAll(sizeRuns, { threads: 0 });
     expect(runNumbers(two)).toBe(runNumbers(inline));
@@ -115,6 +105,7 @@ describe('largest jobs first', () => {
         onProgress: (p) => {
           checked.push(p.done);
           expect(p.etaSeconds).toBeCloseTo((p.elapsedSeconds * (total - made)) / made, 9);
+          expect(p.workFraction).toBeCloseTo(made / total, 12);
         },
       });
       expect(checked).toEqual(sizeRuns.map((_, i) => i + 1));
@@ -130,7 +121,10 @@ describe('largest jobs first', () => {
     expect(made.length).toBe(sizeRuns.length / 2);
     expect(seen.at(-1)!.done).toBe(sizeRuns.length / 2);
     expect(seen.at(-1)!.etaSeconds).toBe(0);
+    expect(seen.at(-1)!.workFraction).toBe(1);
     expect(seen[0].etaSeconds).toBeGreaterThan(0);
+    expect(seen[0].workFraction).toBeGreaterThan(0);
+    expect(seen[0].workFraction).toBeLessThan(1);
   });
 
   it("an experiment of several slices adds the later slices' runs at the rate so far to its slice's ETA", () => {
@@ -139,6 +133,23 @@ describe('largest jobs first', () => {
     expect(experimentEta(5, 10, 2)).toBe(10);
     expect(experimentEta(5, 10, 0)).toBeNull();
     expect(experimentEta(null, 10, 2)).toBeNull();
+  });
+
+  it(`shows the estimate's time left at first and the runs' own ETA as their work is made`, () => {
+    // estimate 10 s, 4 s gone: 6 s by the estimate; the runs say 30 s
+    expect(blendEta(10, 4, 30, 0)).toBe(6);
+    expect(blendEta(10, 4, 30, 1)).toBe(30);
+    expect(blendEta(10, 4, 30, 0.25)).toBeCloseTo(0.75 * 6 + 0.25 * 30, 12);
+    // past the estimate its part is 0, not negative; a share out of range is clamped
+    expect(blendEta(10, 14, 8, 0.5)).toBe(4);
+    expect(blendEta(10, 4, 30, 1.5)).toBe(30);
+    expect(blendEta(10, 4, 30, -1)).toBe(6);
+    // without runs to go by, the estimate; without an estimate, the runs
+    expect(blendEta(10, 4, null, 0)).toBe(6);
+    expect(blendEta(null, 4, 30, 0.1)).toBe(30);
+    expect(blendEta(null, 4, null, 0)).toBeNull();
+    // all made: 0
+    expect(blendEta(10, 40, 0, 1)).toBe(0);
   });
 });
 

@@ -20,6 +20,8 @@ export interface Progress {
   runsPerSecond: number;
   /** null until the first run has finished */
   etaSeconds: number | null;
+  /** the share of these runs' work made (workUnits), 0 to 1; runs another process makes leave it */
+  workFraction: number;
 }
 
 export interface ScheduleOptions {
@@ -147,6 +149,10 @@ function workProgress(runs: readonly RunSpec[], weightOf: (run: RunSpec) => numb
       if (runsLeft <= 0) return 0;
       return made > 0 ? (elapsedSeconds * Math.max(0, left)) / made : null;
     },
+    fraction(): number {
+      if (runsLeft <= 0) return 1;
+      return made > 0 ? made / (made + Math.max(0, left)) : 0;
+    },
   };
 }
 
@@ -166,6 +172,7 @@ function progressOf(done: number, total: number, started: number, work: ReturnTy
     elapsedSeconds,
     runsPerSecond,
     etaSeconds: done > 0 ? work.eta(elapsedSeconds) : null,
+    workFraction: work.fraction(),
   };
 }
 
@@ -179,25 +186,17 @@ export async function runAll(runs: readonly RunSpec[], opts: ScheduleOptions = {
   const perRun = Math.max(1, ...used.map((b) => b.threadsPerRun ?? 1));
   const threads = used.some((b) => b.oneThread) ? 0 : Math.min(Math.max(1, Math.floor((opts.threads ?? defaultThreads()) / perRun)), runs.length);
   if (opts.signal?.aborted) throw new CancelledError();
-  const weightOf = runWeights();
-  const jobs = largestFirst(planJobs(runs, backendOf, (name) => opts.batch !== false && backendByName(name).simulateRateBatch !== undefined), weightOf);
-  const work = workProgress(runs, weightOf);
+  const jobs = planJobs(runs, backendOf, (name) => opts.batch !== false && backendByName(name).simulateRateBatch !== undefined);
+  const work = workProgress(runs, runWeights());
   return threads <= 0 ? runInline(runs, jobs, backendOf, opts, work) : runPool(runs, jobs, backendOf, Math.min(threads, jobs.length), opts, work);
 }
 
 /**
- * Jobs largest first by their work (main/run-shape.ts workUnits), jobs of equal work in plan order:
- * the jobs that start last are then the short ones, and the threads finish close together. In plan
- * order a size sweep's largest runs came last, and one thread idled while the other made the last of
- * them (size-equivalence: 0.42 s of its 2.7 s). A run's numbers do not depend on when or on which
- * thread it is made (test/order.test.ts); results still come back in run order.
+ * A run's work (workUnits), with its suite's task count built once per suite. Jobs still start in plan
+ * order: started largest first, a size sweep's large runs ran two at once and each took longer (their
+ * features, targets and N x N matrices share the L3): N = 100 ... 800, 24 runs, 7.35-7.93 s against
+ * 6.32-6.55 s in plan order, where a large run mostly shares the machine with small ones.
  */
-export function largestFirst(jobs: RunSpec[][], weightOf: (run: RunSpec) => number = runWeights()): RunSpec[][] {
-  const work = jobs.map((job) => job.reduce((sum, run) => sum + weightOf(run), 0));
-  return jobs.map((_, i) => i).sort((a, b) => work[b] - work[a] || a - b).map((i) => jobs[i]);
-}
-
-/** A run's work (workUnits), with its suite's task count built once per suite */
 export function runWeights(): (run: RunSpec) => number {
   const tasks = new Map<string, number>();
   const tasksOf = (run: RunSpec) => {
