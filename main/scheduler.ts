@@ -123,8 +123,9 @@ export async function closeIdleThreads(): Promise<void> {
 
 /**
  * The runs' work made and left (workUnits), for the ETA: the time so far times the work left over
- * the work made. A count of runs misleads where runs differ in size: with the largest jobs first a
- * size sweep's first runs are its slowest, and its ETA by count started several times too high.
+ * the work made (main/experiments.ts weighs it against the estimate while little is made). A count
+ * of runs misleads where runs differ in size: a size sweep's large runs come last, and its ETA by
+ * count ran low to the end (0.48 s shown for 1.02 s left at 22 of 24 runs).
  */
 function workProgress(runs: readonly RunSpec[], weightOf: (run: RunSpec) => number) {
   const weight = new Map(runs.map((r) => [r.index, weightOf(r)]));
