@@ -1,6 +1,6 @@
 // What a run's cost grows with, from its spec alone: the sizes that decide it (shapeOf) and its work
 // in arbitrary units (workUnits). main/cost.ts prices runs and their memory by the first, main/shards.ts
-// balances shards by the second and main/scheduler.ts starts the largest jobs first by it. Kept apart
+// balances shards by the second and main/scheduler.ts measures its progress (the ETA) by it. Kept apart
 // from cost.ts, which imports the scheduler.
 import type { RunSpec } from '../common/results.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
