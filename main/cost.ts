@@ -97,6 +97,8 @@ export function mechanismBytes(run: RunSpec, tasks: number): number {
 export interface CostEstimate extends SizeEstimate {
   seconds: number;
   runSeconds: number;
+  /** the kept figures that priced it (keys of the measurements' 'estimates'): checkEstimate drops these alone */
+  figures: string[];
 }
 
 /**
@@ -349,19 +351,24 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
   // the threads' start and first, slower runs: none where as many threads are kept warm from earlier
   // runs in this process (main/scheduler.ts; the probes price warm runs)
   const startup = idleThreadCount() >= size.concurrent ? 0 : STARTUP_SECONDS;
-  return { ...size, seconds: startup + totalMs / 1000 / size.concurrent, runSeconds };
+  return { ...size, seconds: startup + totalMs / 1000 / size.concurrent, runSeconds, figures: [...kinds.keys()].map(cacheKey) };
 }
 
 /**
  * Called with what an experiment's runs took against their estimate: kept figures that priced it off
  * by more than a factor of 2 (probed while the machine was busy, or on a machine that changed since)
- * are dropped, so the next launch probes again rather than keep the error. True when dropped.
+ * are dropped, so the next launch probes again rather than keep the error. Only the figures that
+ * priced it: dropping every kind's made the next experiments of other kinds probe again too (0.5 to
+ * 0.7 s each on a virtual machine whose run times vary by 1.7 times from one run to the next). True
+ * when dropped.
  */
-export function checkEstimate(estimatedSeconds: number, measuredSeconds: number): boolean {
-  if (!(estimatedSeconds > 0 && measuredSeconds > 0)) return false;
-  const off = estimatedSeconds / measuredSeconds;
+export function checkEstimate(estimate: Pick<CostEstimate, 'seconds' | 'figures'>, measuredSeconds: number): boolean {
+  if (!(estimate.seconds > 0 && measuredSeconds > 0)) return false;
+  const off = estimate.seconds / measuredSeconds;
   if (off <= 2 && off >= 0.5) return false;
-  writeMeasurements('estimates', ESTIMATES_VALIDITY, {});
+  const kept = readMeasurements<KindCost>('estimates', ESTIMATES_VALIDITY);
+  for (const key of estimate.figures) delete kept[key];
+  writeMeasurements('estimates', ESTIMATES_VALIDITY, kept);
   return true;
 }
 

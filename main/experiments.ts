@@ -305,7 +305,7 @@ export async function executeExperiment(p: Prepared, archive: Archive | null, op
   const byOthers = me ? claimedByOthers(archive!, p.experiment!.id, me) : 0;
   const seconds = (performance.now() - started) / 1000;
   // an estimate far off (its probes made on a busy machine, say) is measured again next time
-  if (p.estimate && !opts.prober && made === left && byOthers === 0) checkEstimate(p.estimate.seconds, seconds);
+  if (p.estimate && !opts.prober && made === left && byOthers === 0) checkEstimate(p.estimate, seconds);
   return { seconds, made, results, calibrations: [...calibrations.values()], byOthers, runParts };
 }
 
