@@ -26,7 +26,7 @@
 // Targets: issue 2's (one thread) and issue 5's (the machine's cores, however used), each named.
 // Not part of the tests; python3 + numpy are optional (numpy figures print n/a without them).
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { LifModelSchema, NetworkSchema, type LifModelSpec } from '../common/spec.js';
@@ -790,6 +790,33 @@ async function twoThreadScaling(): Promise<number> {
   return (2 * one) / two;
 }
 
+/**
+ * What the model name leaves out (a virtual machine's is "Intel(R) Xeon(R) Processor", whatever the
+ * generation): vendor, family, model and stepping, the caches of CPU 0 and the widest SIMD the CPU
+ * has (ours is 128-bit WebAssembly everywhere; numpy's BLAS uses the widest). '' where Linux does not say.
+ */
+function cpuDetails(): string {
+  const read = (f: string) => {
+    try {
+      return readFileSync(f, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const first = read('/proc/cpuinfo').split('\n\n')[0] ?? '';
+  const field = (name: string) => new RegExp(`^${name}\\s*:\\s*(.*)$`, 'm').exec(first)?.[1]?.trim() ?? '';
+  const flags = new Set(field('flags').split(/\s+/));
+  const simd = flags.has('avx512f') ? 'AVX-512' : flags.has('avx2') ? 'AVX2' : flags.has('sse2') ? 'SSE2' : '';
+  const caches: string[] = [];
+  for (let i = 0; i < 8; i++) {
+    const dir = `/sys/devices/system/cpu/cpu0/cache/index${i}`;
+    const [level, type, size] = ['level', 'type', 'size'].map((f) => read(`${dir}/${f}`).trim());
+    if (level && size && type !== 'Instruction') caches.push(`L${level}${type === 'Data' ? 'd' : ''} ${size}`);
+  }
+  const id = field('vendor_id') ? `${field('vendor_id')} family ${field('cpu family')} model ${field('model')} stepping ${field('stepping')}` : '';
+  return [id, caches.join(', '), simd ? `${simd}${flags.has('fma') ? ' + FMA' : ''}` : ''].filter(Boolean).join('; ');
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const cpus = os.cpus();
@@ -797,6 +824,7 @@ async function main(): Promise<void> {
   warnPy('info', info);
   const machine = {
     cpu: cpus[0]?.model ?? 'unknown',
+    cpuDetails: cpuDetails(),
     cores: cpus.length,
     availableParallelism: os.availableParallelism(),
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
@@ -831,7 +859,7 @@ async function main(): Promise<void> {
 
   const header = [
     `Quench bench — ${new Date().toISOString()}`,
-    `machine: ${machine.cpu}, ${machine.cores} cores (availableParallelism ${machine.availableParallelism}), ${machine.memoryGiB} GiB, ${machine.platform}`,
+    `machine: ${machine.cpu}${machine.cpuDetails ? ` (${machine.cpuDetails})` : ''}, ${machine.cores} cores (availableParallelism ${machine.availableParallelism}), ${machine.memoryGiB} GiB, ${machine.platform}`,
     `Node ${machine.node}; numpy ${machine.numpy} (${machine.blas}, threads as installed), Python ${machine.python}`,
     `two threads at once, the FMA-bound X'Y kernel (300 x 300 over 4096 steps): ${simdAtStart.toFixed(2)}x one thread's throughput at the start, ${simdAtEnd.toFixed(2)}x at the end (2.0 = two cores' SIMD units; 1.0 = shared)`,
     'ours: the best backend per row, named in the row (cpu = TypeScript, wasm = SIMD WebAssembly, both float64; wasm-f32 = float32 dense product; -split = one run cut across two threads; -fma = the products with fused multiply-add), on one thread or on all cores as the row says; numpy runs in a separate python3 process spawned by this bench, with its BLAS threads as installed',
