@@ -70,17 +70,19 @@ describe('the cost estimate measures each kind of run once', () => {
     await estimateCost(dense, { ...opts, prober: async (requests) => ((probed += requests.length), requests.map((r) => r.runs.flatMap(() => [5, 5, 5]))) });
     expect(probed).toBe(1);
     expect(Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY))).toHaveLength(1); // a test's prober's figures are not kept
-    // an experiment that took within a factor of 2 of its estimate keeps them; one further off drops
-    // the figures that priced it, and another kind's stay
+    // an experiment that took from half to four times its estimate keeps them (a slower one met a
+    // busier machine than the probes did: probes again would measure what they did); one further off
+    // drops the figures that priced it, and another kind's stay
     expect(first.figures).toEqual(kinds);
     writeMeasurements('estimates', ESTIMATES_VALIDITY, { ...readMeasurements('estimates', ESTIMATES_VALIDITY), 'wasm|another kind': [[1]] });
     expect(checkEstimate(first, first.seconds * 1.9)).toBe(false);
+    expect(checkEstimate(first, first.seconds * 3.9)).toBe(false);
     expect(checkEstimate(first, first.seconds / 1.9)).toBe(false);
     expect(Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY))).toHaveLength(2);
     expect(checkEstimate(first, first.seconds / 2.5)).toBe(true);
     expect(Object.keys(readMeasurements('estimates', ESTIMATES_VALIDITY))).toEqual(['wasm|another kind']);
     writeMeasurements('calibration', 'x', { kept: 1 });
-    expect(checkEstimate({ seconds: 1, figures: ['wasm|another kind'] }, 3)).toBe(true);
+    expect(checkEstimate({ seconds: 1, figures: ['wasm|another kind'] }, 4.1)).toBe(true);
     expect(readMeasurements('estimates', ESTIMATES_VALIDITY)).toEqual({});
     expect(readMeasurements('calibration', 'x')).toEqual({ kept: 1 }); // the calibration stays
   });
