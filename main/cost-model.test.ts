@@ -170,6 +170,21 @@ describe('the estimate of a sweep from its probes', () => {
     expect(await count({ network: { n: 30, model: { kind: 'lif' } }, sweep: { tauMean: [10, 20] } })).toBe(2);
   });
 
+  it('LIF runs calibrated to their homogeneous twin: the twins a kind of their own, the most heterogeneous run probed for the others', async () => {
+    const probed: RunSpec[] = [];
+    const capture = async (rs: readonly ProbeRequest[]) => (probed.push(...rs.map((r) => r.runs[0])), rs.map((r) => r.runs.flatMap((run) => model(run))));
+    const lif = { kind: 'lif', calibration: { target: 'homogeneous', by: 'bias' } };
+    const heterogeneity = [0.5, 0, 2, 1].map((cv) => ({ family: 'lognormal', cv }));
+    await estimateCost(spec({ network: { n: 30, model: lif }, sweep: { heterogeneity } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });
+    // a twin simulates once, a heterogeneous run searches (2 to 5 simulations): one probe could not price both
+    expect(probed.map((r) => r.network.heterogeneity.cv).sort()).toEqual([0, 2]);
+    // without a search (a fixed target, or no calibration) the time constants do not make a kind
+    probed.length = 0;
+    await estimateCost(spec({ network: { n: 30, model: { ...lif, calibration: { target: 10, by: 'bias' } } }, sweep: { heterogeneity } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });
+    await estimateCost(spec({ network: { n: 30, model: { kind: 'lif' } }, sweep: { heterogeneity } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });
+    expect(probed).toHaveLength(2);
+  });
+
   it('a kind whose largest run is small is probed at its own N; kinds of other storage apart', async () => {
     const sweep = spec({ network: { n: 13 }, sweep: { n: [13, 7], manipulations: [{ label: 'base', ops: [] }, { label: 'dense', ops: [{ op: 'resampleConnectivity', p: 1 }] }] } });
     const requests: ProbeRequest[] = [];

@@ -36,6 +36,7 @@ import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
 import { PHASES } from '../worker/probe.js';
 import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { isHomogeneous } from '../worker/rate-calibration.js';
 import { hasSpectra, shapeOf, type RunShape } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
@@ -106,15 +107,30 @@ export interface CostEstimate extends SizeEstimate {
  * are in the terms, so one probe serves every N. A rate run does the same work whatever its time
  * constants, gain and connectivity: its form, noise and storage are its kind. A LIF run's work
  * follows how often it spikes, which its parameters and connectivity (after the manipulations) set:
- * all of them are its kind.
+ * all of them are its kind, and whether its rate calibration searches (calibrationSearch).
  */
 const kindOf = (run: RunSpec) => {
   const s = shapeOf(run, 0);
   const m = run.network.model;
   const storage = s.dense ? 'dense' : 'sparse';
   if (m.kind === 'rate') return `rate|${m.form}|${m.noise > 0 ? 'noisy' : 'quiet'}|${storage}`;
-  return `lif|${storage}|density=${(s.nnz / (s.n * s.n)).toPrecision(2)}|${JSON.stringify(m)}`;
+  return `lif|${storage}|density=${(s.nnz / (s.n * s.n)).toPrecision(2)}|${JSON.stringify(m)}${calibrationSearch(run) === 0 ? '|own twin' : ''}`;
 };
+
+/**
+ * How far a LIF run's rate calibration to its homogeneous twin searches, in order: a run that is its
+ * own twin simulates once (0), a heterogeneous one more, the more the further its time constants are
+ * from the twin's (its cv; spiking-heterogeneity-gain, one seed: 2-3 simulations at cv 0.25, 4 at 0.5
+ * and 1, 5 at 2). -1 for a run without such a search. The runs that are their own twins are a kind of
+ * their own (kindOf), and the most heterogeneous run stands for the others: one probe on the cv 0
+ * run priced every run at one simulation, the spiking presets' simulations at a third of their time
+ * and the presets at 0.4 to 0.8 of it (two-core Intel Xeon).
+ */
+function calibrationSearch(run: RunSpec): number {
+  const m = run.network.model;
+  if (m.kind !== 'lif' || m.calibration?.target !== 'homogeneous') return -1;
+  return isHomogeneous(run.network.heterogeneity) ? 0 : run.network.heterogeneity.cv;
+}
 
 /**
  * What each phase's time grows with (PHASES of them, worker/probe.ts), a few terms each:
@@ -302,7 +318,7 @@ export async function estimateSize(spec: ExperimentSpec, opts: EstimateOptions):
 type KindCost = number[][];
 
 /** the kept figures' validity: figures of another model of the cost are not read */
-export const ESTIMATES_VALIDITY = 'phase-terms-2';
+export const ESTIMATES_VALIDITY = 'phase-terms-3';
 
 /**
  * The time of an experiment, from probes of each kind of run (in a worker thread), added to its size
@@ -312,9 +328,15 @@ export const ESTIMATES_VALIDITY = 'phase-terms-2';
 export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opts: EstimateOptions): Promise<CostEstimate> {
   const { name: backendName } = probedBackend(opts.backend, opts.threads, size.runs);
   // the largest run of each kind stands for the others in the probes; of equal N, the one with the
-  // most weights (a kind's probes at no weights, a removeRecurrence run's, could not price them)
+  // most weights (a kind's probes at no weights, a removeRecurrence run's, could not price them); of
+  // equal weights, the one whose rate calibration searches furthest (calibrationSearch: an estimate
+  // that admits work errs on the long side)
   const kinds = new Map<string, RunSpec>();
-  const larger = (a: RunSpec, b: RunSpec) => a.network.n > b.network.n || (a.network.n === b.network.n && shapeOf(a, 0).nnz > shapeOf(b, 0).nnz);
+  const larger = (a: RunSpec, b: RunSpec) => {
+    if (a.network.n !== b.network.n) return a.network.n > b.network.n;
+    const [na, nb] = [shapeOf(a, 0).nnz, shapeOf(b, 0).nnz];
+    return na !== nb ? na > nb : calibrationSearch(a) > calibrationSearch(b);
+  };
   await forEachSeedZero(spec, (run) => {
     const k = kindOf(run);
     const seen = kinds.get(k);
