@@ -25,9 +25,14 @@ describe('time estimates', () => {
       const spec = parseExperiment({ ...p.spec, sweep: { ...p.spec.sweep, seeds: 1 } });
       // one thread for the probe and the runs alike: another test file on the other core slows both the same
       const est = await estimateCost(spec, { threads: 1, backend, archive: false });
-      const t = performance.now();
-      await runAll(planRuns(spec), { threads: 1, backend });
-      const measured = (performance.now() - t) / 1000;
+      // the better of two, as the probes keep the best of their repeats: on a two-core virtual machine
+      // (Intel Xeon) the same five runs took 0.42 to 0.78 s from one second to the next
+      let measured = Infinity;
+      for (let i = 0; i < 2; i++) {
+        const t = performance.now();
+        await runAll(planRuns(spec), { threads: 1, backend });
+        measured = Math.min(measured, (performance.now() - t) / 1000);
+      }
       const ratio = est.seconds / measured;
       expect(ratio, `${p.name}: estimated ${est.seconds.toFixed(2)} s, measured ${measured.toFixed(2)} s`).toBeGreaterThan(0.5);
       expect(ratio, `${p.name}: estimated ${est.seconds.toFixed(2)} s, measured ${measured.toFixed(2)} s`).toBeLessThan(2);
