@@ -178,6 +178,11 @@ describe('the estimate of a sweep from its probes', () => {
     await estimateCost(spec({ network: { n: 30, model: lif }, sweep: { heterogeneity } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });
     // a twin simulates once, a heterogeneous run searches (2 to 5 simulations): one probe could not price both
     expect(probed.map((r) => r.network.heterogeneity.cv).sort()).toEqual([0, 2]);
+    // measured time constants (empirical, whose cv is 0) search too: they share the heterogeneous runs' probe
+    probed.length = 0;
+    const measured = { network: { n: 30, model: lif, heterogeneity: { family: 'empirical', values: [5, 10, 40] } }, sweep: { heterogeneity: [{ family: 'none' }, { family: 'empirical' }] } };
+    await estimateCost(spec(measured), { threads: 1, backend: 'cpu', archive: false, prober: capture });
+    expect(probed.map((r) => r.network.heterogeneity.family).sort()).toEqual(['empirical', 'none']);
     // without a search (a fixed target, or no calibration) the time constants do not make a kind
     probed.length = 0;
     await estimateCost(spec({ network: { n: 30, model: { ...lif, calibration: { target: 10, by: 'bias' } } }, sweep: { heterogeneity } }), { threads: 1, backend: 'cpu', archive: false, prober: capture });

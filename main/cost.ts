@@ -120,8 +120,8 @@ const kindOf = (run: RunSpec) => {
 /**
  * How far a LIF run's rate calibration to its homogeneous twin searches, in order: a run that is its
  * own twin simulates once (0), a heterogeneous one more, the more the further its time constants are
- * from the twin's (its cv; spiking-heterogeneity-gain, one seed: 2-3 simulations at cv 0.25, 4 at 0.5
- * and 1, 5 at 2). -1 for a run without such a search. The runs that are their own twins are a kind of
+ * from the twin's (1 + its cv, above 0 for an empirical family of cv 0 too; spiking-heterogeneity-gain,
+ * one seed: 2-3 simulations at cv 0.25, 4 at 0.5 and 1, 5 at 2). -1 for a run without such a search. The runs that are their own twins are a kind of
  * their own (kindOf), and the most heterogeneous run stands for the others: one probe on the cv 0
  * run priced every run at one simulation, the spiking presets' simulations at a third of their time
  * and the presets at 0.4 to 0.8 of it (two-core Intel Xeon).
@@ -129,7 +129,7 @@ const kindOf = (run: RunSpec) => {
 function calibrationSearch(run: RunSpec): number {
   const m = run.network.model;
   if (m.kind !== 'lif' || m.calibration?.target !== 'homogeneous') return -1;
-  return isHomogeneous(run.network.heterogeneity) ? 0 : run.network.heterogeneity.cv;
+  return isHomogeneous(run.network.heterogeneity) ? 0 : 1 + run.network.heterogeneity.cv;
 }
 
 /**
@@ -383,10 +383,10 @@ export async function estimateTime(spec: ExperimentSpec, size: SizeEstimate, opt
  * experiment slower than priced by less than that keeps them: its runs met a busier machine, or
  * runs at once that share a core, than the probes (one short run at a time) did, and probes again
  * would measure what they did. On a two-core virtual machine (Intel Xeon) whose two threads made 1.0
- * to 1.8 times one thread's throughput, the presets took 0.87 to 2.4 times their estimate (36 runs of
- * them); dropped at twice, two of the 36 made the next launches probe again (0.5 to 0.8 s each). Only the figures that
- * priced it are dropped: dropping every kind's made the next experiments of other kinds probe again
- * too. True when dropped.
+ * to 1.8 times one thread's throughput, 36 preset runs took 0.87 to 2.4 times their estimate (before
+ * calibrationSearch); dropped at twice, two of them made the next launches probe again (0.5 to 0.8 s
+ * each). Only the figures that priced it are dropped: dropping every kind's made the next experiments
+ * of other kinds probe again too. True when dropped.
  */
 export function checkEstimate(estimate: Pick<CostEstimate, 'seconds' | 'figures'>, measuredSeconds: number): boolean {
   if (!(estimate.seconds > 0 && measuredSeconds > 0)) return false;
