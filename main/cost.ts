@@ -35,7 +35,7 @@ import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
 import { PHASES } from '../worker/probe.js';
-import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks, totalSteps } from '../worker/run.js';
+import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks } from '../worker/run.js';
 import { isHomogeneous } from '../worker/rate-calibration.js';
 import { hasSpectra, shapeOf, type RunShape } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
@@ -121,10 +121,11 @@ const kindOf = (run: RunSpec) => {
  * How far a LIF run's rate calibration to its homogeneous twin searches, in order: a run that is its
  * own twin simulates once (0), a heterogeneous one more, the more the further its time constants are
  * from the twin's (1 + its cv, above 0 for an empirical family of cv 0 too; spiking-heterogeneity-gain,
- * one seed: 2-3 simulations at cv 0.25, 4 at 0.5 and 1, 5 at 2). -1 for a run without such a search. The runs that are their own twins are a kind of
- * their own (kindOf), and the most heterogeneous run stands for the others: one probe on the cv 0
- * run priced every run at one simulation, the spiking presets' simulations at a third of their time
- * and the presets at 0.4 to 0.8 of it (two-core Intel Xeon).
+ * one seed: 2-3 simulations at cv 0.25, 4 at 0.5 and 1, 5 at 2). -1 for a run without such a search.
+ * The runs that are their own twins are a kind of their own (kindOf), and the most heterogeneous run
+ * stands for the others: one probe on the cv 0 run priced every run at one simulation, the spiking
+ * presets' simulations at a third of their time and the presets at 0.4 to 0.8 of it (two-core Intel
+ * Xeon).
  */
 function calibrationSearch(run: RunSpec): number {
   const m = run.network.model;

@@ -4,9 +4,8 @@
 // them would differ too), balanced by each run's estimated work rather than by count: a size sweep's
 // largest networks cost a hundred times its smallest.
 import { QuenchError } from '../common/errors.js';
-import type { RunSpec } from '../common/results.js';
 import type { ExperimentSpec } from '../common/spec.js';
-import { runTasks, totalSteps } from '../worker/run.js';
+import { runTasks } from '../worker/run.js';
 import { peakAtOnce, runMemory, type CostEstimate } from './cost.js';
 import { shapeOf, workUnits } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
