@@ -11,7 +11,7 @@ import { join } from 'node:path';
 const check = process.argv[2] === '--check';
 const root = check && process.argv[3] ? process.argv[3] : join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
 const outputs = ['dist/worker/wasm/kernels.wasm', 'dist/worker/wasm/kernels-mt.wasm', 'dist/worker/wasm/kernels-fma.wasm', 'dist/worker/wasm/kernels-fma-mt.wasm', 'dist/main/cli.js', 'dist/worker/thread.js', 'dist/renderer/index.html'];
-const sourceDirs = ['common', 'worker', 'main', 'db', 'renderer', 'bench', 'bin', 'scripts'];
+const sourceDirs = ['common', 'worker', 'main', 'db', 'renderer', 'bench', 'bin', 'scripts', 'native'];
 const sourceFiles = ['package.json', 'package-lock.json', 'tsconfig.json'];
 
 function newest(path) {
@@ -19,7 +19,7 @@ function newest(path) {
   if (!s.isDirectory()) return s.mtimeMs;
   let t = 0;
   for (const name of readdirSync(path)) {
-    if (name === 'node_modules' || name === 'out') continue;
+    if (name === 'node_modules' || name === 'out' || name === 'build') continue;
     t = Math.max(t, newest(join(path, name)));
   }
   return t;

@@ -151,6 +151,7 @@ for (const f of readdirSync(join(root, 'dist/worker/wasm')).filter((f) => f.ends
   const build = f.slice(0, -'.wasm'.length);
   try { kernels.kernelModule(build); out.wasm[build] = 'ok'; } catch (e) { out.wasm[build] = String(e?.message ?? e); }
 }
+out.native = (await import(url('dist/worker/native/kernels.js'))).nativeMissing();
 const Database = createRequire(join(root, 'package.json'))('better-sqlite3');
 const db = new Database(':memory:');
 out.sqlite = db.prepare('select sqlite_version() as v').get().v;
@@ -306,6 +307,17 @@ describe.skipIf(!cli)('packaging (electron-builder --linux dir, stub Electron)',
     expect(missing(presets.map((f) => `assets/presets/${f}`))).toEqual([]);
   });
 
+  it('holds the native kernels unpacked (asarUnpack) where the build has them', () => {
+    const addon = 'dist/worker/native/quench_kernels.node';
+    if (!existsSync(join(root, addon))) {
+      expect(existsSync(join(root, 'dist', 'worker', 'native', 'unbuilt.txt')), 'neither the native kernels nor why they are missing').toBe(true);
+      return;
+    }
+    expect(has(addon)).toBe(true);
+    expect(asar.statFile(archive, addon).unpacked).toBe(true);
+    expect(statSync(join(unpackedDir, ...addon.split('/'))).size).toBe(statSync(join(root, addon)).size);
+  });
+
   it("holds better-sqlite3's native module unpacked, and no native module inside the archive", () => {
     const binding = 'node_modules/better-sqlite3/build/Release/better_sqlite3.node';
     expect(has(binding)).toBe(true);
@@ -389,6 +401,8 @@ describe.skipIf(!cli)('packaging (electron-builder --linux dir, stub Electron)',
       expect(out.index).toBe(true);
       const wasm = readdirSync(join(root, 'dist', 'worker', 'wasm')).filter((f) => f.endsWith('.wasm'));
       expect(out.wasm).toEqual(Object.fromEntries(wasm.map((f) => [f.slice(0, -'.wasm'.length), 'ok'])));
+      // the native kernels load from the packaged tree wherever this build has them
+      if (existsSync(join(root, 'dist', 'worker', 'native', 'quench_kernels.node'))) expect(out.native).toBeNull();
       expect(out.sqlite).toMatch(/^3\./);
       expect(out.service).toBe('ok');
       expect(out.thread).toBe('ok');

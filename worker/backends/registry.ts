@@ -4,9 +4,11 @@
 import { availableParallelism } from 'node:os';
 import { QuenchError } from '../../common/errors.js';
 import { fusedHere, wasmMissing } from '../wasm/kernels.js';
+import { nativeMissing } from '../native/kernels.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu.js';
 import { gpuJsBackend, gpuJsCpuBackend, gpuJsUnavailable } from './gpujs.js';
+import { nativeFmaBackend } from './native.js';
 import {
   wasmBackend, wasmF32Backend, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmF32SplitBackend, wasmFmaBackend, wasmFmaSplitBackend, wasmSplitBackend,
 } from './wasm.js';
@@ -44,6 +46,7 @@ const REGISTRY: Entry[] = [
   { backend: wasmF32FmaBackend, check: fusedMissing },
   { backend: wasmFmaSplitBackend, check: fusedSplitMissing },
   { backend: wasmF32FmaSplitBackend, check: fusedSplitMissing },
+  { backend: nativeFmaBackend, check: () => fusedMissing() ?? nativeMissing() },
   { backend: gpuJsCpuBackend, check: () => gpuJsUnavailable('cpu') },
   { backend: gpuJsBackend, check: () => gpuJsUnavailable('headlessgl') },
 ];

@@ -1,0 +1,291 @@
+// The readout's dot products of rows in native code, for the native-fma backend
+// (worker/backends/native.ts): C (na x nb) = A[:, t0:t1] B[:, t0:t1]' for row-major A and B. The
+// same work as dotRows in worker/wasm/assembly/kernels.ts, with 256- and 512-bit vectors, which
+// WebAssembly does not have (its SIMD is 128-bit: half or a quarter of what these CPUs multiply-add
+// per cycle).
+//
+// Every element is summed in one order, whatever the CPU's vectors, the block a call uses or the
+// rows it covers, so the backend's numbers are its own on every x86-64 CPU with AVX2 and FMA:
+//   time is cut into chunks of CHUNK steps from t0; within a chunk, eight lane sums
+//   l[k] = fma(a[t], b[t], l[k]) over t = c0 + k, c0 + k + 8, ... (the chunk's steps in multiples of 8),
+//   then ((l0 + l4) + (l2 + l6)) + ((l1 + l5) + (l3 + l7)), then the chunk's last (len mod 8) steps
+//   one by one with fma, in time order; C's element is the first chunk's sum plus each later one's.
+// The AVX-512 path keeps the eight lanes in one register, the AVX2 path in two, the edge path in
+// eight scalars: the same operations on the same values, so the same bits (the tests compare them).
+#include <node_api.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__x86_64__) || defined(_M_X64)
+#define QUENCH_X86 1
+#include <immintrin.h>
+#endif
+
+#define CHUNK 512
+// B's rows are taken this many at a time within a chunk (as the WebAssembly kernel's JTILE): 96
+// rows of a chunk are 384 kB, which stay in L2 while every block of A's rows passes over them. A
+// multiple of every block's width, so that blocks never straddle two tiles.
+#define JTILE 96
+
+typedef struct {
+  const double *a;
+  int64_t lda;
+  const double *b;
+  int64_t ldb;
+  double *c;
+  int64_t nb;
+} Operands;
+
+// one element's chunk: the eight lane sums, reduced, then the steps past the last multiple of 8
+static inline double reduce8(const double l[8]) {
+  return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+}
+
+static inline void addTo(double *p, double s, int first) { *p = first ? s : *p + s; }
+
+// the edge path: one element of one chunk, lanes in scalars
+static void elementChunk(const Operands *o, int64_t i, int64_t j, int64_t c0, int64_t c1, int first) {
+  const double *x = o->a + i * o->lda;
+  const double *y = o->b + j * o->ldb;
+  double l[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  const int64_t tv = c0 + ((c1 - c0) & ~(int64_t)7);
+  for (int64_t t = c0; t < tv; t += 8) {
+    for (int k = 0; k < 8; k++) l[k] = fma(x[t + k], y[t + k], l[k]);
+  }
+  double s = reduce8(l);
+  for (int64_t t = tv; t < c1; t++) s = fma(x[t], y[t], s);
+  addTo(o->c + i * o->nb + j, s, first);
+}
+
+#ifdef QUENCH_X86
+// A block of MR rows of A by NR rows of B over one chunk: MR x NR elements, the chunk's vector part
+// in registers, then each element's tail as elementChunk's.
+#define AVX512_MR 4
+#define AVX512_NR 4
+__attribute__((target("avx512f,fma"))) static void blockAvx512(const Operands *o, int64_t i, int64_t j, int64_t c0, int64_t c1, int first) {
+  const double *x[AVX512_MR], *y[AVX512_NR];
+  for (int r = 0; r < AVX512_MR; r++) x[r] = o->a + (i + r) * o->lda;
+  for (int q = 0; q < AVX512_NR; q++) y[q] = o->b + (j + q) * o->ldb;
+  __m512d acc[AVX512_MR][AVX512_NR];
+  for (int r = 0; r < AVX512_MR; r++)
+    for (int q = 0; q < AVX512_NR; q++) acc[r][q] = _mm512_setzero_pd();
+  const int64_t tv = c0 + ((c1 - c0) & ~(int64_t)7);
+  for (int64_t t = c0; t < tv; t += 8) {
+    __m512d yv[AVX512_NR];
+    for (int q = 0; q < AVX512_NR; q++) yv[q] = _mm512_loadu_pd(y[q] + t);
+    for (int r = 0; r < AVX512_MR; r++) {
+      const __m512d xv = _mm512_loadu_pd(x[r] + t);
+      for (int q = 0; q < AVX512_NR; q++) acc[r][q] = _mm512_fmadd_pd(xv, yv[q], acc[r][q]);
+    }
+  }
+  for (int r = 0; r < AVX512_MR; r++) {
+    for (int q = 0; q < AVX512_NR; q++) {
+      // lanes 0-3 plus lanes 4-7, then (0+4)+(2+6) and (1+5)+(3+7): reduce8's tree
+      const __m256d h = _mm256_add_pd(_mm512_castpd512_pd256(acc[r][q]), _mm512_extractf64x4_pd(acc[r][q], 1));
+      const __m128d p = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+      double s = _mm_cvtsd_f64(p) + _mm_cvtsd_f64(_mm_unpackhi_pd(p, p));
+      for (int64_t t = tv; t < c1; t++) s = fma(x[r][t], y[q][t], s);
+      addTo(o->c + (i + r) * o->nb + j + q, s, first);
+    }
+  }
+}
+
+#define AVX2_MR 3
+#define AVX2_NR 2
+__attribute__((target("avx2,fma"))) static void blockAvx2(const Operands *o, int64_t i, int64_t j, int64_t c0, int64_t c1, int first) {
+  const double *x[AVX2_MR], *y[AVX2_NR];
+  for (int r = 0; r < AVX2_MR; r++) x[r] = o->a + (i + r) * o->lda;
+  for (int q = 0; q < AVX2_NR; q++) y[q] = o->b + (j + q) * o->ldb;
+  // lanes 0-3 of the eight in lo, 4-7 in hi
+  __m256d lo[AVX2_MR][AVX2_NR], hi[AVX2_MR][AVX2_NR];
+  for (int r = 0; r < AVX2_MR; r++)
+    for (int q = 0; q < AVX2_NR; q++) lo[r][q] = hi[r][q] = _mm256_setzero_pd();
+  const int64_t tv = c0 + ((c1 - c0) & ~(int64_t)7);
+  for (int64_t t = c0; t < tv; t += 8) {
+    __m256d ylo[AVX2_NR], yhi[AVX2_NR];
+    for (int q = 0; q < AVX2_NR; q++) {
+      ylo[q] = _mm256_loadu_pd(y[q] + t);
+      yhi[q] = _mm256_loadu_pd(y[q] + t + 4);
+    }
+    for (int r = 0; r < AVX2_MR; r++) {
+      const __m256d xlo = _mm256_loadu_pd(x[r] + t);
+      const __m256d xhi = _mm256_loadu_pd(x[r] + t + 4);
+      for (int q = 0; q < AVX2_NR; q++) {
+        lo[r][q] = _mm256_fmadd_pd(xlo, ylo[q], lo[r][q]);
+        hi[r][q] = _mm256_fmadd_pd(xhi, yhi[q], hi[r][q]);
+      }
+    }
+  }
+  for (int r = 0; r < AVX2_MR; r++) {
+    for (int q = 0; q < AVX2_NR; q++) {
+      const __m256d h = _mm256_add_pd(lo[r][q], hi[r][q]);
+      const __m128d p = _mm_add_pd(_mm256_castpd256_pd128(h), _mm256_extractf128_pd(h, 1));
+      double s = _mm_cvtsd_f64(p) + _mm_cvtsd_f64(_mm_unpackhi_pd(p, p));
+      for (int64_t t = tv; t < c1; t++) s = fma(x[r][t], y[q][t], s);
+      addTo(o->c + (i + r) * o->nb + j + q, s, first);
+    }
+  }
+}
+#endif
+
+enum Path { PATH_SCALAR = 0, PATH_AVX2 = 1, PATH_AVX512 = 2 };
+
+static int hasAvx2() {
+#ifdef QUENCH_X86
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+  return 0;
+#endif
+}
+
+static int hasAvx512() {
+#ifdef QUENCH_X86
+  __builtin_cpu_init();
+  return hasAvx2() && __builtin_cpu_supports("avx512f");
+#else
+  return 0;
+#endif
+}
+
+typedef void (*BlockFn)(const Operands *, int64_t, int64_t, int64_t, int64_t, int);
+
+static void dotRows(enum Path path, const Operands *o, int64_t na, int64_t nb, int64_t t0, int64_t t1, int symmetric) {
+  int64_t mr = 1, nr = 1;
+  BlockFn block = NULL;
+#ifdef QUENCH_X86
+  if (path == PATH_AVX512) mr = AVX512_MR, nr = AVX512_NR, block = blockAvx512;
+  else if (path == PATH_AVX2) mr = AVX2_MR, nr = AVX2_NR, block = blockAvx2;
+#endif
+  const int64_t naB = block ? na - na % mr : 0;
+  const int64_t nbB = block ? nb - nb % nr : 0;
+  for (int64_t c0 = t0; c0 < t1; c0 += CHUNK) {
+    const int64_t c1 = c0 + CHUNK < t1 ? c0 + CHUNK : t1;
+    const int first = c0 == t0;
+    for (int64_t j0 = 0; j0 < nbB; j0 += JTILE) {
+      const int64_t j1 = j0 + JTILE < nbB ? j0 + JTILE : nbB;
+      for (int64_t i = 0; i < naB; i += mr) {
+        // symmetric: only blocks that hold an element with j >= i (the rest is mirrored)
+        const int64_t from = symmetric ? (i / nr) * nr : 0;
+        for (int64_t j = from > j0 ? from : j0; j < j1; j += nr) block(o, i, j, c0, c1, first);
+      }
+    }
+    // the edges: rows past the last full block, and the columns past the last full block of the others
+    for (int64_t i = 0; i < na; i++) {
+      const int64_t jFrom = i < naB ? nbB : 0;
+      for (int64_t j = jFrom; j < nb; j++) {
+        if (symmetric && j < i) continue;
+        elementChunk(o, i, j, c0, c1, first);
+      }
+    }
+  }
+  if (symmetric) {
+    for (int64_t i = 1; i < na; i++)
+      for (int64_t j = 0; j < i; j++) o->c[i * o->nb + j] = o->c[j * o->nb + i];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node-API
+
+#define CHECK(call)                                        \
+  do {                                                     \
+    if ((call) != napi_ok) {                               \
+      napi_throw_error(env, NULL, "native kernels: " #call " failed"); \
+      return NULL;                                         \
+    }                                                      \
+  } while (0)
+
+static int float64Array(napi_env env, napi_value v, double **data, size_t *length, const char *name) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  napi_typedarray_type type;
+  void *p = NULL;
+  if (is) napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL);
+  if (!is || type != napi_float64_array) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "dotRows: %s must be a Float64Array", name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *data = (double *)p;
+  return 1;
+}
+
+static int integer(napi_env env, napi_value v, int64_t *out, const char *name) {
+  double d;
+  if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d != floor(d) || d > 9007199254740991.0) {
+    char msg[96];
+    snprintf(msg, sizeof msg, "dotRows: %s must be a whole number >= 0", name);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  *out = (int64_t)d;
+  return 1;
+}
+
+static int overlaps(const double *p, size_t n, const double *q, size_t m) {
+  return n > 0 && m > 0 && p < q + m && q < p + n;
+}
+
+// dotRows(path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric): path 0 scalar, 1 AVX2, 2 AVX-512
+static napi_value DotRows(napi_env env, napi_callback_info info) {
+  size_t argc = 11;
+  napi_value argv[11];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 11) {
+    napi_throw_type_error(env, NULL, "dotRows takes 11 arguments: path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric");
+    return NULL;
+  }
+  int64_t path, na, lda, nb, ldb, t0, t1;
+  double *a, *b, *c;
+  size_t la, lb, lc;
+  bool symmetric;
+  if (!integer(env, argv[0], &path, "path") || !float64Array(env, argv[1], &a, &la, "a") || !integer(env, argv[2], &na, "na") ||
+      !integer(env, argv[3], &lda, "lda") || !float64Array(env, argv[4], &b, &lb, "b") || !integer(env, argv[5], &nb, "nb") ||
+      !integer(env, argv[6], &ldb, "ldb") || !integer(env, argv[7], &t0, "t0") || !integer(env, argv[8], &t1, "t1") ||
+      !float64Array(env, argv[9], &c, &lc, "c"))
+    return NULL;
+  CHECK(napi_get_value_bool(env, argv[10], &symmetric));
+  char msg[160];
+  const char *why = NULL;
+  if (path > PATH_AVX512) why = "path must be 0 (scalar), 1 (AVX2) or 2 (AVX-512)";
+  else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
+  else if (path == PATH_AVX512 && !hasAvx512()) why = "this CPU has no AVX-512";
+  else if (t1 < t0 || t1 > lda || t1 > ldb) why = "need t0 <= t1 <= lda and t1 <= ldb";
+  else if ((na > 0 && (size_t)((na - 1) * lda + t1) > la) || (nb > 0 && (size_t)((nb - 1) * ldb + t1) > lb)) why = "a or b holds fewer rows than na or nb";
+  else if ((size_t)(na * nb) > lc) why = "c holds fewer than na x nb values";
+  else if (symmetric && (a != b || na != nb || lda != ldb)) why = "symmetric needs b to be a (same rows, same stride)";
+  else if (overlaps(c, na * nb, a, la) || overlaps(c, na * nb, b, lb)) why = "c must not overlap a or b";
+  if (why) {
+    snprintf(msg, sizeof msg, "dotRows: %s", why);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  if (t1 == t0) {
+    memset(c, 0, sizeof(double) * (size_t)(na * nb));
+    return NULL;
+  }
+  const Operands o = {a, lda, b, ldb, c, nb};
+  dotRows((enum Path)path, &o, na, nb, t0, t1, symmetric);
+  return NULL;
+}
+
+// paths(): the fastest path this CPU runs (0 scalar, 1 AVX2, 2 AVX-512)
+static napi_value Paths(napi_env env, napi_callback_info info) {
+  (void)info;
+  napi_value out;
+  CHECK(napi_create_int32(env, hasAvx512() ? PATH_AVX512 : hasAvx2() ? PATH_AVX2 : PATH_SCALAR, &out));
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  napi_value fn;
+  if (napi_create_function(env, "dotRows", NAPI_AUTO_LENGTH, DotRows, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "dotRows", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "bestPath", NAPI_AUTO_LENGTH, Paths, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "bestPath", fn) != napi_ok) return NULL;
+  return exports;
+}

@@ -1,0 +1,189 @@
+// The native kernels (native/kernels.c) behind native-fma: built and offered wherever the CPU can run
+// them, every element summed in the one order the kernel's comment states (checked against a model of
+// that order with exactly rounded fused multiply-adds), the same bits on every vector path, and errors
+// in words rather than a crash for arrays that do not fit.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ExperimentSchema } from '../../common/spec.js';
+import { planRuns } from '../../main/plan.js';
+import { nativeKernels, nativeMissing, NATIVE_PATHS, type NativePath } from '../native/kernels.js';
+import { executeRun } from '../run.js';
+import { backendReport } from './registry.js';
+import { nativeFmaBackend } from './native.js';
+import { wasmFmaBackend } from './wasm.js';
+
+/** the CPU's flags (Linux): the native kernels need AVX2 and FMA */
+function cpuFlags(): Set<string> {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8').split('\n').find((l) => l.startsWith('flags'));
+    return new Set(line ? line.split(':')[1].trim().split(/\s+/) : []);
+  } catch {
+    return new Set();
+  }
+}
+const flags = cpuFlags();
+const x64Linux = process.platform === 'linux' && process.arch === 'x64';
+const runs = nativeMissing() === null;
+
+/** a * b + c rounded once to the nearest double, ties to even, from exact binary fractions (normal numbers only) */
+function exactFma(a: number, b: number, c: number): number {
+  const parts = (x: number): [bigint, number] => {
+    if (x === 0) return [0n, 0];
+    const buf = new DataView(new ArrayBuffer(8));
+    buf.setFloat64(0, x);
+    const hi = buf.getUint32(0);
+    const e = (hi >>> 20) & 0x7ff;
+    const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(buf.getUint32(4));
+    const mant = e === 0 ? m : m | (1n << 52n);
+    return [x < 0 ? -mant : mant, (e === 0 ? 1 : e) - 1075];
+  };
+  const [ma, ea] = parts(a);
+  const [mb, eb] = parts(b);
+  const [mc, ec] = parts(c);
+  let n = ma * mb;
+  let e = ea + eb;
+  if (mc !== 0n) {
+    const lo = Math.min(e, ec);
+    n = (n << BigInt(e - lo)) + (mc << BigInt(ec - lo));
+    e = lo;
+  }
+  if (n === 0n) return 0;
+  const neg = n < 0n;
+  let q = neg ? -n : n;
+  const shift = q.toString(2).length - 53;
+  if (shift > 0) {
+    const rem = q & ((1n << BigInt(shift)) - 1n);
+    const half = 1n << BigInt(shift - 1);
+    q >>= BigInt(shift);
+    if (rem > half || (rem === half && (q & 1n) === 1n)) q += 1n;
+    e += shift;
+  }
+  const v = Number(q) * 2 ** e;
+  return neg ? -v : v;
+}
+
+/** native/kernels.c's order for one element: chunks of 512 steps, eight lane sums, their tree, the tail */
+function modelElement(x: Float64Array, y: Float64Array, t0: number, t1: number): number {
+  let c = 0;
+  for (let c0 = t0; c0 < t1; c0 += 512) {
+    const c1 = Math.min(c0 + 512, t1);
+    const tv = c0 + ((c1 - c0) & ~7);
+    const l = new Float64Array(8);
+    for (let t = c0; t < tv; t += 8) for (let k = 0; k < 8; k++) l[k] = exactFma(x[t + k], y[t + k], l[k]);
+    let s = ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+    for (let t = tv; t < c1; t++) s = exactFma(x[t], y[t], s);
+    c = c0 === t0 ? s : c + s;
+  }
+  return c;
+}
+
+function values(n: number, seed: number): Float64Array {
+  const a = new Float64Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    a[i] = s / 2147483647 - 0.5;
+  }
+  return a;
+}
+
+const paths = (k: ReturnType<typeof nativeKernels>): NativePath[] => [NATIVE_PATHS.scalar, NATIVE_PATHS.avx2, NATIVE_PATHS.avx512].filter((p) => p <= k.bestPath()) as NativePath[];
+
+describe('native kernels', () => {
+  it.runIf(x64Linux && flags.has('avx2') && flags.has('fma'))('are built and native-fma is offered on an x86-64 Linux CPU with AVX2 and FMA', () => {
+    expect(nativeMissing()).toBeNull();
+    expect(backendReport().find((b) => b.name === 'native-fma')).toMatchObject({ available: true, reason: null, precision: 'float64' });
+    expect(nativeKernels().bestPath()).toBe(flags.has('avx512f') ? NATIVE_PATHS.avx512 : NATIVE_PATHS.avx2);
+  });
+
+  it.runIf(!runs)('say why native-fma is missing where it is', () => {
+    expect(backendReport().find((b) => b.name === 'native-fma')?.reason).toMatch(/native kernels|fused|relaxed SIMD|not built/);
+  });
+
+  describe.runIf(runs)('where they run', () => {
+    it('the exact-fma model rounds once: (1 + 2^-12)^2 - (1 + 2^-11) is 2^-24', () => {
+      expect(exactFma(1 + 2 ** -12, 1 + 2 ** -12, -(1 + 2 ** -11))).toBe(2 ** -24);
+      expect(exactFma(0.1, 0.2, 0.3)).toBe(0.1 * 0.2 + 0.3);
+    });
+
+    // sizes that reach every block's edges on both paths (AVX-512 blocks 4 x 4, AVX2 3 x 2), windows
+    // that cross a chunk with a tail and start off the vector grid
+    const shapes: [number, number, number, number, number, boolean][] = [
+      [7, 7, 1100, 3, 1100, true],
+      [9, 5, 1100, 1, 1045, false],
+      [5, 9, 40, 0, 13, false],
+      [1, 3, 9, 2, 9, false],
+      [6, 6, 530, 0, 530, true],
+    ];
+    it.each(shapes)('sum every element in the stated order, with one rounding per multiply-add, on every path (%i x %i, T %i, window %i-%i, symmetric %s)', (na, nb, T, t0, t1, symmetric) => {
+      const k = nativeKernels();
+      const a = values(na * T, 7 + na);
+      const b = symmetric ? a : values(nb * T, 11 + nb);
+      for (const path of paths(k)) {
+        const c = new Float64Array(na * nb).fill(NaN);
+        k.dotRows(path, a, na, T, b, nb, T, t0, t1, c, symmetric);
+        for (let i = 0; i < na; i++) {
+          for (let j = 0; j < nb; j++) {
+            const want = modelElement(a.subarray(i * T, (i + 1) * T), b.subarray(j * T, (j + 1) * T), t0, t1);
+            expect(c[i * nb + j], `path ${path}, element ${i}, ${j}`).toBe(want);
+          }
+        }
+      }
+    });
+
+    it('give the same bits on every path at readout sizes (N = 37, K = 53 over 3000 steps; symmetric N = 38)', () => {
+      const k = nativeKernels();
+      const T = 3000;
+      const x = values(37 * T, 3);
+      const y = values(53 * T, 5);
+      const g = values(38 * T, 9);
+      const outs = paths(k).map((p) => {
+        const c = new Float64Array(53 * 37);
+        const s = new Float64Array(38 * 38);
+        k.dotRows(p, y, 53, T, x, 37, T, 17, 2999, c, false);
+        k.dotRows(p, g, 38, T, g, 38, T, 0, T, s, true);
+        return [c, s];
+      });
+      expect(outs.length).toBeGreaterThan(1);
+      for (const o of outs.slice(1)) {
+        expect(Buffer.from(o[0].buffer).equals(Buffer.from(outs[0][0].buffer))).toBe(true);
+        expect(Buffer.from(o[1].buffer).equals(Buffer.from(outs[0][1].buffer))).toBe(true);
+      }
+    });
+
+    it('refuse, in words, arrays that do not fit the shapes they are given', () => {
+      const k = nativeKernels();
+      const a = new Float64Array(20);
+      const c = new Float64Array(4);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 0, 11, c, false)).toThrow(/t0 <= t1 <= lda/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, 3, 10, a, 2, 10, 0, 10, c, false)).toThrow(/fewer rows/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 0, 10, new Float64Array(3), false)).toThrow(/fewer than na x nb/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 0, 10, a.subarray(16), false)).toThrow(/must not overlap/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, new Float64Array(20), 2, 10, 0, 10, c, true)).toThrow(/symmetric needs b to be a/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, new Float32Array(20) as unknown as Float64Array, 2, 10, a, 2, 10, 0, 10, c, false)).toThrow(/a must be a Float64Array/);
+      expect(() => k.dotRows(NATIVE_PATHS.scalar, a, -1, 10, a, 2, 10, 0, 10, c, false)).toThrow(/na must be a whole number/);
+      expect(() => k.dotRows(3 as NativePath, a, 2, 10, a, 2, 10, 0, 10, c, false)).toThrow(/path must be/);
+      // an empty window is a zero product
+      c.fill(1);
+      k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 4, 4, c, false);
+      expect([...c]).toEqual([0, 0, 0, 0]);
+    });
+
+    it('native-fma: runs of its own bits, within rounding of wasm-fma (the small experiment fixture)', () => {
+      const runs = planRuns(ExperimentSchema.parse(JSON.parse(readFileSync('test/fixtures/small-experiment.json', 'utf8')))).slice(0, 3);
+      for (const run of runs) {
+        const ours = executeRun(run, nativeFmaBackend);
+        const again = executeRun(run, nativeFmaBackend);
+        const theirs = executeRun(run, wasmFmaBackend);
+        expect(JSON.stringify(again.scores)).toBe(JSON.stringify(ours.scores));
+        const a = ours.scores.r2;
+        const b = theirs.scores.r2;
+        expect(a.length).toBeGreaterThan(0);
+        for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `task ${i}`).toBeLessThan(1e-8);
+        expect(ours.scores.ridge).toEqual(theirs.scores.ridge);
+        // the bits are its own: a readout of 0.5 M multiply-adds summed in another order differs somewhere
+        expect(a.some((x, i) => x !== b[i])).toBe(true);
+      }
+    });
+  });
+});

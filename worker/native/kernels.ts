@@ -1,0 +1,56 @@
+// Loads the native kernels (native/kernels.c, built by `npm run build` into
+// dist/worker/native/quench_kernels.node) for the native-fma backend, once per thread.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+/** which vectors dotRows uses: the same bits on every path (native/kernels.c) */
+export const NATIVE_PATHS = { scalar: 0, avx2: 1, avx512: 2 } as const;
+export type NativePath = (typeof NATIVE_PATHS)[keyof typeof NATIVE_PATHS];
+
+export interface NativeKernels {
+  /** C (na x nb) = A[:, t0:t1] B[:, t0:t1]' for row-major A (na x lda) and B (nb x ldb); c must not overlap a or b */
+  dotRows(path: NativePath, a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, c: Float64Array, symmetric: boolean): void;
+  /** the widest path this CPU runs */
+  bestPath(): NativePath;
+}
+
+function addonDir(): string | null {
+  // next to the compiled JavaScript in dist/, or in dist/ when this file runs as TypeScript source
+  const candidates = [new URL('./', import.meta.url), new URL('../../dist/worker/native/', import.meta.url)];
+  for (const c of candidates) {
+    const p = fileURLToPath(c);
+    if (existsSync(`${p}quench_kernels.node`) || existsSync(`${p}unbuilt.txt`)) return p;
+  }
+  return null;
+}
+
+let loaded: { kernels: NativeKernels | null; why: string | null } | null = null;
+
+function load(): { kernels: NativeKernels | null; why: string | null } {
+  if (loaded) return loaded;
+  const dir = addonDir();
+  if (!dir) return (loaded = { kernels: null, why: 'the native kernels are not built (run `npm run build`)' });
+  if (!existsSync(`${dir}quench_kernels.node`)) {
+    const why = readFileSync(`${dir}unbuilt.txt`, 'utf8').trim().split('\n')[0];
+    return (loaded = { kernels: null, why: `the native kernels could not be built here (${why}; \`npm run build\` says more)` });
+  }
+  try {
+    const kernels = createRequire(import.meta.url)(`${dir}quench_kernels.node`) as NativeKernels;
+    if (kernels.bestPath() === NATIVE_PATHS.scalar) return (loaded = { kernels: null, why: 'this CPU has no AVX2 with fused multiply-add, which the native kernels need to be worth running' });
+    return (loaded = { kernels, why: null });
+  } catch (err) {
+    return (loaded = { kernels: null, why: `the native kernels do not load: ${err instanceof Error ? err.message : String(err)}` });
+  }
+}
+
+/** null when the native kernels run here, else why not */
+export function nativeMissing(): string | null {
+  return load().why;
+}
+
+export function nativeKernels(): NativeKernels {
+  const { kernels, why } = load();
+  if (!kernels) throw new Error(why!);
+  return kernels;
+}
