@@ -106,10 +106,12 @@ describe('native kernels', () => {
       expect(exactFma(0.1, 0.2, 0.3)).toBe(0.1 * 0.2 + 0.3);
     });
 
-    // sizes that reach every block's edges on both paths (AVX-512 blocks 4 x 4, AVX2 3 x 2), windows
+    // sizes that reach every block's edges on both paths (AVX-512 blocks 6 x 4, AVX2 3 x 2), windows
     // that cross a chunk with a tail and start off the vector grid
     const shapes: [number, number, number, number, number, boolean][] = [
       [7, 7, 1100, 3, 1100, true],
+      [13, 9, 600, 5, 600, false],
+      [14, 14, 530, 1, 530, true],
       [9, 5, 1100, 1, 1045, false],
       [5, 9, 40, 0, 13, false],
       [1, 3, 9, 2, 9, false],
