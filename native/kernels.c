@@ -12,10 +12,13 @@
 //   one by one with fma, in time order; C's element is the first chunk's sum plus each later one's.
 // The AVX-512 path keeps the eight lanes in one register, the AVX2 path in two, the edge path in
 // eight scalars: the same operations on the same values, so the same bits (the tests compare them).
+#ifndef QUENCH_KERNELS_ONLY
 #include <node_api.h>
+#endif
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) || defined(_M_X64)
@@ -223,7 +226,305 @@ static void dotRows(enum Path path, const Operands *o, int64_t na, int64_t nb, i
 }
 
 // ---------------------------------------------------------------------------------------------
-// Node-API
+// Symmetric eigen-decomposition: worker/wasm/assembly/kernels.ts' symmetricEigen (JAMA's tred2 +
+// tql2 on the transposed eigenvector matrix vt) with its bits. The same operations in the same
+// order: its two-lane sums are two-lane sums here (SSE2), its hypot is musl's as AssemblyScript has
+// it, nothing is fused (-ffp-contract=off); the element-wise loops (which give each element the same
+// operations whatever the vector width) are left to the compiler. tql2 applies each sweep's
+// rotations to vt a block of columns at a time, every element seeing the same rotations in the same
+// order: the same bits, with a block of vt's rows in L1 instead of two whole rows per rotation.
+
+static double hypotMusl(double x, double y) {
+  const double SPLIT = 134217728.0 + 1; // 0x1p27 + 1
+  const double Ox1p700 = 0x1p700, Ox1p_700 = 0x1p-700;
+  uint64_t ux, uy;
+  memcpy(&ux, &x, 8);
+  memcpy(&uy, &y, 8);
+  ux &= 0x7FFFFFFFFFFFFFFFull;
+  uy &= 0x7FFFFFFFFFFFFFFFull;
+  if (ux < uy) {
+    const uint64_t ut = ux;
+    ux = uy;
+    uy = ut;
+  }
+  const int ex = (int)(ux >> 52), ey = (int)(uy >> 52);
+  memcpy(&y, &uy, 8);
+  if (ey == 0x7FF) return y;
+  memcpy(&x, &ux, 8);
+  if (ex == 0x7FF || uy == 0) return x;
+  if (ex - ey > 64) return x + y;
+  double z = 1.0;
+  if (ex > 0x3FF + 510) {
+    z = Ox1p700;
+    x *= Ox1p_700;
+    y *= Ox1p_700;
+  } else if (ey < 0x3FF - 450) {
+    z = Ox1p_700;
+    x *= Ox1p700;
+    y *= Ox1p700;
+  }
+  double c = x * SPLIT;
+  double h = x - c + c;
+  double l = x - h;
+  const double hx = x * x;
+  const double lx = h * h - hx + (2 * h + l) * l;
+  c = y * SPLIT;
+  h = y - c + c;
+  l = y - h;
+  const double hy = y * y;
+  const double ly = h * h - hy + (2 * h + l) * l;
+  return z * sqrt(ly + lx + hy + hx);
+}
+
+#ifndef QUENCH_X86
+#error "the native kernels are written for x86-64 (SSE2 two-lane sums)"
+#endif
+
+// Both solvers are built three times (AVX-512, AVX2, SSE2) and the loader picks the CPU's: their
+// element-wise loops then run on the widest vectors, with the same bits (each element's operations
+// do not depend on the vector width; the two-lane sums are SSE2 in every clone).
+#define WIDEST __attribute__((target_clones("avx512f", "avx2", "default")))
+
+WIDEST static void tred2(int64_t n, double *vt, double *d, double *e) {
+  const int64_t N = n;
+  for (int64_t j = 0; j < n; j++) d[j] = vt[j * N + N - 1];
+  for (int64_t i = n - 1; i > 0; i--) {
+    double scale = 0, h = 0;
+    for (int64_t k = 0; k < i; k++) scale += fabs(d[k]);
+    if (scale == 0) {
+      e[i] = d[i - 1];
+      for (int64_t j = 0; j < i; j++) {
+        double *row = vt + j * N;
+        d[j] = row[i - 1];
+        row[i] = 0;
+        vt[i * N + j] = 0;
+      }
+    } else {
+      for (int64_t k = 0; k < i; k++) {
+        const double dk = d[k] / scale;
+        d[k] = dk;
+        h += dk * dk;
+      }
+      double f = d[i - 1];
+      double g = sqrt(h);
+      if (f > 0) g = -g;
+      e[i] = scale * g;
+      h -= f * g;
+      d[i - 1] = f - g;
+      for (int64_t j = 0; j < i; j++) e[j] = 0;
+      double *rowI = vt + i * N;
+      for (int64_t j = 0; j < i; j++) {
+        f = d[j];
+        rowI[j] = f;
+        double *row = vt + j * N;
+        g = e[j] + row[j] * f;
+        int64_t k = j + 1;
+        __m128d gv = _mm_setzero_pd();
+        const __m128d fv = _mm_set1_pd(f);
+        for (; k + 1 < i; k += 2) {
+          const __m128d vv = _mm_loadu_pd(row + k);
+          gv = _mm_add_pd(gv, _mm_mul_pd(vv, _mm_loadu_pd(d + k)));
+          _mm_storeu_pd(e + k, _mm_add_pd(_mm_loadu_pd(e + k), _mm_mul_pd(vv, fv)));
+        }
+        g += _mm_cvtsd_f64(gv) + _mm_cvtsd_f64(_mm_unpackhi_pd(gv, gv));
+        for (; k < i; k++) {
+          const double vk = row[k];
+          g += vk * d[k];
+          e[k] = e[k] + vk * f;
+        }
+        e[j] = g;
+      }
+      f = 0;
+      for (int64_t j = 0; j < i; j++) {
+        const double ej = e[j] / h;
+        e[j] = ej;
+        f += ej * d[j];
+      }
+      const double hh = f / (h + h);
+      for (int64_t j = 0; j < i; j++) e[j] = e[j] - hh * d[j];
+      for (int64_t j = 0; j < i; j++) {
+        f = d[j];
+        g = e[j];
+        double *row = vt + j * N;
+        for (int64_t k = j; k < i; k++) row[k] = row[k] - (f * e[k] + g * d[k]);
+        d[j] = row[i - 1];
+        row[i] = 0;
+      }
+    }
+    d[i] = h;
+  }
+  for (int64_t i = 0; i < n - 1; i++) {
+    double *rowI = vt + i * N;
+    rowI[n - 1] = rowI[i];
+    rowI[i] = 1;
+    const double h = d[i + 1];
+    double *next = vt + (i + 1) * N;
+    if (h != 0) {
+      for (int64_t k = 0; k <= i; k++) d[k] = next[k] / h;
+      // row j's sum depends on row j and `next` only: four rows' sums in flight at once (each its
+      // own two lanes, in its own order) instead of one chain of dependent additions
+      int64_t j = 0;
+      for (; j + 3 <= i; j += 4) {
+        double *r0 = vt + j * N, *r1 = r0 + N, *r2 = r1 + N, *r3 = r2 + N;
+        __m128d g0 = _mm_setzero_pd(), g1 = _mm_setzero_pd(), g2 = _mm_setzero_pd(), g3 = _mm_setzero_pd();
+        int64_t k = 0;
+        for (; k + 1 <= i; k += 2) {
+          const __m128d nx = _mm_loadu_pd(next + k);
+          g0 = _mm_add_pd(g0, _mm_mul_pd(nx, _mm_loadu_pd(r0 + k)));
+          g1 = _mm_add_pd(g1, _mm_mul_pd(nx, _mm_loadu_pd(r1 + k)));
+          g2 = _mm_add_pd(g2, _mm_mul_pd(nx, _mm_loadu_pd(r2 + k)));
+          g3 = _mm_add_pd(g3, _mm_mul_pd(nx, _mm_loadu_pd(r3 + k)));
+        }
+        double s0 = _mm_cvtsd_f64(g0) + _mm_cvtsd_f64(_mm_unpackhi_pd(g0, g0));
+        double s1 = _mm_cvtsd_f64(g1) + _mm_cvtsd_f64(_mm_unpackhi_pd(g1, g1));
+        double s2 = _mm_cvtsd_f64(g2) + _mm_cvtsd_f64(_mm_unpackhi_pd(g2, g2));
+        double s3 = _mm_cvtsd_f64(g3) + _mm_cvtsd_f64(_mm_unpackhi_pd(g3, g3));
+        for (; k <= i; k++) {
+          s0 += next[k] * r0[k];
+          s1 += next[k] * r1[k];
+          s2 += next[k] * r2[k];
+          s3 += next[k] * r3[k];
+        }
+        for (k = 0; k <= i; k++) {
+          r0[k] = r0[k] - s0 * d[k];
+          r1[k] = r1[k] - s1 * d[k];
+          r2[k] = r2[k] - s2 * d[k];
+          r3[k] = r3[k] - s3 * d[k];
+        }
+      }
+      for (; j <= i; j++) {
+        double *row = vt + j * N;
+        __m128d gv = _mm_setzero_pd();
+        int64_t k = 0;
+        for (; k + 1 <= i; k += 2) gv = _mm_add_pd(gv, _mm_mul_pd(_mm_loadu_pd(next + k), _mm_loadu_pd(row + k)));
+        double g = _mm_cvtsd_f64(gv) + _mm_cvtsd_f64(_mm_unpackhi_pd(gv, gv));
+        for (; k <= i; k++) g += next[k] * row[k];
+        for (k = 0; k <= i; k++) row[k] = row[k] - g * d[k];
+      }
+    }
+    for (int64_t k = 0; k <= i; k++) next[k] = 0;
+  }
+  for (int64_t j = 0; j < n; j++) {
+    double *row = vt + j * N;
+    d[j] = row[n - 1];
+    row[n - 1] = 0;
+  }
+  vt[(n - 1) * N + n - 1] = 1;
+  e[0] = 0;
+}
+
+/** columns of vt a sweep's rotations are applied to at a time: four AVX-512 registers of row i carried from one rotation to the next */
+#define ROTATION_COLUMNS 32
+
+WIDEST static int tql2(int64_t n, double *vt, double *d, double *e, double *cs, double *ss) {
+  const int64_t N = n;
+  for (int64_t i = 1; i < n; i++) e[i - 1] = e[i];
+  e[n - 1] = 0;
+  double f = 0, tst1 = 0;
+  const double eps = 2.220446049250313e-16;
+  for (int64_t l = 0; l < n; l++) {
+    const double t = fabs(d[l]) + fabs(e[l]);
+    tst1 = tst1 > t ? tst1 : t;
+    int64_t m = l;
+    while (m < n) {
+      if (fabs(e[m]) <= eps * tst1) break;
+      m++;
+    }
+    if (m > l) {
+      int iter = 0;
+      do {
+        iter++;
+        if (iter > 300) return 1;
+        double g = d[l];
+        double p = (d[l + 1] - g) / (2 * e[l]);
+        double r = hypotMusl(p, 1);
+        if (p < 0) r = -r;
+        d[l] = e[l] / (p + r);
+        d[l + 1] = e[l] * (p + r);
+        const double dl1 = d[l + 1];
+        double h = g - d[l];
+        for (int64_t i = l + 2; i < n; i++) d[i] = d[i] - h;
+        f += h;
+        p = d[m];
+        double c = 1, c2 = c, c3 = c;
+        const double el1 = e[l + 1];
+        double s = 0, s2 = 0;
+        for (int64_t i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          g = c * e[i];
+          h = c * p;
+          r = hypotMusl(p, e[i]);
+          e[i + 1] = s * r;
+          s = e[i] / r;
+          c = p / r;
+          p = c * d[i] - s * g;
+          d[i + 1] = h + s * (c * g + s * d[i]);
+          cs[i] = c;
+          ss[i] = s;
+        }
+        // the sweep's rotations of rows i and i+1 of vt, i from m - 1 down to l, a block of columns at
+        // a time: row i+1's final values are stored, row i's intermediate ones (the next rotation's
+        // "row i+1") stay in registers, so a rotation loads one row and stores one
+        int64_t k0 = 0;
+        for (; k0 + ROTATION_COLUMNS <= n; k0 += ROTATION_COLUMNS) {
+          double hk[ROTATION_COLUMNS];
+          for (int k = 0; k < ROTATION_COLUMNS; k++) hk[k] = vt[m * N + k0 + k];
+          for (int64_t i = m - 1; i >= l; i--) {
+            const double *ri = vt + i * N + k0;
+            double *ri1 = vt + (i + 1) * N + k0;
+            const double si = ss[i], ci = cs[i];
+            for (int k = 0; k < ROTATION_COLUMNS; k++) {
+              const double vk = ri[k];
+              ri1[k] = si * vk + ci * hk[k];
+              hk[k] = ci * vk - si * hk[k];
+            }
+          }
+          for (int k = 0; k < ROTATION_COLUMNS; k++) vt[l * N + k0 + k] = hk[k];
+        }
+        for (int64_t i = m - 1; i >= l; i--) {
+          double *ri = vt + i * N;
+          double *ri1 = ri + N;
+          const double si = ss[i], ci = cs[i];
+          for (int64_t k = k0; k < n; k++) {
+            const double hk = ri1[k];
+            const double vk = ri[k];
+            ri1[k] = si * vk + ci * hk;
+            ri[k] = ci * vk - si * hk;
+          }
+        }
+        p = (-s * s2 * c3 * el1 * e[l]) / dl1;
+        e[l] = s * p;
+        d[l] = c * p;
+      } while (fabs(e[l]) > eps * tst1);
+    }
+    d[l] = d[l] + f;
+    e[l] = 0;
+  }
+  for (int64_t i = 0; i < n - 1; i++) {
+    int64_t k = i;
+    double p = d[i];
+    for (int64_t j = i + 1; j < n; j++) {
+      if (d[j] < p) {
+        k = j;
+        p = d[j];
+      }
+    }
+    if (k != i) {
+      d[k] = d[i];
+      d[i] = p;
+      memcpy(e, vt + i * N, sizeof(double) * (size_t)N);
+      memcpy(vt + i * N, vt + k * N, sizeof(double) * (size_t)N);
+      memcpy(vt + k * N, e, sizeof(double) * (size_t)N);
+    }
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node-API (left out with -DQUENCH_KERNELS_ONLY: the kernels alone, for a C harness)
+#ifndef QUENCH_KERNELS_ONLY
 
 #define CHECK(call)                                        \
   do {                                                     \
@@ -308,6 +609,43 @@ static napi_value DotRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// symmetricEigen(vt, n, d, e): vt (n x n, symmetric on entry) becomes the eigenvectors as rows, d the
+// ascending eigenvalues; e is scratch (n). Returns 0, or 1 if the QL iteration did not converge.
+static napi_value SymmetricEigen(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) {
+    napi_throw_type_error(env, NULL, "symmetricEigen takes 4 arguments: vt, n, d, e");
+    return NULL;
+  }
+  double *vt, *d, *e;
+  size_t lv, ld, le;
+  int64_t n;
+  if (!float64Array(env, argv[0], &vt, &lv, "vt") || !integer(env, argv[1], &n, "n") || !float64Array(env, argv[2], &d, &ld, "d") ||
+      !float64Array(env, argv[3], &e, &le, "e"))
+    return NULL;
+  if (n < 1 || lv < (size_t)(n * n) || ld < (size_t)n || le < (size_t)n) {
+    napi_throw_range_error(env, NULL, "symmetricEigen: need n >= 1, vt of n x n and d, e of n values");
+    return NULL;
+  }
+  if (overlaps(vt, n * n, d, n) || overlaps(vt, n * n, e, n) || overlaps(d, n, e, n)) {
+    napi_throw_range_error(env, NULL, "symmetricEigen: vt, d and e must not overlap");
+    return NULL;
+  }
+  double *scratch = malloc(sizeof(double) * 2 * (size_t)n);
+  if (!scratch) {
+    napi_throw_error(env, NULL, "symmetricEigen: out of memory");
+    return NULL;
+  }
+  tred2(n, vt, d, e);
+  const int failed = tql2(n, vt, d, e, scratch, scratch + n);
+  free(scratch);
+  napi_value out;
+  CHECK(napi_create_int32(env, failed, &out));
+  return out;
+}
+
 // paths(): the fastest path this CPU runs (0 scalar, 1 AVX2, 2 AVX-512)
 static napi_value Paths(napi_env env, napi_callback_info info) {
   (void)info;
@@ -322,5 +660,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "dotRows", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "bestPath", NAPI_AUTO_LENGTH, Paths, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "bestPath", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "symmetricEigen", NAPI_AUTO_LENGTH, SymmetricEigen, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "symmetricEigen", fn) != napi_ok) return NULL;
   return exports;
 }
+#endif

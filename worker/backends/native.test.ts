@@ -153,6 +153,36 @@ describe('native kernels', () => {
       }
     });
 
+    it('symmetricEigen: the bits of the WebAssembly solver (n = 1-7, 31-33, 64, 65, 101; random, Gram, diagonal with repeated values, zero)', () => {
+      const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+      const matrices = (n: number): [string, Float64Array][] => {
+        const r = values(n * (n + 7), 13 + n);
+        const random = new Float64Array(n * n);
+        const gram = new Float64Array(n * n);
+        const diagonal = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) {
+          diagonal[i * n + i] = i % 3;
+          for (let j = 0; j <= i; j++) {
+            random[i * n + j] = random[j * n + i] = r[i * n + j];
+            let g = 0;
+            for (let t = 0; t < n + 7; t++) g += r[i * (n + 7) + t] * r[j * (n + 7) + t];
+            gram[i * n + j] = gram[j * n + i] = g;
+          }
+        }
+        return [['random', random], ['gram', gram], ['diagonal', diagonal], ['zero', new Float64Array(n * n)]];
+      };
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 31, 32, 33, 64, 65, 101]) {
+        for (const [kind, a] of matrices(n)) {
+          const ours = nativeFmaBackend.symmetricEigen(a, n);
+          const theirs = wasmFmaBackend.symmetricEigen(a, n);
+          expect(same(ours.values, theirs.values) && same(ours.vectors, theirs.vectors), `n = ${n}, ${kind}`).toBe(true);
+        }
+      }
+      expect(() => nativeKernels().symmetricEigen(new Float64Array(8), 3, new Float64Array(3), new Float64Array(3))).toThrow(/vt of n x n/);
+      const vt = new Float64Array(12);
+      expect(() => nativeKernels().symmetricEigen(vt, 3, vt.subarray(6, 9), new Float64Array(3))).toThrow(/must not overlap/);
+    });
+
     it('refuse, in words, arrays that do not fit the shapes they are given', () => {
       const k = nativeKernels();
       const a = new Float64Array(20);

@@ -1,10 +1,11 @@
 // native-fma: the wasm-fma backend with the readout's dot products (the Gram matrices, X'Y, the
 // ridge grid's products, the test predictions) in native code with 256- or 512-bit vectors
-// (native/kernels.c), which WebAssembly's 128-bit SIMD cannot match: measured 1.5x (AVX2) and 2.2x
-// (AVX-512) wasm-fma's products on an Intel Xeon (bench/, readout). The simulation, the eigen-solvers
-// and the rest of the readout are wasm-fma's own code. Its numbers are its own: every product
-// element is summed in one order on every path (native/kernels.c), which is not wasm-fma's, so
-// its readouts differ from wasm-fma's in the last bits.
+// (native/kernels.c), which WebAssembly's 128-bit SIMD cannot match: 3.2-3.5x wasm-fma's products
+// on an Intel Xeon's AVX-512 (min of interleaved calls, N = 100-300). Its symmetric eigen-solver is
+// the WebAssembly one ported with its bits (the readout's other O(N^3) step); the simulation, the
+// general eigenvalues and the rest of the readout are wasm-fma's own code. Its numbers are its own:
+// every product element is summed in one order on every path (native/kernels.c), which is not
+// wasm-fma's, so its readouts differ from wasm-fma's in the last bits.
 import { nativeKernels } from '../native/kernels.js';
 import type { Backend } from './backend.js';
 import { wasmFmaBackend } from './wasm.js';
@@ -19,5 +20,15 @@ export const nativeFmaBackend: Backend = {
     // symmetric mirrors the upper triangle, which equals the whole product only when B is A itself
     k.dotRows(k.bestPath(), a, na, lda, b, nb, ldb, t0, t1, c, symmetric && a === b && na === nb && lda === ldb);
     return c;
+  },
+
+  symmetricEigen(a, n) {
+    const vt = Float64Array.from(a.subarray(0, n * n)); // a is symmetric: its transpose is itself
+    const d = new Float64Array(n);
+    const e = new Float64Array(n);
+    if (nativeKernels().symmetricEigen(vt, n, d, e) !== 0) throw new Error('symmetric eigen-solver did not converge');
+    const vectors = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
+    return { values: d, vectors };
   },
 };

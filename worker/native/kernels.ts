@@ -13,6 +13,12 @@ export interface NativeKernels {
   dotRows(path: NativePath, a: Float64Array, na: number, lda: number, b: Float64Array, nb: number, ldb: number, t0: number, t1: number, c: Float64Array, symmetric: boolean): void;
   /** the widest path this CPU runs */
   bestPath(): NativePath;
+  /**
+   * worker/wasm/assembly/kernels.ts' symmetricEigen with its bits: vt (n x n, symmetric on entry)
+   * becomes the eigenvectors as rows, d the ascending eigenvalues, e is scratch; 0, or 1 if the QL
+   * iteration did not converge
+   */
+  symmetricEigen(vt: Float64Array, n: number, d: Float64Array, e: Float64Array): number;
 }
 
 function addonDir(): string | null {
