@@ -523,6 +523,216 @@ WIDEST static int tql2(int64_t n, double *vt, double *d, double *e, double *cs, 
 }
 
 // ---------------------------------------------------------------------------------------------
+// All eigenvalues of a general real matrix: worker/wasm/assembly/kernels.ts' eigenvaluesGeneral
+// (JAMA's orthes, then hqr) with its bits. Every sum there is a scalar chain, kept in order here;
+// every vector loop there is element-wise, left to the compiler here (the widest clone runs).
+
+#define HAT(r, c) H[(int64_t)(r) * nn + (c)]
+
+WIDEST static void orthes(int64_t n, double *H, double *ort, double *f) {
+  const int64_t nn = n, high = n - 1;
+  memset(ort, 0, sizeof(double) * (size_t)n);
+  for (int64_t m = 1; m <= high - 1; m++) {
+    double scale = 0;
+    for (int64_t i = m; i <= high; i++) scale += fabs(HAT(i, m - 1));
+    if (scale == 0) continue;
+    double h = 0;
+    for (int64_t i = high; i >= m; i--) {
+      const double oi = HAT(i, m - 1) / scale;
+      ort[i] = oi;
+      h += oi * oi;
+    }
+    double g = sqrt(h);
+    if (ort[m] > 0) g = -g;
+    h -= ort[m] * g;
+    ort[m] = ort[m] - g;
+    memset(f, 0, sizeof(double) * (size_t)n);
+    for (int64_t i = m; i <= high; i++) {
+      const double oi = ort[i];
+      const double *row = H + i * nn;
+      for (int64_t j = m; j < n; j++) f[j] = f[j] + oi * row[j];
+    }
+    for (int64_t i = m; i <= high; i++) {
+      const double oi = ort[i] / h;
+      double *row = H + i * nn;
+      for (int64_t j = m; j < n; j++) row[j] = row[j] - f[j] * oi;
+    }
+    // each row's sum in order; eight rows' sums in flight at once
+    int64_t i = 0;
+    for (; i + 7 <= high; i += 8) {
+      double *r[8];
+      double sum[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      for (int q = 0; q < 8; q++) r[q] = H + (i + q) * nn;
+      for (int64_t j = m; j <= high; j++) {
+        const double o = ort[j];
+        for (int q = 0; q < 8; q++) sum[q] += o * r[q][j];
+      }
+      for (int q = 0; q < 8; q++) {
+        const double sq = sum[q] / h;
+        for (int64_t j = m; j <= high; j++) r[q][j] = r[q][j] - sq * ort[j];
+      }
+    }
+    for (; i <= high; i++) {
+      double *row = H + i * nn;
+      double sum = 0;
+      for (int64_t j = m; j <= high; j++) sum += ort[j] * row[j];
+      const double sq = sum / h;
+      for (int64_t j = m; j <= high; j++) row[j] = row[j] - sq * ort[j];
+    }
+    ort[m] = ort[m] * scale;
+    HAT(m, m - 1) = scale * g;
+  }
+}
+
+WIDEST static int hqr(int64_t nn, double *H, double *d, double *e) {
+  memset(d, 0, sizeof(double) * (size_t)nn);
+  memset(e, 0, sizeof(double) * (size_t)nn);
+  const double eps = 2.220446049250313e-16;
+  int64_t n = nn - 1;
+  double exshift = 0, norm = 0;
+  double p = 0, q = 0, r = 0, s = 0, z = 0, w = 0, x = 0, y = 0;
+  int iter = 0;
+  for (int64_t i = 0; i < nn; i++)
+    for (int64_t j = i - 1 > 0 ? i - 1 : 0; j < nn; j++) norm += fabs(HAT(i, j));
+  if (norm == 0) return 0;
+  while (n >= 0) {
+    int64_t l = n;
+    while (l > 0) {
+      s = fabs(HAT(l - 1, l - 1)) + fabs(HAT(l, l));
+      if (s == 0) s = norm;
+      if (fabs(HAT(l, l - 1)) < eps * s) break;
+      l--;
+    }
+    if (l == n) {
+      d[n] = HAT(n, n) + exshift;
+      e[n] = 0;
+      n--;
+      iter = 0;
+    } else if (l == n - 1) {
+      w = HAT(n, n - 1) * HAT(n - 1, n);
+      p = (HAT(n - 1, n - 1) - HAT(n, n)) / 2;
+      q = p * p + w;
+      z = sqrt(fabs(q));
+      x = HAT(n, n) + exshift;
+      if (q >= 0) {
+        z = p >= 0 ? p + z : p - z;
+        d[n - 1] = x + z;
+        d[n] = z != 0 ? x - w / z : x + z;
+        e[n - 1] = 0;
+        e[n] = 0;
+      } else {
+        d[n - 1] = x + p;
+        d[n] = x + p;
+        e[n - 1] = z;
+        e[n] = -z;
+      }
+      n -= 2;
+      iter = 0;
+    } else {
+      x = HAT(n, n);
+      y = HAT(n - 1, n - 1);
+      w = HAT(n, n - 1) * HAT(n - 1, n);
+      if (iter == 10) {
+        exshift += x;
+        for (int64_t i = 0; i <= n; i++) HAT(i, i) = HAT(i, i) - x;
+        s = fabs(HAT(n, n - 1)) + fabs(HAT(n - 1, n - 2));
+        x = y = 0.75 * s;
+        w = -0.4375 * s * s;
+      }
+      if (iter == 30) {
+        s = (y - x) / 2;
+        s = s * s + w;
+        if (s > 0) {
+          s = sqrt(s);
+          if (y < x) s = -s;
+          s = x - w / ((y - x) / 2 + s);
+          for (int64_t i = 0; i <= n; i++) HAT(i, i) = HAT(i, i) - s;
+          exshift += s;
+          x = y = w = 0.964;
+        }
+      }
+      iter++;
+      if (iter > 1000) return 1;
+      int64_t m = n - 2;
+      while (m >= l) {
+        z = HAT(m, m);
+        r = x - z;
+        s = y - z;
+        p = (r * s - w) / HAT(m + 1, m) + HAT(m, m + 1);
+        q = HAT(m + 1, m + 1) - z - r - s;
+        r = HAT(m + 2, m + 1);
+        s = fabs(p) + fabs(q) + fabs(r);
+        p /= s;
+        q /= s;
+        r /= s;
+        if (m == l) break;
+        if (fabs(HAT(m, m - 1)) * (fabs(q) + fabs(r)) < eps * (fabs(p) * (fabs(HAT(m - 1, m - 1)) + fabs(z) + fabs(HAT(m + 1, m + 1))))) break;
+        m--;
+      }
+      for (int64_t i = m + 2; i <= n; i++) {
+        HAT(i, i - 2) = 0;
+        if (i > m + 2) HAT(i, i - 3) = 0;
+      }
+      for (int64_t k = m; k <= n - 1; k++) {
+        const int notlast = k != n - 1;
+        if (k != m) {
+          p = HAT(k, k - 1);
+          q = HAT(k + 1, k - 1);
+          r = notlast ? HAT(k + 2, k - 1) : 0;
+          x = fabs(p) + fabs(q) + fabs(r);
+          if (x != 0) {
+            p /= x;
+            q /= x;
+            r /= x;
+          }
+        }
+        if (x == 0) break;
+        s = sqrt(p * p + q * q + r * r);
+        if (p < 0) s = -s;
+        if (s != 0) {
+          if (k != m) HAT(k, k - 1) = -s * x;
+          else if (l != m) HAT(k, k - 1) = -HAT(k, k - 1);
+          p += s;
+          x = p / s;
+          y = q / s;
+          z = r / s;
+          q /= p;
+          r /= p;
+          double *r0 = H + k * nn, *r1 = r0 + nn, *r2 = r1 + nn;
+          if (notlast) {
+            for (int64_t j = k; j <= n; j++) {
+              const double pj = (r0[j] + q * r1[j]) + r * r2[j];
+              r2[j] = r2[j] - pj * z;
+              r0[j] = r0[j] - pj * x;
+              r1[j] = r1[j] - pj * y;
+            }
+          } else {
+            for (int64_t j = k; j <= n; j++) {
+              const double pj = r0[j] + q * r1[j];
+              r0[j] = r0[j] - pj * x;
+              r1[j] = r1[j] - pj * y;
+            }
+          }
+          const int64_t iMax = n < k + 3 ? n : k + 3;
+          for (int64_t i = l; i <= iMax; i++) {
+            p = x * HAT(i, k) + y * HAT(i, k + 1);
+            if (notlast) {
+              p += z * HAT(i, k + 2);
+              HAT(i, k + 2) = HAT(i, k + 2) - p * r;
+            }
+            HAT(i, k) = HAT(i, k) - p;
+            HAT(i, k + 1) = HAT(i, k + 1) - p * q;
+          }
+        }
+      }
+    }
+  }
+  return 0;
+}
+
+#undef HAT
+
+// ---------------------------------------------------------------------------------------------
 // Node-API (left out with -DQUENCH_KERNELS_ONLY: the kernels alone, for a C harness)
 #ifndef QUENCH_KERNELS_ONLY
 
@@ -646,6 +856,43 @@ static napi_value SymmetricEigen(napi_env env, napi_callback_info info) {
   return out;
 }
 
+// eigenvaluesGeneral(H, n, re, im): H (n x n, destroyed); re and im receive the eigenvalues. Returns
+// 0, or 1 if the QR iteration did not converge.
+static napi_value EigenvaluesGeneral(napi_env env, napi_callback_info info) {
+  size_t argc = 4;
+  napi_value argv[4];
+  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
+  if (argc != 4) {
+    napi_throw_type_error(env, NULL, "eigenvaluesGeneral takes 4 arguments: H, n, re, im");
+    return NULL;
+  }
+  double *H, *re, *im;
+  size_t lh, lr, li;
+  int64_t n;
+  if (!float64Array(env, argv[0], &H, &lh, "H") || !integer(env, argv[1], &n, "n") || !float64Array(env, argv[2], &re, &lr, "re") ||
+      !float64Array(env, argv[3], &im, &li, "im"))
+    return NULL;
+  if (n < 1 || lh < (size_t)(n * n) || lr < (size_t)n || li < (size_t)n) {
+    napi_throw_range_error(env, NULL, "eigenvaluesGeneral: need n >= 1, H of n x n and re, im of n values");
+    return NULL;
+  }
+  if (overlaps(H, n * n, re, n) || overlaps(H, n * n, im, n) || overlaps(re, n, im, n)) {
+    napi_throw_range_error(env, NULL, "eigenvaluesGeneral: H, re and im must not overlap");
+    return NULL;
+  }
+  double *scratch = malloc(sizeof(double) * 2 * (size_t)n);
+  if (!scratch) {
+    napi_throw_error(env, NULL, "eigenvaluesGeneral: out of memory");
+    return NULL;
+  }
+  orthes(n, H, scratch, scratch + n);
+  free(scratch);
+  const int failed = hqr(n, H, re, im);
+  napi_value out;
+  CHECK(napi_create_int32(env, failed, &out));
+  return out;
+}
+
 // paths(): the fastest path this CPU runs (0 scalar, 1 AVX2, 2 AVX-512)
 static napi_value Paths(napi_env env, napi_callback_info info) {
   (void)info;
@@ -662,6 +909,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "bestPath", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "symmetricEigen", NAPI_AUTO_LENGTH, SymmetricEigen, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "symmetricEigen", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "eigenvaluesGeneral", NAPI_AUTO_LENGTH, EigenvaluesGeneral, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "eigenvaluesGeneral", fn) != napi_ok) return NULL;
   return exports;
 }
 #endif

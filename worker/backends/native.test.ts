@@ -183,6 +183,32 @@ describe('native kernels', () => {
       expect(() => nativeKernels().symmetricEigen(vt, 3, vt.subarray(6, 9), new Float64Array(3))).toThrow(/must not overlap/);
     });
 
+    it('eigenvalues: the bits of the WebAssembly solver (n = 1-9, 15-17, 33, 64, 65, 101; random, symmetric, triangular, diagonal with repeats, zero)', () => {
+      const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
+      for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 33, 64, 65, 101]) {
+        const random = values(n * n, 17 + n);
+        const symmetric = Float64Array.from(random);
+        const triangular = Float64Array.from(random);
+        const diagonal = new Float64Array(n * n);
+        for (let i = 0; i < n; i++) {
+          diagonal[i * n + i] = i % 3;
+          for (let j = 0; j < i; j++) {
+            symmetric[i * n + j] = symmetric[j * n + i];
+            triangular[i * n + j] = 0;
+          }
+        }
+        for (const [kind, a] of [['random', random], ['symmetric', symmetric], ['triangular', triangular], ['diagonal', diagonal], ['zero', new Float64Array(n * n)]] as const) {
+          const ours = nativeFmaBackend.eigenvalues!(a, n);
+          const theirs = wasmFmaBackend.eigenvalues!(a, n);
+          expect(same(ours.re, theirs.re) && same(ours.im, theirs.im), `n = ${n}, ${kind}`).toBe(true);
+        }
+      }
+      // complex pairs reach the solver's 2 x 2 branch: a rotation's eigenvalues are cos t +- i sin t
+      const rotation = nativeFmaBackend.eigenvalues!(Float64Array.of(Math.cos(1), -Math.sin(1), Math.sin(1), Math.cos(1)), 2);
+      expect([...rotation.im].map(Math.abs)).toEqual([Math.sin(1), Math.sin(1)].map((x) => expect.closeTo(x, 14)));
+      expect(() => nativeKernels().eigenvaluesGeneral(new Float64Array(3), 2, new Float64Array(2), new Float64Array(2))).toThrow(/H of n x n/);
+    });
+
     it('refuse, in words, arrays that do not fit the shapes they are given', () => {
       const k = nativeKernels();
       const a = new Float64Array(20);

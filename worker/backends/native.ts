@@ -22,6 +22,14 @@ export const nativeFmaBackend: Backend = {
     return c;
   },
 
+  eigenvalues(a, n) {
+    const h = Float64Array.from(a.subarray(0, n * n));
+    const re = new Float64Array(n);
+    const im = new Float64Array(n);
+    if (nativeKernels().eigenvaluesGeneral(h, n, re, im) !== 0) throw new Error('eigenvalue QR iteration did not converge');
+    return { re, im };
+  },
+
   symmetricEigen(a, n) {
     const vt = Float64Array.from(a.subarray(0, n * n)); // a is symmetric: its transpose is itself
     const d = new Float64Array(n);

@@ -19,6 +19,8 @@ export interface NativeKernels {
    * iteration did not converge
    */
   symmetricEigen(vt: Float64Array, n: number, d: Float64Array, e: Float64Array): number;
+  /** worker/wasm/assembly/kernels.ts' eigenvaluesGeneral with its bits: h (n x n) is destroyed; 0, or 1 if the QR iteration did not converge */
+  eigenvaluesGeneral(h: Float64Array, n: number, re: Float64Array, im: Float64Array): number;
 }
 
 function addonDir(): string | null {
