@@ -159,7 +159,7 @@ export interface RidgeSolution {
 function trainingProducts(backend: Backend, p: ReadoutData, ws: Workspace) {
   const { n, steps: T, k: K, features: X, targets: Y, train } = p;
   const { xt, mu } = backend.centredTranspose ? backend.centredTranspose(X, n, T, train.start, train.end, ws) : centredTranspose(X, n, T, train.start, train.end, ws);
-  const y = ws.copy(Y);
+  const y = backend.dotRowsReadsAnywhere ? Y : ws.copy(Y);
   const g = backend.dotRows(xt, n, T, xt, n, T, train.start, train.end, true, ws.f64(n * n));
   // sum over train of xc_t = 0, so X'y needs no centring of y; everything task-indexed is K x N
   const bt = backend.dotRows(y, K, T, xt, n, T, train.start, train.end, false, ws.f64(K * n)); // (X'Y)'

@@ -22,6 +22,11 @@ export interface Backend {
   readonly precision: 'float64' | 'float32';
   /** true when it can load in one thread of a process only (headless GL): its runs then run in the main thread */
   readonly oneThread?: boolean;
+  /**
+   * true when dotRows reads its operands wherever they live (native code): the readout then hands it
+   * the caller's targets instead of a copy in the workspace
+   */
+  readonly dotRowsReadsAnywhere?: boolean;
   /** threads one run keeps busy (the split backends: 2); the scheduler runs that many fewer runs at once */
   readonly threadsPerRun?: number;
   /**

@@ -8,6 +8,7 @@ import { ExperimentSchema } from '../../common/spec.js';
 import { planRuns } from '../../main/plan.js';
 import { nativeKernels, nativeMissing, NATIVE_PATHS, type NativePath } from '../native/kernels.js';
 import { executeRun } from '../run.js';
+import { fitReadout } from '../readout.js';
 import { backendReport } from './registry.js';
 import { nativeFmaBackend } from './native.js';
 import { wasmFmaBackend } from './wasm.js';
@@ -207,6 +208,22 @@ describe('native kernels', () => {
       const rotation = nativeFmaBackend.eigenvalues!(Float64Array.of(Math.cos(1), -Math.sin(1), Math.sin(1), Math.cos(1)), 2);
       expect([...rotation.im].map(Math.abs)).toEqual([Math.sin(1), Math.sin(1)].map((x) => expect.closeTo(x, 14)));
       expect(() => nativeKernels().eigenvaluesGeneral(new Float64Array(3), 2, new Float64Array(2), new Float64Array(2))).toThrow(/H of n x n/);
+    });
+
+    it('a readout that reads the targets in place has the bits of one that copies them first (N = 23, 41 tasks)', () => {
+      const n = 23;
+      const K = 41;
+      const T = 900;
+      const problem = {
+        features: values(T * n, 21), n, steps: T, targets: values(K * T, 22), k: K, classification: Array.from({ length: K }, (_, k) => k % 5 === 0),
+        train: { start: 50, end: 600 }, validation: { start: 600, end: 750 }, test: { start: 750, end: T }, ridges: [1e-6, 1e-3, 1],
+      };
+      const inPlace = fitReadout(nativeFmaBackend, problem);
+      const copied = fitReadout({ ...nativeFmaBackend, dotRowsReadsAnywhere: false }, problem);
+      expect(nativeFmaBackend.dotRowsReadsAnywhere).toBe(true);
+      for (const key of ['r2', 'nrmse', 'accuracy', 'ridge', 'gramEigenvalues'] as const) {
+        expect(Buffer.from(inPlace[key].buffer).equals(Buffer.from(copied[key].buffer)), key).toBe(true);
+      }
     });
 
     it('refuse, in words, arrays that do not fit the shapes they are given', () => {

@@ -13,6 +13,7 @@ import { wasmFmaBackend } from './wasm.js';
 export const nativeFmaBackend: Backend = {
   ...wasmFmaBackend,
   name: 'native-fma',
+  dotRowsReadsAnywhere: true,
 
   dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
     const k = nativeKernels();
@@ -20,6 +21,14 @@ export const nativeFmaBackend: Backend = {
     // symmetric mirrors the upper triangle, which equals the whole product only when B is A itself
     k.dotRows(k.bestPath(), a, na, lda, b, nb, ldb, t0, t1, c, symmetric && a === b && na === nb && lda === ldb);
     return c;
+  },
+
+  centredTranspose(x, n, T, t0, t1, ws) {
+    // read where the features are (the wasm backend copies them into its memory first)
+    const mu = new Float64Array(n);
+    const xt = ws.f64(n * T);
+    nativeKernels().centredTranspose(x, n, T, t0, t1, mu, xt);
+    return { xt, mu };
   },
 
   eigenvalues(a, n) {

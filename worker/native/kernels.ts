@@ -21,6 +21,8 @@ export interface NativeKernels {
   symmetricEigen(vt: Float64Array, n: number, d: Float64Array, e: Float64Array): number;
   /** worker/wasm/assembly/kernels.ts' eigenvaluesGeneral with its bits: h (n x n) is destroyed; 0, or 1 if the QR iteration did not converge */
   eigenvaluesGeneral(h: Float64Array, n: number, re: Float64Array, im: Float64Array): number;
+  /** worker/readout.ts' centredTranspose with its bits: mu (n) and xt (n x T) written from x (T x n) */
+  centredTranspose(x: Float64Array, n: number, T: number, t0: number, t1: number, mu: Float64Array, xt: Float64Array): void;
 }
 
 function addonDir(): string | null {
