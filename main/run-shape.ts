@@ -6,6 +6,7 @@ import type { RunSpec } from '../common/results.js';
 import { DENSE_ABOVE } from '../worker/models/rate.js';
 import { SPECTRA_MAX_N } from '../worker/network.js';
 import { totalSteps } from '../worker/run.js';
+import { isHomogeneous } from '../worker/rate-calibration.js';
 
 /** The sizes that decide what a run costs. */
 export interface RunShape {
@@ -34,18 +35,31 @@ export function shapeOf(run: RunSpec, tasks: number): RunShape {
 export const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
 
 /**
+ * The simulations a run makes: one, but for a LIF run with a rate calibration. Calibrated to its
+ * homogeneous twin, a run that is its own twin simulates once, and a heterogeneous one simulates the
+ * twin and then searches: 2-5 simulations in all, more the further its time constants are from the
+ * twin's (spiking-heterogeneity-gain, one seed: 2-3 at cv 0.25, 4 at 0.5 and 1, 5 at 2), so 4. A run
+ * calibrated to a rate searches from its own start (up to 40 simulations; not measured): 6.
+ */
+export function simulationsOf(run: RunSpec): number {
+  const model = run.network.model;
+  if (model.kind !== 'lif' || !model.calibration) return 1;
+  if (model.calibration.target !== 'homogeneous') return 6;
+  return isHomogeneous(run.network.heterogeneity) ? 1 : 4;
+}
+
+/**
  * A run's work in arbitrary units, from its sizes alone: the simulation (steps × sub-steps × the
  * recurrent product's nonzeros and the per-neuron update), the readout (the Gram matrices, X'Y for
  * every task, the eigendecomposition), the spectra where the run has them, and a LIF calibration's
- * extra simulations. Only ratios between runs matter.
+ * extra simulations (simulationsOf). Only ratios between runs matter.
  */
 export function workUnits(run: RunSpec, tasks: number): number {
   const s = shapeOf(run, tasks);
   const model = run.network.model;
   const sub = model.kind === 'lif' ? Math.max(1, Math.round(model.dtTaskMs / model.dtSimMs)) : 1;
   const product = s.dense ? s.n * s.n : s.nnz;
-  const simulations = model.kind === 'lif' && model.calibration ? 6 : 1;
-  const simulate = simulations * s.steps * sub * (product + 8 * s.n);
+  const simulate = simulationsOf(run) * s.steps * sub * (product + 8 * s.n);
   const train = run.factors.trainLength;
   const readout = (train + 2 * run.input.segments.validation) * s.n * s.n + tasks * totalSteps(run) * (s.n + 4) + 10 * s.n ** 3;
   const spectra = hasSpectra(run) ? 20 * s.n ** 3 : 0;
