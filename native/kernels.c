@@ -1,9 +1,12 @@
-// The readout's dot products of rows in native code, for the native-fma backend
-// (worker/backends/native.ts): C (na x nb) = A[:, t0:t1] B[:, t0:t1]' for row-major A and B. The
-// same work as dotRows in worker/wasm/assembly/kernels.ts, with 256- and 512-bit vectors, which
-// WebAssembly does not have (its SIMD is 128-bit: half or a quarter of what these CPUs multiply-add
-// per cycle).
+// The native-fma backend's kernels (worker/backends/native.ts), a Node-API addon:
+// - dotRows, the readout's dot products of rows: C (na x nb) = A[:, t0:t1] B[:, t0:t1]' for
+//   row-major A and B, the same work as dotRows in worker/wasm/assembly/kernels.ts, with 256- and
+//   512-bit vectors, which WebAssembly does not have (its SIMD is 128-bit: half or a quarter of what
+//   these CPUs multiply-add per cycle); its own bits, in the order below;
+// - the symmetric and the general eigen-solvers and the readout's centred transpose, ported from
+//   the WebAssembly and TypeScript code with their bits (each section says how).
 //
+// dotRows:
 // Every element is summed in one order, whatever the CPU's vectors, the block a call uses or the
 // rows it covers, so the backend's numbers are its own on every x86-64 CPU with AVX2 and FMA:
 //   time is cut into chunks of CHUNK steps from t0; within a chunk, eight lane sums

@@ -1,11 +1,12 @@
 // native-fma: the wasm-fma backend with the readout's dot products (the Gram matrices, X'Y, the
 // ridge grid's products, the test predictions) in native code with 256- or 512-bit vectors
 // (native/kernels.c), which WebAssembly's 128-bit SIMD cannot match: 3.2-3.5x wasm-fma's products
-// on an Intel Xeon's AVX-512 (min of interleaved calls, N = 100-300). Its symmetric eigen-solver is
-// the WebAssembly one ported with its bits (the readout's other O(N^3) step); the simulation, the
-// general eigenvalues and the rest of the readout are wasm-fma's own code. Its numbers are its own:
-// every product element is summed in one order on every path (native/kernels.c), which is not
-// wasm-fma's, so its readouts differ from wasm-fma's in the last bits.
+// on an Intel Xeon's AVX-512 (min of interleaved calls, N = 100-300). Its symmetric and general
+// eigen-solvers (the readout's and the spectra's O(N^3) steps) and the readout's centred transpose
+// are the WebAssembly and TypeScript code ported with their bits; the simulation and the rest of the
+// readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
+// order on every path (native/kernels.c), which is not wasm-fma's, so its readouts differ from
+// wasm-fma's in the last bits.
 import { nativeKernels } from '../native/kernels.js';
 import type { Backend } from './backend.js';
 import { wasmFmaBackend } from './wasm.js';
