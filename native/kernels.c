@@ -810,15 +810,20 @@ static int overlaps(const double *p, size_t n, const double *q, size_t m) {
   return n > 0 && m > 0 && p < q + m && q < p + n;
 }
 
+// the call's `count` arguments into argv; 0 after throwing `usage` when it has another number
+static int takeArguments(napi_env env, napi_callback_info info, size_t count, napi_value *argv, const char *usage) {
+  size_t argc = count;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != count) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
 // dotRows(path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric): path 0 scalar, 1 AVX2, 2 AVX-512
 static napi_value DotRows(napi_env env, napi_callback_info info) {
-  size_t argc = 11;
   napi_value argv[11];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 11) {
-    napi_throw_type_error(env, NULL, "dotRows takes 11 arguments: path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric");
-    return NULL;
-  }
+  if (!takeArguments(env, info, 11, argv, "dotRows takes 11 arguments: path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric")) return NULL;
   int64_t path, na, lda, nb, ldb, t0, t1;
   double *a, *b, *c;
   size_t la, lb, lc;
@@ -853,89 +858,69 @@ static napi_value DotRows(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// The eigen-solvers' arguments, (matrix, n, p, q): an n x n matrix and two n-vectors that do not
+// overlap, and scratch of 2n doubles. 0 after throwing an error that names `fn` and the arguments.
+static int eigenArguments(napi_env env, napi_callback_info info, const char *fn, const char *names, double **m, int64_t *n, double **p,
+                          double **q, double **scratch) {
+  napi_value argv[4];
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s takes 4 arguments: %s", fn, names);
+  if (!takeArguments(env, info, 4, argv, msg)) return 0;
+  size_t lm, lp, lq;
+  if (!float64Array(env, argv[0], m, &lm, "the matrix") || !integer(env, argv[1], n, "n") || !float64Array(env, argv[2], p, &lp, "the first vector") ||
+      !float64Array(env, argv[3], q, &lq, "the second vector"))
+    return 0;
+  const int64_t k = *n;
+  const char *why = NULL;
+  if (k < 1 || lm < (size_t)(k * k) || lp < (size_t)k || lq < (size_t)k) why = "need n >= 1, a matrix of n x n and vectors of n values";
+  else if (overlaps(*m, k * k, *p, k) || overlaps(*m, k * k, *q, k) || overlaps(*p, k, *q, k)) why = "the matrix and the vectors must not overlap";
+  if (why) {
+    snprintf(msg, sizeof msg, "%s(%s): %s", fn, names, why);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  *scratch = malloc(sizeof(double) * 2 * (size_t)k);
+  if (!*scratch) {
+    snprintf(msg, sizeof msg, "%s: out of memory", fn);
+    napi_throw_error(env, NULL, msg);
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value int32Result(napi_env env, int v) {
+  napi_value out;
+  CHECK(napi_create_int32(env, v, &out));
+  return out;
+}
+
 // symmetricEigen(vt, n, d, e): vt (n x n, symmetric on entry) becomes the eigenvectors as rows, d the
 // ascending eigenvalues; e is scratch (n). Returns 0, or 1 if the QL iteration did not converge.
 static napi_value SymmetricEigen(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "symmetricEigen takes 4 arguments: vt, n, d, e");
-    return NULL;
-  }
-  double *vt, *d, *e;
-  size_t lv, ld, le;
+  double *vt, *d, *e, *scratch;
   int64_t n;
-  if (!float64Array(env, argv[0], &vt, &lv, "vt") || !integer(env, argv[1], &n, "n") || !float64Array(env, argv[2], &d, &ld, "d") ||
-      !float64Array(env, argv[3], &e, &le, "e"))
-    return NULL;
-  if (n < 1 || lv < (size_t)(n * n) || ld < (size_t)n || le < (size_t)n) {
-    napi_throw_range_error(env, NULL, "symmetricEigen: need n >= 1, vt of n x n and d, e of n values");
-    return NULL;
-  }
-  if (overlaps(vt, n * n, d, n) || overlaps(vt, n * n, e, n) || overlaps(d, n, e, n)) {
-    napi_throw_range_error(env, NULL, "symmetricEigen: vt, d and e must not overlap");
-    return NULL;
-  }
-  double *scratch = malloc(sizeof(double) * 2 * (size_t)n);
-  if (!scratch) {
-    napi_throw_error(env, NULL, "symmetricEigen: out of memory");
-    return NULL;
-  }
+  if (!eigenArguments(env, info, "symmetricEigen", "vt, n, d, e", &vt, &n, &d, &e, &scratch)) return NULL;
   tred2(n, vt, d, e);
   const int failed = tql2(n, vt, d, e, scratch, scratch + n);
   free(scratch);
-  napi_value out;
-  CHECK(napi_create_int32(env, failed, &out));
-  return out;
+  return int32Result(env, failed);
 }
 
 // eigenvaluesGeneral(H, n, re, im): H (n x n, destroyed); re and im receive the eigenvalues. Returns
 // 0, or 1 if the QR iteration did not converge.
 static napi_value EigenvaluesGeneral(napi_env env, napi_callback_info info) {
-  size_t argc = 4;
-  napi_value argv[4];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 4) {
-    napi_throw_type_error(env, NULL, "eigenvaluesGeneral takes 4 arguments: H, n, re, im");
-    return NULL;
-  }
-  double *H, *re, *im;
-  size_t lh, lr, li;
+  double *H, *re, *im, *scratch;
   int64_t n;
-  if (!float64Array(env, argv[0], &H, &lh, "H") || !integer(env, argv[1], &n, "n") || !float64Array(env, argv[2], &re, &lr, "re") ||
-      !float64Array(env, argv[3], &im, &li, "im"))
-    return NULL;
-  if (n < 1 || lh < (size_t)(n * n) || lr < (size_t)n || li < (size_t)n) {
-    napi_throw_range_error(env, NULL, "eigenvaluesGeneral: need n >= 1, H of n x n and re, im of n values");
-    return NULL;
-  }
-  if (overlaps(H, n * n, re, n) || overlaps(H, n * n, im, n) || overlaps(re, n, im, n)) {
-    napi_throw_range_error(env, NULL, "eigenvaluesGeneral: H, re and im must not overlap");
-    return NULL;
-  }
-  double *scratch = malloc(sizeof(double) * 2 * (size_t)n);
-  if (!scratch) {
-    napi_throw_error(env, NULL, "eigenvaluesGeneral: out of memory");
-    return NULL;
-  }
+  if (!eigenArguments(env, info, "eigenvaluesGeneral", "H, n, re, im", &H, &n, &re, &im, &scratch)) return NULL;
   orthes(n, H, scratch, scratch + n);
   free(scratch);
-  const int failed = hqr(n, H, re, im);
-  napi_value out;
-  CHECK(napi_create_int32(env, failed, &out));
-  return out;
+  return int32Result(env, hqr(n, H, re, im));
 }
 
 // centredTranspose(x, n, T, t0, t1, mu, xt): x (T x n), mu (n) and xt (n x T) written
 static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
-  size_t argc = 7;
   napi_value argv[7];
-  CHECK(napi_get_cb_info(env, info, &argc, argv, NULL, NULL));
-  if (argc != 7) {
-    napi_throw_type_error(env, NULL, "centredTranspose takes 7 arguments: x, n, T, t0, t1, mu, xt");
-    return NULL;
-  }
+  if (!takeArguments(env, info, 7, argv, "centredTranspose takes 7 arguments: x, n, T, t0, t1, mu, xt")) return NULL;
   double *x, *mu, *xt;
   size_t lx, lm, lt;
   int64_t n, T, t0, t1;
@@ -958,9 +943,7 @@ static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
 // paths(): the fastest path this CPU runs (0 scalar, 1 AVX2, 2 AVX-512)
 static napi_value Paths(napi_env env, napi_callback_info info) {
   (void)info;
-  napi_value out;
-  CHECK(napi_create_int32(env, hasAvx512() ? PATH_AVX512 : hasAvx2() ? PATH_AVX2 : PATH_SCALAR, &out));
-  return out;
+  return int32Result(env, hasAvx512() ? PATH_AVX512 : hasAvx2() ? PATH_AVX2 : PATH_SCALAR);
 }
 
 NAPI_MODULE_INIT() {

@@ -179,9 +179,9 @@ describe('native kernels', () => {
           expect(same(ours.values, theirs.values) && same(ours.vectors, theirs.vectors), `n = ${n}, ${kind}`).toBe(true);
         }
       }
-      expect(() => nativeKernels().symmetricEigen(new Float64Array(8), 3, new Float64Array(3), new Float64Array(3))).toThrow(/vt of n x n/);
+      expect(() => nativeKernels().symmetricEigen(new Float64Array(8), 3, new Float64Array(3), new Float64Array(3))).toThrow(/symmetricEigen\(vt, n, d, e\): need n >= 1, a matrix of n x n/);
       const vt = new Float64Array(12);
-      expect(() => nativeKernels().symmetricEigen(vt, 3, vt.subarray(6, 9), new Float64Array(3))).toThrow(/must not overlap/);
+      expect(() => nativeKernels().symmetricEigen(vt, 3, vt.subarray(6, 9), new Float64Array(3))).toThrow(/symmetricEigen\(vt, n, d, e\): the matrix and the vectors must not overlap/);
     });
 
     it('eigenvalues: the bits of the WebAssembly solver (n = 1-9, 15-17, 33, 64, 65, 101; random, symmetric, triangular, diagonal with repeats, zero)', () => {
@@ -207,7 +207,7 @@ describe('native kernels', () => {
       // complex pairs reach the solver's 2 x 2 branch: a rotation's eigenvalues are cos t +- i sin t
       const rotation = nativeFmaBackend.eigenvalues!(Float64Array.of(Math.cos(1), -Math.sin(1), Math.sin(1), Math.cos(1)), 2);
       expect([...rotation.im].map(Math.abs)).toEqual([Math.sin(1), Math.sin(1)].map((x) => expect.closeTo(x, 14)));
-      expect(() => nativeKernels().eigenvaluesGeneral(new Float64Array(3), 2, new Float64Array(2), new Float64Array(2))).toThrow(/H of n x n/);
+      expect(() => nativeKernels().eigenvaluesGeneral(new Float64Array(3), 2, new Float64Array(2), new Float64Array(2))).toThrow(/eigenvaluesGeneral\(H, n, re, im\): need n >= 1, a matrix of n x n/);
     });
 
     it('a readout that reads the targets in place has the bits of one that copies them first (N = 23, 41 tasks)', () => {
@@ -238,6 +238,8 @@ describe('native kernels', () => {
       expect(() => k.dotRows(NATIVE_PATHS.scalar, new Float32Array(20) as unknown as Float64Array, 2, 10, a, 2, 10, 0, 10, c, false)).toThrow(/a must be a Float64Array/);
       expect(() => k.dotRows(NATIVE_PATHS.scalar, a, -1, 10, a, 2, 10, 0, 10, c, false)).toThrow(/na must be a whole number/);
       expect(() => k.dotRows(3 as NativePath, a, 2, 10, a, 2, 10, 0, 10, c, false)).toThrow(/path must be/);
+      expect(() => (k.dotRows as unknown as (x: number) => void)(1)).toThrow(/dotRows takes 11 arguments: path, a, na/);
+      expect(() => (k.symmetricEigen as unknown as (x: number) => void)(1)).toThrow(/symmetricEigen takes 4 arguments: vt, n, d, e/);
       // an empty window is a zero product
       c.fill(1);
       k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 4, 4, c, false);
