@@ -793,7 +793,8 @@ async function twoThreadScaling(): Promise<number> {
 /**
  * What the model name leaves out (a virtual machine's is "Intel(R) Xeon(R) Processor", whatever the
  * generation): vendor, family, model and stepping, the caches of CPU 0 and the widest SIMD the CPU
- * has (ours is 128-bit WebAssembly but for native-fma's readout products; numpy's BLAS uses the widest). '' where Linux does not say.
+ * has (ours is 128-bit WebAssembly, but for native-fma's readout and eigen-solvers; numpy's BLAS
+ * uses the widest). '' where Linux does not say.
  */
 function cpuDetails(): string {
   const read = (f: string) => {
