@@ -36,8 +36,7 @@ import type { ExperimentSpec } from '../common/spec.js';
 import { backendByName } from '../worker/backends/registry.js';
 import { PHASES } from '../worker/probe.js';
 import { KEPT_TARGETS_BYTES, KEPT_W_EIGENVALUES_BYTES, runTasks } from '../worker/run.js';
-import { isHomogeneous } from '../worker/rate-calibration.js';
-import { hasSpectra, shapeOf, type RunShape } from './run-shape.js';
+import { calibrationSearch, hasSpectra, shapeOf, type RunShape } from './run-shape.js';
 import { runAt, runCount } from './plan.js';
 import { readMeasurements, writeMeasurements } from './measurements.js';
 import { probeInWorker, type Prober } from './probes.js';
@@ -116,22 +115,6 @@ const kindOf = (run: RunSpec) => {
   if (m.kind === 'rate') return `rate|${m.form}|${m.noise > 0 ? 'noisy' : 'quiet'}|${storage}`;
   return `lif|${storage}|density=${(s.nnz / (s.n * s.n)).toPrecision(2)}|${JSON.stringify(m)}${calibrationSearch(run) === 0 ? '|own twin' : ''}`;
 };
-
-/**
- * How far a LIF run's rate calibration to its homogeneous twin searches, in order: a run that is its
- * own twin simulates once (0), a heterogeneous one more, the more the further its time constants are
- * from the twin's (1 + its cv, above 0 for an empirical family of cv 0 too; spiking-heterogeneity-gain,
- * one seed: 2-3 simulations at cv 0.25, 4 at 0.5 and 1, 5 at 2). -1 for a run without such a search.
- * The runs that are their own twins are a kind of their own (kindOf), and the most heterogeneous run
- * stands for the others: one probe on the cv 0 run priced every run at one simulation, the spiking
- * presets' simulations at a third of their time and the presets at 0.4 to 0.8 of it (two-core Intel
- * Xeon).
- */
-function calibrationSearch(run: RunSpec): number {
-  const m = run.network.model;
-  if (m.kind !== 'lif' || m.calibration?.target !== 'homogeneous') return -1;
-  return isHomogeneous(run.network.heterogeneity) ? 0 : 1 + run.network.heterogeneity.cv;
-}
 
 /**
  * What each phase's time grows with (PHASES of them, worker/probe.ts), a few terms each:

@@ -35,17 +35,33 @@ export function shapeOf(run: RunSpec, tasks: number): RunShape {
 export const hasSpectra = (run: RunSpec) => run.network.n <= SPECTRA_MAX_N || run.mechanisms?.spectraAboveLimit === true;
 
 /**
+ * How far a LIF run's rate calibration to its homogeneous twin searches, in order: a run that is its
+ * own twin simulates once (0), a heterogeneous one more, the more the further its time constants are
+ * from the twin's (1 + its cv, above 0 for an empirical family of cv 0 too; spiking-heterogeneity-gain,
+ * one seed: 2-3 simulations at cv 0.25, 4 at 0.5 and 1, 5 at 2). -1 for a run without such a search.
+ * In the cost estimate (main/cost.ts kindOf) the runs that are their own twins are a kind of their
+ * own, and the most heterogeneous run stands for the others: one probe on the cv 0 run priced every
+ * run at one simulation, the spiking presets' simulations at a third of their time and the presets
+ * at 0.4 to 0.8 of it (two-core Intel Xeon). The shards' and the ETA's weights count simulations by
+ * it too (simulationsOf).
+ */
+export function calibrationSearch(run: RunSpec): number {
+  const m = run.network.model;
+  if (m.kind !== 'lif' || m.calibration?.target !== 'homogeneous') return -1;
+  return isHomogeneous(run.network.heterogeneity) ? 0 : 1 + run.network.heterogeneity.cv;
+}
+
+/**
  * The simulations a run makes: one, but for a LIF run with a rate calibration. Calibrated to its
- * homogeneous twin, a run that is its own twin simulates once, and a heterogeneous one simulates the
- * twin and then searches: 2-5 simulations in all, more the further its time constants are from the
- * twin's (spiking-heterogeneity-gain, one seed: 2-3 at cv 0.25, 4 at 0.5 and 1, 5 at 2), so 4. A run
- * calibrated to a rate searches from its own start (up to 40 simulations; not measured): 6.
+ * homogeneous twin (calibrationSearch), a run that is its own twin simulates once and a
+ * heterogeneous one 2-5 times, so 4. A run calibrated to a rate searches from its own start (up to 40
+ * simulations; not measured): 6.
  */
 export function simulationsOf(run: RunSpec): number {
+  const search = calibrationSearch(run);
+  if (search >= 0) return search === 0 ? 1 : 4;
   const model = run.network.model;
-  if (model.kind !== 'lif' || !model.calibration) return 1;
-  if (model.calibration.target !== 'homogeneous') return 6;
-  return isHomogeneous(run.network.heterogeneity) ? 1 : 4;
+  return model.kind === 'lif' && model.calibration ? 6 : 1;
 }
 
 /**
