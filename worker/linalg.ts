@@ -10,18 +10,22 @@ export interface SymmetricEigen {
   vectors: Float64Array;
 }
 
+/** a' for a row-major rows x cols matrix a: cols x rows, row-major */
+export function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
+  return t;
+}
+
 /** Eigen-decomposition of a symmetric matrix (Householder tridiagonalisation + implicit QL). */
 export function symmetricEigen(a: Float64Array, n: number): SymmetricEigen {
   // vt holds V transposed: the hot loops of tred2/tql2 walk down columns of V, which are rows here
-  const vt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vt[j * n + i] = a[i * n + j];
+  const vt = transpose(a.subarray(0, n * n), n, n);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
   tred2(n, e, d, vt);
   tql2(n, e, d, vt);
-  const vectors = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
-  return { values: d, vectors };
+  return { values: d, vectors: transpose(vt, n, n) };
 }
 
 // vt is V transposed (ml-matrix's layout): every index below is a physical row-major index of vt

@@ -11,6 +11,7 @@
 // the validation sums), solveRidgeGrid (every ridge for every task, the chosen weights) and
 // scoreReadout (test predictions and scores). fitReadout runs the three.
 import type { Backend, Workspace } from './backends/backend.js';
+import { transpose } from './linalg.js';
 
 export interface Segment {
   start: number;
@@ -41,12 +42,6 @@ export interface ReadoutScores {
   ridge: Float64Array;
   /** eigenvalues of the centred training Gram matrix (ascending), for diagnostics */
   gramEigenvalues: Float64Array;
-}
-
-export function transpose(a: Float64Array, rows: number, cols: number): Float64Array {
-  const t = new Float64Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = a[i * cols + j];
-  return t;
 }
 
 /** mu = the mean of X's rows t0..t1 (X is T x n), xt = (X - mu)' as n x T in the workspace */

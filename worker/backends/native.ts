@@ -7,9 +7,13 @@
 // readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
 // order on every path (native/kernels.c), which is not wasm-fma's, so its readouts differ from
 // wasm-fma's in the last bits.
-import { nativeKernels } from '../native/kernels.js';
+import { transpose } from '../linalg.js';
+import { nativeKernels, type NativePath } from '../native/kernels.js';
 import type { Backend } from './backend.js';
 import { wasmFmaBackend } from './wasm.js';
+
+/** the widest vectors this CPU runs (the same bits on every path), asked once rather than per product */
+let path: NativePath | null = null;
 
 export const nativeFmaBackend: Backend = {
   ...wasmFmaBackend,
@@ -18,9 +22,10 @@ export const nativeFmaBackend: Backend = {
 
   dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
     const k = nativeKernels();
+    path ??= k.bestPath();
     const c = out ?? new Float64Array(na * nb);
     // symmetric mirrors the upper triangle, which equals the whole product only when B is A itself
-    k.dotRows(k.bestPath(), a, na, lda, b, nb, ldb, t0, t1, c, symmetric && a === b && na === nb && lda === ldb);
+    k.dotRows(path, a, na, lda, b, nb, ldb, t0, t1, c, symmetric && a === b && na === nb && lda === ldb);
     return c;
   },
 
@@ -45,8 +50,6 @@ export const nativeFmaBackend: Backend = {
     const d = new Float64Array(n);
     const e = new Float64Array(n);
     if (nativeKernels().symmetricEigen(vt, n, d, e) !== 0) throw new Error('symmetric eigen-solver did not converge');
-    const vectors = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
-    return { values: d, vectors };
+    return { values: d, vectors: transpose(vt, n, n) };
   },
 };

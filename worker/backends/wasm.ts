@@ -9,6 +9,7 @@ import { leakFactors, DENSE_ABOVE } from '../models/rate.js';
 import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
+import { transpose } from '../linalg.js';
 import type { BuiltNetwork } from '../types.js';
 import { BATCH_STREAMS, type Backend, type Workspace } from './backend.js';
 
@@ -235,9 +236,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const d = arena.f64(n);
       const e = arena.f64(n);
       if (arena.k.symmetricEigen(n, vt.byteOffset, d.byteOffset, e.byteOffset) !== 0) throw new Error('symmetric eigen-solver did not converge');
-      const vectors = new Float64Array(n * n);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) vectors[i * n + j] = vt[j * n + i];
-      return { values: Float64Array.from(d), vectors };
+      return { values: Float64Array.from(d), vectors: transpose(vt, n, n) };
     },
 
     workspace(doubles: number, arrays = 32): Workspace {
