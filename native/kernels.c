@@ -24,10 +24,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(_M_X64)
-#define QUENCH_X86 1
-#include <immintrin.h>
+// x86-64 only: AVX2/AVX-512 products, SSE2 two-lane sums in the eigen-solvers (elsewhere the build
+// fails with this message, `npm run build` records it, and the backend is missing with that reason)
+#if !defined(__x86_64__) && !defined(_M_X64)
+#error "the native kernels are written for x86-64"
 #endif
+#include <immintrin.h>
 
 #define CHUNK 512
 // B's rows are taken this many at a time within a chunk (as the WebAssembly kernel's JTILE): 96
@@ -65,7 +67,6 @@ static void elementChunk(const Operands *o, int64_t i, int64_t j, int64_t c0, in
   addTo(o->c + i * o->nb + j, s, first);
 }
 
-#ifdef QUENCH_X86
 // A block of MR rows of A by NR rows of B over one chunk: MR x NR elements, the chunk's vector part
 // in registers, then each element's tail as elementChunk's.
 // 6 x 4: 24 accumulators of the 32 registers; measured on an Intel Xeon (AVX-512) at 22.7 GMAC/s
@@ -173,26 +174,16 @@ __attribute__((target("avx2,fma"))) static void elementAvx2(const Operands *o, i
   for (int64_t t = tv; t < c1; t++) s = fma(x[t], y[t], s);
   addTo(o->c + i * o->nb + j, s, first);
 }
-#endif
 
 enum Path { PATH_SCALAR = 0, PATH_AVX2 = 1, PATH_AVX512 = 2 };
 
 static int hasAvx2() {
-#ifdef QUENCH_X86
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-  return 0;
-#endif
 }
 
 static int hasAvx512() {
-#ifdef QUENCH_X86
-  __builtin_cpu_init();
   return hasAvx2() && __builtin_cpu_supports("avx512f");
-#else
-  return 0;
-#endif
 }
 
 typedef void (*BlockFn)(const Operands *, int64_t, int64_t, int64_t, int64_t, int);
@@ -200,10 +191,8 @@ typedef void (*BlockFn)(const Operands *, int64_t, int64_t, int64_t, int64_t, in
 static void dotRows(enum Path path, const Operands *o, int64_t na, int64_t nb, int64_t t0, int64_t t1, int symmetric) {
   int64_t mr = 1, nr = 1;
   BlockFn block = NULL, element = elementChunk;
-#ifdef QUENCH_X86
   if (path == PATH_AVX512) mr = AVX512_MR, nr = AVX512_NR, block = blockAvx512, element = elementAvx512;
   else if (path == PATH_AVX2) mr = AVX2_MR, nr = AVX2_NR, block = blockAvx2, element = elementAvx2;
-#endif
   const int64_t naB = block ? na - na % mr : 0;
   const int64_t nbB = block ? nb - nb % nr : 0;
   for (int64_t c0 = t0; c0 < t1; c0 += CHUNK) {
@@ -283,9 +272,6 @@ static double hypotMusl(double x, double y) {
   return z * sqrt(ly + lx + hy + hx);
 }
 
-#ifndef QUENCH_X86
-#error "the native kernels are written for x86-64 (SSE2 two-lane sums)"
-#endif
 
 // Both solvers are built three times (AVX-512, AVX2, SSE2) and the loader picks the CPU's: their
 // element-wise loops then run on the widest vectors, with the same bits (each element's operations
