@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ExperimentSchema } from '../../common/spec.js';
 import { planRuns } from '../../main/plan.js';
 import { nativeKernels, nativeMissing, NATIVE_PATHS, type NativePath } from '../native/kernels.js';
-import { executeRun } from '../run.js';
+import { executeRun, sameBits } from '../run.js';
 import { fitReadout } from '../readout.js';
 import { backendReport } from './registry.js';
 import { nativeFmaBackend } from './native.js';
@@ -149,13 +149,12 @@ describe('native kernels', () => {
       });
       expect(outs.length).toBeGreaterThan(1);
       for (const o of outs.slice(1)) {
-        expect(Buffer.from(o[0].buffer).equals(Buffer.from(outs[0][0].buffer))).toBe(true);
-        expect(Buffer.from(o[1].buffer).equals(Buffer.from(outs[0][1].buffer))).toBe(true);
+        expect(sameBits(o[0], outs[0][0])).toBe(true);
+        expect(sameBits(o[1], outs[0][1])).toBe(true);
       }
     });
 
     it('symmetricEigen: the bits of the WebAssembly solver (n = 1-7, 31-33, 64, 65, 101; random, Gram, diagonal with repeated values, zero)', () => {
-      const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
       const matrices = (n: number): [string, Float64Array][] => {
         const r = values(n * (n + 7), 13 + n);
         const random = new Float64Array(n * n);
@@ -176,7 +175,7 @@ describe('native kernels', () => {
         for (const [kind, a] of matrices(n)) {
           const ours = nativeFmaBackend.symmetricEigen(a, n);
           const theirs = wasmFmaBackend.symmetricEigen(a, n);
-          expect(same(ours.values, theirs.values) && same(ours.vectors, theirs.vectors), `n = ${n}, ${kind}`).toBe(true);
+          expect(sameBits(ours.values, theirs.values) && sameBits(ours.vectors, theirs.vectors), `n = ${n}, ${kind}`).toBe(true);
         }
       }
       expect(() => nativeKernels().symmetricEigen(new Float64Array(8), 3, new Float64Array(3), new Float64Array(3))).toThrow(/symmetricEigen\(vt, n, d, e\): need n >= 1, a matrix of n x n/);
@@ -185,7 +184,6 @@ describe('native kernels', () => {
     });
 
     it('eigenvalues: the bits of the WebAssembly solver (n = 1-9, 15-17, 33, 64, 65, 101; random, symmetric, triangular, diagonal with repeats, zero)', () => {
-      const same = (x: Float64Array, y: Float64Array) => Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
       for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 9, 15, 16, 17, 33, 64, 65, 101]) {
         const random = values(n * n, 17 + n);
         const symmetric = Float64Array.from(random);
@@ -201,7 +199,7 @@ describe('native kernels', () => {
         for (const [kind, a] of [['random', random], ['symmetric', symmetric], ['triangular', triangular], ['diagonal', diagonal], ['zero', new Float64Array(n * n)]] as const) {
           const ours = nativeFmaBackend.eigenvalues!(a, n);
           const theirs = wasmFmaBackend.eigenvalues!(a, n);
-          expect(same(ours.re, theirs.re) && same(ours.im, theirs.im), `n = ${n}, ${kind}`).toBe(true);
+          expect(sameBits(ours.re, theirs.re) && sameBits(ours.im, theirs.im), `n = ${n}, ${kind}`).toBe(true);
         }
       }
       // complex pairs reach the solver's 2 x 2 branch: a rotation's eigenvalues are cos t +- i sin t
@@ -222,7 +220,7 @@ describe('native kernels', () => {
       const copied = fitReadout({ ...nativeFmaBackend, dotRowsReadsAnywhere: false }, problem);
       expect(nativeFmaBackend.dotRowsReadsAnywhere).toBe(true);
       for (const key of ['r2', 'nrmse', 'accuracy', 'ridge', 'gramEigenvalues'] as const) {
-        expect(Buffer.from(inPlace[key].buffer).equals(Buffer.from(copied[key].buffer)), key).toBe(true);
+        expect(sameBits(inPlace[key], copied[key]), key).toBe(true);
       }
     });
 
