@@ -15,6 +15,8 @@
 //   one by one with fma, in time order; C's element is the first chunk's sum plus each later one's.
 // The AVX-512 path keeps the eight lanes in one register, the AVX2 path in two, the edge path in
 // eight scalars: the same operations on the same values, so the same bits (the tests compare them).
+// pthreads and sched_yield under -std=c11
+#define _POSIX_C_SOURCE 200809L
 #ifndef QUENCH_KERNELS_ONLY
 #include <node_api.h>
 #endif
@@ -30,6 +32,9 @@
 #error "the native kernels are written for x86-64"
 #endif
 #include <immintrin.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 
 #define CHUNK 512
 // B's rows are taken this many at a time within a chunk (as the WebAssembly kernel's JTILE): 96
@@ -753,6 +758,296 @@ WIDEST static void centredTranspose(const double *x, int64_t n, int64_t T, int64
 }
 
 // ---------------------------------------------------------------------------------------------
+// The dense float32 rate simulation of the native-f32-fma backends: worker/wasm/assembly/kernels.ts'
+// simulateRate with float32 weights as its fused build (wasm-f32-fma) computes it, with its bits.
+// Each row of W r is four lane sums l[k] = fma(w[j], r[j], l[k]) over j = k, k + 4, ... below
+// n & ~3, then (l0 + l1) + (l2 + l3), then the columns past n & ~3 one by one with a float32
+// multiply and add (WebAssembly's rowF32); the rest of a step is rateUpdateRows' float64
+// arithmetic, neuron by neuron as its lanes do it, tanh included. Wider vectors hold several rows'
+// four lanes side by side: W is packed in blocks of 4 rows so that one load brings 4 consecutive
+// columns of each, and r's 4 columns are broadcast to each row, so every lane sees WebAssembly's
+// operands in WebAssembly's order, on the AVX-512 and the AVX2 path alike. `parts` 2 cuts the
+// neurons in two at a multiple of 8 (worker/wasm/assembly/threaded.ts' cut) and runs the second
+// half on a thread of its own, the rates double-buffered and the halves meeting once per step.
+
+#define RB 4 /* rows per packed block */
+
+static void *alignedZeros(size_t bytes) {
+  void *p = NULL;
+  if (posix_memalign(&p, 64, bytes ? bytes : 64) != 0) return NULL;
+  memset(p, 0, bytes ? bytes : 64);
+  return p;
+}
+
+// W (n x n, float64) rounded to float32, as WebAssembly's copy is, in blocks of RB rows (rows past n
+// zero): block b at b RB cv, its column group g (columns 4g .. 4g + 3) at 16 g, row q's 4 values at 4 q
+static float *packRows(const double *w, int64_t n, int64_t cv) {
+  const int64_t blocks = (n + RB - 1) / RB;
+  float *p = alignedZeros(sizeof(float) * (size_t)(blocks * RB * cv));
+  if (!p) return NULL;
+  for (int64_t b = 0; b < blocks; b++)
+    for (int64_t q = 0; q < RB && b * RB + q < n; q++) {
+      const double *row = w + (b * RB + q) * n;
+      float *dst = p + b * RB * cv + 4 * q;
+      for (int64_t g = 0; g < cv / 4; g++)
+        for (int l = 0; l < 4; l++) dst[16 * g + l] = (float)row[4 * g + l];
+    }
+  return p;
+}
+
+typedef struct {
+  atomic_int arrived;
+  atomic_int generation;
+} Barrier;
+
+// every party waits for the others: spinning first (a step is tens of microseconds), then yielding
+// the core to whoever needs it
+static void arrive(Barrier *bar, int parties) {
+  if (parties == 1) return;
+  const int gen = atomic_load_explicit(&bar->generation, memory_order_acquire);
+  if (atomic_fetch_add_explicit(&bar->arrived, 1, memory_order_acq_rel) == parties - 1) {
+    atomic_store_explicit(&bar->arrived, 0, memory_order_relaxed);
+    atomic_fetch_add_explicit(&bar->generation, 1, memory_order_release);
+    return;
+  }
+  for (long spins = 0; atomic_load_explicit(&bar->generation, memory_order_acquire) == gen; spins++) {
+    if (spins < (1L << 16)) _mm_pause();
+    else sched_yield();
+  }
+}
+
+typedef struct {
+  enum Path path;
+  int esn, parts;
+  int64_t steps, n, d, cv, cut;
+  const float *wp;
+  const double *w, *u, *b, *leak, *input, *noise;
+  double *x, *h, *r[2], *out;
+  float *rf[2];
+  Barrier bar;
+} RateRun;
+
+// WebAssembly's row sum of one row from its four lanes, then its columns past cv
+static inline double rowSum(const RateRun *s, const float *lanes, int64_t i, const float *rf) {
+  float r = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  const double *row = s->w + i * s->n;
+  for (int64_t j = s->cv; j < s->n; j++) r += (float)row[j] * rf[j];
+  return (double)r;
+}
+
+// h for the rows of blocks b .. b + nb - 1 (lanes of rows past n are computed and dropped)
+#define BLOCK_SUMS(NB)                                                                                   \
+  for (int k = 0; k < (NB); k++)                                                                         \
+    for (int q = 0; q < RB && (b + k) * RB + q < s->n; q++) s->h[(b + k) * RB + q] = rowSum(s, lanes + 16 * k + 4 * q, (b + k) * RB + q, rf);
+
+__attribute__((target("avx512f,fma"), always_inline)) static inline void blocksAvx512(const RateRun *s, const float *rf, int64_t b, const int nb) {
+  __m512 acc[8];
+  for (int k = 0; k < nb; k++) acc[k] = _mm512_setzero_ps();
+  const float *p = s->wp + b * RB * s->cv;
+  for (int64_t g = 0; g < s->cv / 4; g++) {
+    const __m512 xv = _mm512_broadcast_f32x4(_mm_loadu_ps(rf + 4 * g));
+    for (int k = 0; k < nb; k++) acc[k] = _mm512_fmadd_ps(_mm512_load_ps(p + k * RB * s->cv + 16 * g), xv, acc[k]);
+  }
+  float lanes[16 * 8] __attribute__((aligned(64)));
+  for (int k = 0; k < nb; k++) _mm512_store_ps(lanes + 16 * k, acc[k]);
+  BLOCK_SUMS(nb)
+}
+
+__attribute__((target("avx2,fma"), always_inline)) static inline void blocksAvx2(const RateRun *s, const float *rf, int64_t b, const int nb) {
+  __m256 lo[4], hi[4];
+  for (int k = 0; k < nb; k++) lo[k] = hi[k] = _mm256_setzero_ps();
+  const float *p = s->wp + b * RB * s->cv;
+  for (int64_t g = 0; g < s->cv / 4; g++) {
+    const __m256 xv = _mm256_broadcast_ps((const __m128 *)(rf + 4 * g));
+    for (int k = 0; k < nb; k++) {
+      lo[k] = _mm256_fmadd_ps(_mm256_load_ps(p + k * RB * s->cv + 16 * g), xv, lo[k]);
+      hi[k] = _mm256_fmadd_ps(_mm256_load_ps(p + k * RB * s->cv + 16 * g + 8), xv, hi[k]);
+    }
+  }
+  float lanes[16 * 4] __attribute__((aligned(32)));
+  for (int k = 0; k < nb; k++) {
+    _mm256_store_ps(lanes + 16 * k, lo[k]);
+    _mm256_store_ps(lanes + 16 * k + 8, hi[k]);
+  }
+  BLOCK_SUMS(nb)
+}
+
+// eight blocks (32 rows) at a time on AVX-512, four on AVX2: eight independent accumulators
+// hide the fused multiply-add's latency; the last few blocks take a call of their own size
+__attribute__((target("avx512f,fma"))) static void groupAvx512(const RateRun *s, const float *rf, int64_t b, int nb) {
+  switch (nb) {
+    case 8: blocksAvx512(s, rf, b, 8); break;
+    case 7: blocksAvx512(s, rf, b, 7); break;
+    case 6: blocksAvx512(s, rf, b, 6); break;
+    case 5: blocksAvx512(s, rf, b, 5); break;
+    case 4: blocksAvx512(s, rf, b, 4); break;
+    case 3: blocksAvx512(s, rf, b, 3); break;
+    case 2: blocksAvx512(s, rf, b, 2); break;
+    default: blocksAvx512(s, rf, b, 1); break;
+  }
+}
+
+__attribute__((target("avx2,fma"))) static void groupAvx2(const RateRun *s, const float *rf, int64_t b, int nb) {
+  switch (nb) {
+    case 4: blocksAvx2(s, rf, b, 4); break;
+    case 3: blocksAvx2(s, rf, b, 3); break;
+    case 2: blocksAvx2(s, rf, b, 2); break;
+    default: blocksAvx2(s, rf, b, 1); break;
+  }
+}
+
+// h = W rf for rows i0 .. i1 - 1 (i0 a multiple of RB); `reverse` visits the groups last to first,
+// as WebAssembly alternates it, so that a pass starts on the rows the last one left in cache
+static void recurrentInput(const RateRun *s, const float *rf, int64_t i0, int64_t i1, int reverse) {
+  const int per = s->path == PATH_AVX512 ? 8 : 4;
+  const int64_t b0 = i0 / RB, b1 = (i1 + RB - 1) / RB;
+  const int64_t groups = (b1 - b0 + per - 1) / per;
+  for (int64_t k = 0; k < groups; k++) {
+    const int64_t b = b0 + (reverse ? groups - 1 - k : k) * per;
+    const int nb = (int)(b1 - b < per ? b1 - b : per);
+    if (s->path == PATH_AVX512) groupAvx512(s, rf, b, nb);
+    else groupAvx2(s, rf, b, nb);
+  }
+}
+
+// WebAssembly's tanh2 (a Cephes-style rational tanh) on each of v[0 .. m - 1], in place, operation
+// for operation; without branches, so that the compiler runs it on the widest vectors. Rounding to
+// the nearest integer (f64x2.nearest) by adding and taking away 1.5 2^52, which rounds to nearest
+// even, as nearest does, for the 0 <= x < 2^51 it meets here (2|x| log2 e, at most 58); its integer
+// is then in the sum's low bits, which give the scale 2^n without a conversion.
+// c ? a : b as bits: both computed, then chosen. A C conditional computes only the value chosen,
+// and as floating-point operations may trap, GCC keeps that a branch, which holds the loop off
+// vectors narrower than AVX-512's masked ones
+static inline double pick(int c, double a, double b) {
+  uint64_t x, y;
+  memcpy(&x, &a, sizeof x);
+  memcpy(&y, &b, sizeof y);
+  const uint64_t m = (uint64_t)0 - (uint64_t)(c != 0);
+  const uint64_t z = (x & m) | (y & ~m);
+  double r;
+  memcpy(&r, &z, sizeof r);
+  return r;
+}
+
+WIDEST static void tanhInPlace(double *v, int64_t m) {
+  for (int64_t i = 0; i < m; i++) {
+    uint64_t bits;
+    memcpy(&bits, v + i, sizeof bits);
+    const uint64_t sign = bits & 0x8000000000000000ull;
+    const double x = v[i];
+    const double ax = fabs(x);
+    const double zz = x * x;
+    const double pn = ((-9.64399179425052238628e-1 * zz) + -9.92877231001918586564e1) * zz + -1.61468768441708447952e3;
+    const double qd = (((zz + 1.12811678491632931402e2) * zz) + 2.23548839060100448583e3) * zz + 4.84406305325125486048e3;
+    const double smallNum = ax * (qd + zz * pn);
+    const double x2 = pick(ax + ax > 40, 40, ax + ax); /* f64x2.min keeps a NaN, as this does */
+    const double shifted = x2 * 1.4426950408889634073599 + 0x1.8p52;
+    const double nf = shifted - 0x1.8p52;
+    const double rr = (x2 - nf * 6.93145751953125e-1) - nf * 1.42860682030941723212e-6;
+    const double r2 = rr * rr;
+    const double px = rr * ((1.26177193074810590878e-4 * r2 + 3.02994407707441961300e-2) * r2 + 9.99999999999999999910e-1);
+    const double qx = ((3.00198505138664455042e-6 * r2 + 2.52448340349684104192e-3) * r2 + 2.27265548208155028766e-1) * r2 + 2.00000000000000000009e0;
+    uint64_t nBits;
+    memcpy(&nBits, &shifted, sizeof nBits);
+    const uint64_t scaleBits = (nBits + 1023) << 52; /* (n + 1023) << 52: the sum's high bits shift out */
+    double scale;
+    memcpy(&scale, &scaleBits, sizeof scale);
+    const double bigA = (qx + px) * scale;
+    const double bigB = qx - px;
+    const int small = ax < 0.625;
+    const double num = pick(small, smallNum, bigA - bigB);
+    const double den = pick(small, qd, bigA + bigB);
+    const double q = num / den;
+    memcpy(&bits, &q, sizeof bits);
+    bits |= sign;
+    memcpy(v + i, &bits, sizeof bits);
+  }
+}
+
+// the rest of step t for neurons i0 .. i1 - 1 once h holds W r: rateUpdateRows' arithmetic, with
+// the tanh of all of them taken at once (h holds its arguments in between)
+static void updateRows(const RateRun *s, int64_t t, const double *rIn, double *rOut, float *rfOut, int64_t i0, int64_t i1) {
+  const int64_t n = s->n, d = s->d;
+  const double *in = s->input + t * d;
+  const double *z = s->noise ? s->noise + t * n : NULL;
+  double *h = s->h;
+  for (int64_t i = i0; i < i1; i++) {
+    double hv = h[i] + s->b[i];
+    for (int64_t k = 0; k < d; k++) hv = hv + s->u[i * d + k] * in[k];
+    if (s->esn) h[i] = hv;
+    else {
+      const double a = s->leak[i];
+      double xi = a * s->x[i] + (1 - a) * hv;
+      if (z) xi = xi + z[i];
+      h[i] = s->x[i] = xi;
+    }
+  }
+  tanhInPlace(h + i0, i1 - i0);
+  double *row = s->out + t * n;
+  for (int64_t i = i0; i < i1; i++) {
+    double ri = h[i];
+    if (s->esn) {
+      const double a = s->leak[i];
+      ri = (1 - a) * rIn[i] + a * ri;
+      if (z) ri = ri + z[i];
+    }
+    rOut[i] = ri;
+    rfOut[i] = (float)ri;
+    row[i] = ri;
+  }
+}
+
+static void ratePart(RateRun *s, int part) {
+  const int64_t i0 = part == 0 ? 0 : s->cut;
+  const int64_t i1 = part == 0 && s->parts > 1 ? s->cut : s->n;
+  for (int64_t t = 0; t < s->steps; t++) {
+    const int odd = (int)(t & 1);
+    if (i0 < i1) {
+      recurrentInput(s, s->rf[odd], i0, i1, odd);
+      updateRows(s, t, s->r[odd], s->r[1 - odd], s->rf[1 - odd], i0, i1);
+    }
+    arrive(&s->bar, s->parts);
+  }
+}
+
+static void *ratePartOne(void *s) {
+  ratePart((RateRun *)s, 1);
+  return NULL;
+}
+
+// 0, or 1 when memory ran out
+static int simulateRateF32(RateRun *s) {
+  const int64_t n = s->n;
+  s->cv = n & ~(int64_t)3;
+  // WebAssembly's cut for two parts: n / 2 rounded to a multiple of 8
+  s->cut = s->parts > 1 ? (int64_t)round((double)n / 2 / 8) * 8 : n;
+  if (s->cut > n) s->cut = n;
+  float *wp = packRows(s->w, n, s->cv);
+  double *buf = alignedZeros(sizeof(double) * (size_t)(4 * n + 32));
+  float *rfBuf = alignedZeros(sizeof(float) * (size_t)(2 * n + 32));
+  int status = 1;
+  if (wp && buf && rfBuf) {
+    s->wp = wp;
+    // each array on its own cache lines (n rounded up to 8 doubles, 16 floats)
+    const int64_t nd = (n + 7) & ~(int64_t)7, nf = (n + 15) & ~(int64_t)15;
+    s->x = buf, s->h = buf + nd, s->r[0] = buf + 2 * nd, s->r[1] = buf + 3 * nd;
+    s->rf[0] = rfBuf, s->rf[1] = rfBuf + nf;
+    atomic_init(&s->bar.arrived, 0);
+    atomic_init(&s->bar.generation, 0);
+    pthread_t helper;
+    // without a second thread the first part does all rows: the same bits
+    if (s->parts > 1 && pthread_create(&helper, NULL, ratePartOne, s) != 0) s->parts = 1, s->cut = n;
+    ratePart(s, 0);
+    if (s->parts > 1) pthread_join(helper, NULL);
+    status = 0;
+  }
+  free(wp);
+  free(buf);
+  free(rfBuf);
+  return status;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Node-API (left out with -DQUENCH_KERNELS_ONLY: the kernels alone, for a C harness)
 #ifndef QUENCH_KERNELS_ONLY
 
@@ -764,15 +1059,16 @@ WIDEST static void centredTranspose(const double *x, int64_t n, int64_t T, int64
     }                                                      \
   } while (0)
 
-static int float64Array(napi_env env, napi_value v, double **data, size_t *length, const char *name) {
+// a Float64Array's data; 0 after throwing an error that names the function and the argument
+static int float64Array(napi_env env, napi_value v, double **data, size_t *length, const char *fn, const char *name) {
   bool is = false;
   napi_is_typedarray(env, v, &is);
   napi_typedarray_type type;
   void *p = NULL;
   if (is) napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL);
   if (!is || type != napi_float64_array) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "dotRows: %s must be a Float64Array", name);
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: %s must be a Float64Array", fn, name);
     napi_throw_type_error(env, NULL, msg);
     return 0;
   }
@@ -780,11 +1076,11 @@ static int float64Array(napi_env env, napi_value v, double **data, size_t *lengt
   return 1;
 }
 
-static int integer(napi_env env, napi_value v, int64_t *out, const char *name) {
+static int integer(napi_env env, napi_value v, int64_t *out, const char *fn, const char *name) {
   double d;
   if (napi_get_value_double(env, v, &d) != napi_ok || !(d >= 0) || d != floor(d) || d > 9007199254740991.0) {
-    char msg[96];
-    snprintf(msg, sizeof msg, "dotRows: %s must be a whole number >= 0", name);
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: %s must be a whole number >= 0", fn, name);
     napi_throw_range_error(env, NULL, msg);
     return 0;
   }
@@ -814,10 +1110,10 @@ static napi_value DotRows(napi_env env, napi_callback_info info) {
   double *a, *b, *c;
   size_t la, lb, lc;
   bool symmetric;
-  if (!integer(env, argv[0], &path, "path") || !float64Array(env, argv[1], &a, &la, "a") || !integer(env, argv[2], &na, "na") ||
-      !integer(env, argv[3], &lda, "lda") || !float64Array(env, argv[4], &b, &lb, "b") || !integer(env, argv[5], &nb, "nb") ||
-      !integer(env, argv[6], &ldb, "ldb") || !integer(env, argv[7], &t0, "t0") || !integer(env, argv[8], &t1, "t1") ||
-      !float64Array(env, argv[9], &c, &lc, "c"))
+  if (!integer(env, argv[0], &path, "dotRows", "path") || !float64Array(env, argv[1], &a, &la, "dotRows", "a") || !integer(env, argv[2], &na, "dotRows", "na") ||
+      !integer(env, argv[3], &lda, "dotRows", "lda") || !float64Array(env, argv[4], &b, &lb, "dotRows", "b") || !integer(env, argv[5], &nb, "dotRows", "nb") ||
+      !integer(env, argv[6], &ldb, "dotRows", "ldb") || !integer(env, argv[7], &t0, "dotRows", "t0") || !integer(env, argv[8], &t1, "dotRows", "t1") ||
+      !float64Array(env, argv[9], &c, &lc, "dotRows", "c"))
     return NULL;
   CHECK(napi_get_value_bool(env, argv[10], &symmetric));
   char msg[160];
@@ -853,8 +1149,8 @@ static int eigenArguments(napi_env env, napi_callback_info info, const char *fn,
   snprintf(msg, sizeof msg, "%s takes 4 arguments: %s", fn, names);
   if (!takeArguments(env, info, 4, argv, msg)) return 0;
   size_t lm, lp, lq;
-  if (!float64Array(env, argv[0], m, &lm, "the matrix") || !integer(env, argv[1], n, "n") || !float64Array(env, argv[2], p, &lp, "the first vector") ||
-      !float64Array(env, argv[3], q, &lq, "the second vector"))
+  if (!float64Array(env, argv[0], m, &lm, fn, "the matrix") || !integer(env, argv[1], n, fn, "n") || !float64Array(env, argv[2], p, &lp, fn, "the first vector") ||
+      !float64Array(env, argv[3], q, &lq, fn, "the second vector"))
     return 0;
   const int64_t k = *n;
   const char *why = NULL;
@@ -910,9 +1206,9 @@ static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
   double *x, *mu, *xt;
   size_t lx, lm, lt;
   int64_t n, T, t0, t1;
-  if (!float64Array(env, argv[0], &x, &lx, "x") || !integer(env, argv[1], &n, "n") || !integer(env, argv[2], &T, "T") ||
-      !integer(env, argv[3], &t0, "t0") || !integer(env, argv[4], &t1, "t1") || !float64Array(env, argv[5], &mu, &lm, "mu") ||
-      !float64Array(env, argv[6], &xt, &lt, "xt"))
+  if (!float64Array(env, argv[0], &x, &lx, "centredTranspose", "x") || !integer(env, argv[1], &n, "centredTranspose", "n") || !integer(env, argv[2], &T, "centredTranspose", "T") ||
+      !integer(env, argv[3], &t0, "centredTranspose", "t0") || !integer(env, argv[4], &t1, "centredTranspose", "t1") || !float64Array(env, argv[5], &mu, &lm, "centredTranspose", "mu") ||
+      !float64Array(env, argv[6], &xt, &lt, "centredTranspose", "xt"))
     return NULL;
   if (!(t0 < t1 && t1 <= T) || lx < (size_t)(n * T) || lm < (size_t)n || lt < (size_t)(n * T)) {
     napi_throw_range_error(env, NULL, "centredTranspose: need t0 < t1 <= T, x and xt of T x n, mu of n values");
@@ -923,6 +1219,50 @@ static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
     return NULL;
   }
   centredTranspose(x, n, T, t0, t1, mu, xt);
+  return NULL;
+}
+
+// simulateRateF32(path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out): path 1 AVX2, 2
+// AVX-512; parts 1 or 2; w n x n, u n x d (net.u), b and leak n, input steps x d, noise steps x n
+// or empty for none; out (steps x n) receives the rates
+static napi_value SimulateRateF32(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  const char *fn = "simulateRateF32";
+  if (!takeArguments(env, info, 13, argv, "simulateRateF32 takes 13 arguments: path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out")) return NULL;
+  int64_t path, parts, esn, steps, n, d;
+  double *w, *u, *b, *leak, *input, *noise, *out;
+  size_t lw, lu, lb, ll, li, lz, lo;
+  if (!integer(env, argv[0], &path, fn, "path") || !integer(env, argv[1], &parts, fn, "parts") || !integer(env, argv[2], &esn, fn, "esn") ||
+      !integer(env, argv[3], &steps, fn, "steps") || !integer(env, argv[4], &n, fn, "n") || !integer(env, argv[5], &d, fn, "d") ||
+      !float64Array(env, argv[6], &w, &lw, fn, "w") || !float64Array(env, argv[7], &u, &lu, fn, "u") || !float64Array(env, argv[8], &b, &lb, fn, "b") ||
+      !float64Array(env, argv[9], &leak, &ll, fn, "leak") || !float64Array(env, argv[10], &input, &li, fn, "input") ||
+      !float64Array(env, argv[11], &noise, &lz, fn, "noise") || !float64Array(env, argv[12], &out, &lo, fn, "out"))
+    return NULL;
+  const char *why = NULL;
+  if (path != PATH_AVX2 && path != PATH_AVX512) why = "path must be 1 (AVX2) or 2 (AVX-512)";
+  else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
+  else if (path == PATH_AVX512 && !hasAvx512()) why = "this CPU has no AVX-512";
+  else if (parts != 1 && parts != 2) why = "parts must be 1 or 2";
+  else if (esn > 1) why = "esn must be 0 or 1";
+  else if (n < 1 || n > 1 << 20) why = "n must be 1 to 2^20";
+  else if (lw < (size_t)(n * n)) why = "w holds fewer than n x n values";
+  else if (lu < (size_t)(n * d)) why = "u holds fewer than n x d values";
+  else if (lb < (size_t)n || ll < (size_t)n) why = "b and leak need n values each";
+  else if (li < (size_t)(steps * d)) why = "input holds fewer than steps x d values";
+  else if (lz != 0 && lz < (size_t)(steps * n)) why = "noise must be empty or hold steps x n values";
+  else if (lo < (size_t)(steps * n)) why = "out holds fewer than steps x n values";
+  else if (overlaps(out, steps * n, w, lw) || overlaps(out, steps * n, u, lu) || overlaps(out, steps * n, b, lb) || overlaps(out, steps * n, leak, ll) ||
+           overlaps(out, steps * n, input, li) || overlaps(out, steps * n, noise, lz))
+    why = "out must not overlap the other arrays";
+  if (why) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", fn, why);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  RateRun s = {.path = (enum Path)path, .esn = (int)esn, .parts = (int)parts, .steps = steps, .n = n, .d = d,
+               .w = w, .u = u, .b = b, .leak = leak, .input = input, .noise = lz ? noise : NULL, .out = out};
+  if (simulateRateF32(&s) != 0) napi_throw_error(env, NULL, "simulateRateF32: out of memory for the packed weights");
   return NULL;
 }
 
@@ -944,6 +1284,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "eigenvaluesGeneral", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "centredTranspose", NAPI_AUTO_LENGTH, CentredTranspose, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "centredTranspose", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "simulateRateF32", NAPI_AUTO_LENGTH, SimulateRateF32, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "simulateRateF32", fn) != napi_ok) return NULL;
   return exports;
 }
 #endif

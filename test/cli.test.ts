@@ -32,7 +32,7 @@ describe('quench CLI', () => {
     expect(r.code).toBe(0);
     const lines = r.out.trim().split('\n');
     expect(lines.map((l) => l.split(/\s+/)[0])).toEqual([
-      'cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split', 'native-fma', 'gpujs-cpu', 'gpujs', 'gpujs-webgl',
+      'cpu', 'wasm', 'wasm-f32', 'wasm-split', 'wasm-f32-split', 'wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split', 'native-fma', 'native-f32-fma', 'native-f32-fma-split', 'gpujs-cpu', 'gpujs', 'gpujs-webgl',
     ]);
     // a command-line process has no GPU host: the backend says how to get one
     expect(lines.find((l) => l.startsWith('gpujs-webgl '))).toMatch(/unavailable: no GPU host is connected; .*quench serve/);
@@ -165,6 +165,6 @@ describe('quench CLI', () => {
     expect(auto.err).toMatch(/backend li\/n32\/sparse: (wasm|wasm-fma|native-fma|cpu) \((kernel probe: |the only candidate)/);
     const bad = quench('run', 'test/fixtures/small-experiment.json', '--backend', 'quantum');
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, wasm-fma, wasm-f32-fma, wasm-fma-split, wasm-f32-fma-split, native-fma, gpujs-cpu, gpujs');
+    expect(bad.err).toContain('there is no backend "quantum"; backends: cpu, wasm, wasm-f32, wasm-split, wasm-f32-split, wasm-fma, wasm-f32-fma, wasm-fma-split, wasm-f32-fma-split, native-fma, native-f32-fma, native-f32-fma-split, gpujs-cpu, gpujs');
   });
 });

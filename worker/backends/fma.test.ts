@@ -20,7 +20,7 @@ describe.runIf(wasmAvailable())('fused multiply-add', () => {
   });
 
   it('the -fma backends are offered exactly where the fused build rounds once', () => {
-    // (native-fma too stands on the fused build: worker/backends/native.test.ts)
+    // (the native backends too stand on the fused build: worker/backends/native.test.ts)
     const report = backendReport().filter((b) => b.name.startsWith('wasm') && b.name.includes('-fma'));
     expect(report.map((b) => b.name)).toEqual(['wasm-fma', 'wasm-f32-fma', 'wasm-fma-split', 'wasm-f32-fma-split']);
     if (!wasmAvailable('kernels-fma')) {

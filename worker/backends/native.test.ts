@@ -1,7 +1,8 @@
 // The native kernels (native/kernels.c) behind native-fma: built and offered wherever the CPU can run
 // them, every element summed in the one order the kernel's comment states (checked against a model of
 // that order with exactly rounded fused multiply-adds), the same bits on every vector path, and errors
-// in words rather than a crash for arrays that do not fit.
+// in words rather than a crash for arrays that do not fit; the dense float32 simulation with
+// wasm-f32-fma's bits on every path and on one or two threads.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ExperimentSchema } from '../../common/spec.js';
@@ -10,8 +11,12 @@ import { nativeKernels, nativeMissing, NATIVE_PATHS, type NativePath } from '../
 import { executeRun, sameBits } from '../run.js';
 import { fitReadout } from '../readout.js';
 import { backendReport } from './registry.js';
-import { nativeFmaBackend } from './native.js';
-import { wasmFmaBackend } from './wasm.js';
+import { buildNetwork } from '../network.js';
+import { generateInput } from '../inputs.js';
+import { leakFactors } from '../models/rate.js';
+import { nativeF32FmaBackend, nativeF32FmaSplitBackend, nativeFmaBackend } from './native.js';
+import { rateNoise, wasmF32FmaBackend, wasmFmaBackend } from './wasm.js';
+import type { Backend } from './backend.js';
 
 /** the CPU's flags (Linux): the native kernels need AVX2 and FMA */
 function cpuFlags(): Set<string> {
@@ -242,6 +247,90 @@ describe('native kernels', () => {
       c.fill(1);
       k.dotRows(NATIVE_PATHS.scalar, a, 2, 10, a, 2, 10, 4, 4, c, false);
       expect([...c]).toEqual([0, 0, 0, 0]);
+    });
+
+    /** a dense (or, with p < 1, sparse) rate network with three input channels, and its model */
+    const rateCase = (n: number, form: 'li' | 'esn', noise: number, p = 1) => {
+      const spec = ExperimentSchema.parse({ name: 'f32', network: { n, p, model: { kind: 'rate', form, noise } } });
+      const channels = [{ family: 'white' as const }, { family: 'white' as const }, { family: 'white' as const }];
+      const net = buildNetwork(spec.network, channels.length, 7 + n);
+      const model = spec.network.model;
+      if (model.kind !== 'rate') throw new Error('a rate model');
+      return { net, model, input: generateInput(channels, 300, 3) };
+    };
+    const sizes = [1, 3, 4, 5, 6, 7, 8, 33, 67, 130, 301]; // below one block of 4, every n mod 4, odd block groups
+
+    it('native-f32-fma(-split): the dense simulation has wasm-f32-fma\'s bits (n = 1-8, 33, 67, 130, 301; li and esn; with and without noise)', () => {
+      for (const n of sizes)
+        for (const form of ['li', 'esn'] as const)
+          for (const noise of [0, 0.01]) {
+            const { net, model, input } = rateCase(n, form, noise);
+            expect(net.density).toBeGreaterThan(0.3);
+            const ref = Float64Array.from(wasmF32FmaBackend.simulateRate(model, net, input, 300, 5));
+            for (const b of [nativeF32FmaBackend, nativeF32FmaSplitBackend]) {
+              expect(sameBits(b.simulateRate(model, net, input, 300, 5), ref), `${b.name} n = ${n} ${form} noise ${noise}`).toBe(true);
+            }
+          }
+    });
+
+    it('simulateRateF32: the AVX2 and the AVX-512 path, on one thread and on two, give the same bits', () => {
+      const k = nativeKernels();
+      const paths = [NATIVE_PATHS.avx2, ...(k.bestPath() === NATIVE_PATHS.avx512 ? [NATIVE_PATHS.avx512] : [])];
+      for (const n of [5, 67, 130]) {
+        const { net, model, input } = rateCase(n, 'li', 0.01);
+        const steps = 200;
+        const noise = rateNoise(model, 5, new Float64Array(steps * n));
+        const outs = paths.flatMap((path) =>
+          ([1, 2] as const).map((parts) => {
+            const out = new Float64Array(steps * n);
+            k.simulateRateF32(path, parts, 0, steps, n, net.d, net.w, net.u, net.b, leakFactors(model, net.tau), input, noise, out);
+            return out;
+          }),
+        );
+        // not a run of zeros: rates that moved
+        expect(outs[0].some((v) => Math.abs(v) > 1e-3)).toBe(true);
+        for (const o of outs.slice(1)) expect(sameBits(o, outs[0]), `n = ${n}`).toBe(true);
+      }
+    });
+
+    it('native-f32-fma: a sparse network runs wasm-f32-fma\'s float64 product; a batch gives each stream\'s own run; reused memory changes nothing', () => {
+      const sparse = rateCase(40, 'li', 0, 0.1);
+      expect(sameBits(nativeF32FmaBackend.simulateRate(sparse.model, sparse.net, sparse.input, 300, 1), wasmF32FmaBackend.simulateRate(sparse.model, sparse.net, sparse.input, 300, 1))).toBe(true);
+      const { net, model, input } = rateCase(37, 'li', 0);
+      const taus = [0.5, 1, 2].map((s) => net.tau.map((t) => t * s));
+      const streams = nativeF32FmaBackend.simulateRateBatch!(model, net, taus, input, 300, 1);
+      taus.forEach((tau, q) => {
+        expect(sameBits(streams[q], nativeF32FmaBackend.simulateRate(model, { ...net, tau }, input, 300, 1)), `stream ${q}`).toBe(true);
+      });
+      const run = (b: Backend, n: number) => {
+        const c = rateCase(n, 'esn', 0.01);
+        return Float64Array.from(b.simulateRate(c.model, c.net, c.input, 300, 2, true));
+      };
+      for (const b of [nativeF32FmaBackend, nativeF32FmaSplitBackend]) {
+        const first = run(b, 45);
+        run(b, 19); // smaller: into the same memory
+        expect(sameBits(run(b, 45), first), b.name).toBe(true);
+      }
+    });
+
+    it('simulateRateF32 refuses, in words, what does not fit', () => {
+      const k = nativeKernels();
+      const n = 6;
+      const { net, model, input } = rateCase(n, 'li', 0);
+      const leak = leakFactors(model, net.tau);
+      const none = new Float64Array(0);
+      const call = (over: Partial<{ path: number; parts: number; steps: number; w: Float64Array; noise: Float64Array; out: Float64Array }>) => () =>
+        k.simulateRateF32((over.path ?? NATIVE_PATHS.avx2) as NativePath, (over.parts ?? 1) as 1, 0, over.steps ?? 10, n, net.d, over.w ?? net.w, net.u, net.b, leak, input, over.noise ?? none, over.out ?? new Float64Array(10 * n));
+      expect(call({})).not.toThrow();
+      expect(call({ path: NATIVE_PATHS.scalar })).toThrow(/simulateRateF32: path must be 1 \(AVX2\) or 2/);
+      expect(call({ parts: 3 })).toThrow(/parts must be 1 or 2/);
+      expect(call({ w: new Float64Array(n * n - 1) })).toThrow(/w holds fewer than n x n/);
+      expect(call({ noise: new Float64Array(5) })).toThrow(/noise must be empty or hold steps x n/);
+      expect(call({ out: new Float64Array(10 * n - 1) })).toThrow(/out holds fewer than steps x n/);
+      expect(call({ steps: 1e6 })).toThrow(/input holds fewer than steps x d/);
+      expect(call({ steps: 6, out: net.w })).toThrow(/out must not overlap/); // w is 6 x 6, out 6 steps x 6
+      expect(call({ w: new Float32Array(n * n) as unknown as Float64Array })).toThrow(/simulateRateF32: w must be a Float64Array/);
+      expect(() => (k.simulateRateF32 as unknown as (x: number) => void)(1)).toThrow(/simulateRateF32 takes 13 arguments/);
     });
 
     it('native-fma: runs of its own bits, within rounding of wasm-fma (the small experiment fixture)', () => {

@@ -7,10 +7,16 @@
 // readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
 // order on every path (native/kernels.c), which is not wasm-fma's, so its readouts differ from
 // wasm-fma's in the last bits.
+//
+// native-f32-fma and native-f32-fma-split: native-fma with the dense float32 simulation in native
+// code as well, on one thread or cut across two, with wasm-f32-fma's bits (native/kernels.c says
+// how): where WebAssembly multiplies four lanes at a time, AVX-512 multiplies sixteen. Sparse
+// networks run wasm-f32-fma's (float64 CSR) simulation, as they do there.
 import { transpose } from '../linalg.js';
+import { DENSE_ABOVE, leakFactors } from '../models/rate.js';
 import { nativeKernels, type NativePath } from '../native/kernels.js';
 import type { Backend } from './backend.js';
-import { wasmFmaBackend } from './wasm.js';
+import { rateNoise, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmFmaBackend } from './wasm.js';
 
 /** the widest vectors this CPU runs (the same bits on every path), asked once rather than per product */
 let path: NativePath | null = null;
@@ -53,3 +59,38 @@ export const nativeFmaBackend: Backend = {
     return { values: d, vectors: transpose(vt, n, n) };
   },
 };
+
+function makeNativeF32(name: string, parts: 1 | 2, sparse: Backend): Backend {
+  // the last simulation's rates, handed out again with `reuse` (fresh memory costs a page fault per 4 kB)
+  let kept: Float64Array | null = null;
+  return {
+    ...nativeFmaBackend,
+    name,
+    precision: 'float32',
+    threadsPerRun: parts,
+    // a batch stays on one thread, and its streams are simulateRate's bits: wasm-f32-fma's
+    simulateRateBatch: parts === 1 ? wasmF32FmaBackend.simulateRateBatch : undefined,
+
+    simulateRate(model, net, input, steps, noiseSeed, reuse = false) {
+      if (!(net.density > DENSE_ABOVE)) return sparse.simulateRate(model, net, input, steps, noiseSeed, reuse);
+      const k = nativeKernels();
+      path ??= k.bestPath();
+      const { n, d } = net;
+      const size = steps * n;
+      let out: Float64Array;
+      if (reuse && kept && kept.length >= size && kept.length <= 4 * size + (8 << 20)) out = kept.subarray(0, size);
+      else {
+        kept = null; // let go of the old memory before taking the new
+        out = new Float64Array(size);
+        if (reuse) kept = out;
+      }
+      const noise = model.noise > 0 ? rateNoise(model, noiseSeed, new Float64Array(size)) : new Float64Array(0);
+      k.simulateRateF32(path, parts, model.form === 'esn' ? 1 : 0, steps, n, d, net.w, net.u, net.b, leakFactors(model, net.tau), input, noise, out);
+      return out;
+    },
+  };
+}
+
+export const nativeF32FmaBackend = makeNativeF32('native-f32-fma', 1, wasmF32FmaBackend);
+/** native-f32-fma with each dense simulation cut across two threads (the same bits) */
+export const nativeF32FmaSplitBackend = makeNativeF32('native-f32-fma-split', 2, wasmF32FmaSplitBackend);

@@ -8,7 +8,7 @@ import { nativeMissing } from '../native/kernels.js';
 import type { Backend } from './backend.js';
 import { cpuBackend } from './cpu.js';
 import { gpuJsBackend, gpuJsCpuBackend, gpuJsUnavailable } from './gpujs.js';
-import { nativeFmaBackend } from './native.js';
+import { nativeF32FmaBackend, nativeF32FmaSplitBackend, nativeFmaBackend } from './native.js';
 import {
   wasmBackend, wasmF32Backend, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmF32SplitBackend, wasmFmaBackend, wasmFmaSplitBackend, wasmSplitBackend,
 } from './wasm.js';
@@ -47,6 +47,8 @@ const REGISTRY: Entry[] = [
   { backend: wasmFmaSplitBackend, check: fusedSplitMissing },
   { backend: wasmF32FmaSplitBackend, check: fusedSplitMissing },
   { backend: nativeFmaBackend, check: () => fusedMissing() ?? nativeMissing() },
+  { backend: nativeF32FmaBackend, check: () => fusedMissing() ?? nativeMissing() },
+  { backend: nativeF32FmaSplitBackend, check: () => fusedSplitMissing() ?? nativeMissing() },
   { backend: gpuJsCpuBackend, check: () => gpuJsUnavailable('cpu') },
   { backend: gpuJsBackend, check: () => gpuJsUnavailable('headlessgl') },
 ];

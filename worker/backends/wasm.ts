@@ -10,6 +10,7 @@ import { Arena, arenaOf, bytesFor } from '../wasm/kernels.js';
 import { runSplit, SPLIT_PARTS } from '../wasm/split.js';
 import { Rng } from '../rng.js';
 import { transpose } from '../linalg.js';
+import type { RateModelSpec } from '../../common/spec.js';
 import type { BuiltNetwork } from '../types.js';
 import { BATCH_STREAMS, type Backend, type Workspace } from './backend.js';
 
@@ -19,6 +20,13 @@ function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
   const u = arena.f64(n * d);
   for (let i = 0; i < n; i++) for (let k = 0; k < d; k++) u[k * n + i] = net.u[i * d + k];
   return u;
+}
+
+/** a rate run's noise, steps x n values into `out`: the same draws, in the same order, as the TypeScript kernel's */
+export function rateNoise(model: RateModelSpec, seed: number, out: Float64Array): Float64Array {
+  const rng = new Rng(seed);
+  for (let i = 0; i < out.length; i++) out[i] = model.noise * rng.normal();
+  return out;
 }
 
 /** below this many multiply-adds a product is not worth a message to the helper thread */
@@ -81,12 +89,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
       const leak = arena.copyF64(leakFactors(model, net.tau));
       const inp = arena.copyF64(input.subarray(0, steps * d));
       let noise: Float64Array | null = null;
-      if (noisy) {
-        // the same draws, in the same order, as the TypeScript kernel
-        noise = arena.f64(steps * n);
-        const rng = new Rng(noiseSeed);
-        for (let i = 0; i < noise.length; i++) noise[i] = model.noise * rng.normal();
-      }
+      if (noisy) noise = rateNoise(model, noiseSeed, arena.f64(steps * n));
       const x = arena.f64(n);
       const r = arena.f64(n);
       const h = arena.f64(n);

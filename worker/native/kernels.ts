@@ -1,5 +1,5 @@
 // Loads the native kernels (native/kernels.c, built by `npm run build` into
-// dist/worker/native/quench_kernels.node) for the native-fma backend, once per thread.
+// dist/worker/native/quench_kernels.node) for the native backends, once per thread.
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,12 @@ export interface NativeKernels {
   eigenvaluesGeneral(h: Float64Array, n: number, re: Float64Array, im: Float64Array): number;
   /** worker/readout.ts' centredTranspose with its bits: mu (n) and xt (n x T) written from x (T x n) */
   centredTranspose(x: Float64Array, n: number, T: number, t0: number, t1: number, mu: Float64Array, xt: Float64Array): void;
+  /**
+   * worker/wasm/assembly/kernels.ts' dense float32 simulateRate as the fused build computes it, with
+   * its bits, on `parts` 1 or 2 threads: w (n x n), u (n x d, net.u), b and leak (n), input
+   * (steps x d), noise (steps x n, or empty for none); the rates into out (steps x n). Path 1 or 2.
+   */
+  simulateRateF32(path: NativePath, parts: 1 | 2, esn: 0 | 1, steps: number, n: number, d: number, w: Float64Array, u: Float64Array, b: Float64Array, leak: Float64Array, input: Float64Array, noise: Float64Array, out: Float64Array): void;
 }
 
 function addonDir(): string | null {
