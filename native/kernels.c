@@ -822,6 +822,9 @@ typedef struct {
   int64_t steps, n, d, cv, cut;
   const float *wp;
   const double *w, *u, *b, *leak, *input, *noise;
+  /* a sparse W (CSR, float64) instead of the dense float32 one */
+  const int32_t *rowPtr, *colIdx;
+  const double *values;
   double *x, *h, *r[2], *out;
   float *rf[2];
   Barrier bar;
@@ -907,6 +910,28 @@ static void recurrentInput(const RateRun *s, const float *rf, int64_t i0, int64_
     const int nb = (int)(b1 - b < per ? b1 - b : per);
     if (s->path == PATH_AVX512) groupAvx512(s, rf, b, nb);
     else groupAvx2(s, rf, b, nb);
+  }
+}
+
+// h = W r for CSR rows i0 .. i1 - 1 with the bits of wasm-fma's csrMatVec: each row's entries four
+// at a time into two two-lane sums (entries k, k + 1 and k + 2, k + 3) with fma, then
+// (l0 + l1) + (l2 + l3), then its last (count mod 4) entries with a multiply and an add
+__attribute__((target("avx2,fma"))) static void csrProduct(const RateRun *s, const double *r, int64_t i0, int64_t i1) {
+  const int32_t *col = s->colIdx;
+  const double *v = s->values;
+  for (int64_t i = i0; i < i1; i++) {
+    int64_t k = s->rowPtr[i];
+    const int64_t end = s->rowPtr[i + 1];
+    double l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+    for (; k + 3 < end; k += 4) {
+      l0 = fma(v[k], r[col[k]], l0);
+      l1 = fma(v[k + 1], r[col[k + 1]], l1);
+      l2 = fma(v[k + 2], r[col[k + 2]], l2);
+      l3 = fma(v[k + 3], r[col[k + 3]], l3);
+    }
+    double sum = (l0 + l1) + (l2 + l3);
+    for (; k < end; k++) sum += v[k] * r[col[k]];
+    s->h[i] = sum;
   }
 }
 
@@ -1003,7 +1028,8 @@ static void ratePart(RateRun *s, int part) {
   for (int64_t t = 0; t < s->steps; t++) {
     const int odd = (int)(t & 1);
     if (i0 < i1) {
-      recurrentInput(s, s->rf[odd], i0, i1, odd);
+      if (s->rowPtr) csrProduct(s, s->r[odd], i0, i1);
+      else recurrentInput(s, s->rf[odd], i0, i1, odd);
       updateRows(s, t, s->r[odd], s->r[1 - odd], s->rf[1 - odd], i0, i1);
     }
     arrive(&s->bar, s->parts);
@@ -1015,18 +1041,18 @@ static void *ratePartOne(void *s) {
   return NULL;
 }
 
-// 0, or 1 when memory ran out
-static int simulateRateF32(RateRun *s) {
+// the whole simulation, dense float32 (s->w) or CSR (s->rowPtr); 0, or 1 when memory ran out
+static int simulateRate(RateRun *s) {
   const int64_t n = s->n;
   s->cv = n & ~(int64_t)3;
   // WebAssembly's cut for two parts: n / 2 rounded to a multiple of 8
   s->cut = s->parts > 1 ? (int64_t)round((double)n / 2 / 8) * 8 : n;
   if (s->cut > n) s->cut = n;
-  float *wp = packRows(s->w, n, s->cv);
+  float *wp = s->rowPtr ? NULL : packRows(s->w, n, s->cv);
   double *buf = alignedZeros(sizeof(double) * (size_t)(4 * n + 32));
   float *rfBuf = alignedZeros(sizeof(float) * (size_t)(2 * n + 32));
   int status = 1;
-  if (wp && buf && rfBuf) {
+  if ((wp || s->rowPtr) && buf && rfBuf) {
     s->wp = wp;
     // each array on its own cache lines (n rounded up to 8 doubles, 16 floats)
     const int64_t nd = (n + 7) & ~(int64_t)7, nf = (n + 15) & ~(int64_t)15;
@@ -1222,47 +1248,120 @@ static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// simulateRateF32(path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out): path 1 AVX2, 2
-// AVX-512; parts 1 or 2; w n x n, u n x d (net.u), b and leak n, input steps x d, noise steps x n
-// or empty for none; out (steps x n) receives the rates
-static napi_value SimulateRateF32(napi_env env, napi_callback_info info) {
-  napi_value argv[13];
-  const char *fn = "simulateRateF32";
-  if (!takeArguments(env, info, 13, argv, "simulateRateF32 takes 13 arguments: path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out")) return NULL;
-  int64_t path, parts, esn, steps, n, d;
-  double *w, *u, *b, *leak, *input, *noise, *out;
-  size_t lw, lu, lb, ll, li, lz, lo;
-  if (!integer(env, argv[0], &path, fn, "path") || !integer(env, argv[1], &parts, fn, "parts") || !integer(env, argv[2], &esn, fn, "esn") ||
-      !integer(env, argv[3], &steps, fn, "steps") || !integer(env, argv[4], &n, fn, "n") || !integer(env, argv[5], &d, fn, "d") ||
-      !float64Array(env, argv[6], &w, &lw, fn, "w") || !float64Array(env, argv[7], &u, &lu, fn, "u") || !float64Array(env, argv[8], &b, &lb, fn, "b") ||
-      !float64Array(env, argv[9], &leak, &ll, fn, "leak") || !float64Array(env, argv[10], &input, &li, fn, "input") ||
-      !float64Array(env, argv[11], &noise, &lz, fn, "noise") || !float64Array(env, argv[12], &out, &lo, fn, "out"))
-    return NULL;
+// an Int32Array's data; 0 after throwing an error that names the function and the argument
+static int int32Array(napi_env env, napi_value v, int32_t **data, size_t *length, const char *fn, const char *name) {
+  bool is = false;
+  napi_is_typedarray(env, v, &is);
+  napi_typedarray_type type;
+  void *p = NULL;
+  if (is) napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL);
+  if (!is || type != napi_int32_array) {
+    char msg[128];
+    snprintf(msg, sizeof msg, "%s: %s must be an Int32Array", fn, name);
+    napi_throw_type_error(env, NULL, msg);
+    return 0;
+  }
+  *data = (int32_t *)p;
+  return 1;
+}
+
+// The rate simulations' common arguments, from argv[0]: parts, esn, steps, n, d, then (at argv[at])
+// u (n x d, net.u), b and leak (n), input (steps x d), noise (steps x n, or empty for none) and out
+// (steps x n) into s; `w` and `lw` (the weights) only to check that out does not overlap them.
+// 0 after throwing an error in words.
+static int rateArguments(napi_env env, napi_value *argv, size_t at, const char *fn, RateRun *s, const void *w, size_t wBytes) {
+  int64_t parts, esn, steps, n, d;
+  double *u, *b, *leak, *input, *noise, *out;
+  size_t lu, lb, ll, li, lz, lo;
+  if (!integer(env, argv[0], &parts, fn, "parts") || !integer(env, argv[1], &esn, fn, "esn") || !integer(env, argv[2], &steps, fn, "steps") ||
+      !integer(env, argv[3], &n, fn, "n") || !integer(env, argv[4], &d, fn, "d") || !float64Array(env, argv[at], &u, &lu, fn, "u") ||
+      !float64Array(env, argv[at + 1], &b, &lb, fn, "b") || !float64Array(env, argv[at + 2], &leak, &ll, fn, "leak") ||
+      !float64Array(env, argv[at + 3], &input, &li, fn, "input") || !float64Array(env, argv[at + 4], &noise, &lz, fn, "noise") ||
+      !float64Array(env, argv[at + 5], &out, &lo, fn, "out"))
+    return 0;
   const char *why = NULL;
-  if (path != PATH_AVX2 && path != PATH_AVX512) why = "path must be 1 (AVX2) or 2 (AVX-512)";
-  else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
-  else if (path == PATH_AVX512 && !hasAvx512()) why = "this CPU has no AVX-512";
-  else if (parts != 1 && parts != 2) why = "parts must be 1 or 2";
+  const char *o = (const char *)out, *oEnd = (const char *)(out + steps * n), *wb = (const char *)w;
+  if (parts != 1 && parts != 2) why = "parts must be 1 or 2";
   else if (esn > 1) why = "esn must be 0 or 1";
   else if (n < 1 || n > 1 << 20) why = "n must be 1 to 2^20";
-  else if (lw < (size_t)(n * n)) why = "w holds fewer than n x n values";
   else if (lu < (size_t)(n * d)) why = "u holds fewer than n x d values";
   else if (lb < (size_t)n || ll < (size_t)n) why = "b and leak need n values each";
   else if (li < (size_t)(steps * d)) why = "input holds fewer than steps x d values";
   else if (lz != 0 && lz < (size_t)(steps * n)) why = "noise must be empty or hold steps x n values";
   else if (lo < (size_t)(steps * n)) why = "out holds fewer than steps x n values";
-  else if (overlaps(out, steps * n, w, lw) || overlaps(out, steps * n, u, lu) || overlaps(out, steps * n, b, lb) || overlaps(out, steps * n, leak, ll) ||
-           overlaps(out, steps * n, input, li) || overlaps(out, steps * n, noise, lz))
+  else if ((wBytes > 0 && steps * n > 0 && o < wb + wBytes && wb < oEnd) || overlaps(out, steps * n, u, lu) || overlaps(out, steps * n, b, lb) ||
+           overlaps(out, steps * n, leak, ll) || overlaps(out, steps * n, input, li) || overlaps(out, steps * n, noise, lz))
     why = "out must not overlap the other arrays";
+  if (why) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", fn, why);
+    napi_throw_range_error(env, NULL, msg);
+    return 0;
+  }
+  s->parts = (int)parts, s->esn = (int)esn, s->steps = steps, s->n = n, s->d = d;
+  s->u = u, s->b = b, s->leak = leak, s->input = input, s->noise = lz ? noise : NULL, s->out = out;
+  return 1;
+}
+
+// simulateRateF32(path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out): path 1 AVX2, 2
+// AVX-512; parts 1 or 2; w n x n (float64, rounded to float32 here); the rest as rateArguments
+static napi_value SimulateRateF32(napi_env env, napi_callback_info info) {
+  napi_value argv[13];
+  const char *fn = "simulateRateF32";
+  if (!takeArguments(env, info, 13, argv, "simulateRateF32 takes 13 arguments: path, parts, esn, steps, n, d, w, u, b, leak, input, noise, out")) return NULL;
+  int64_t path, n;
+  double *w;
+  size_t lw;
+  if (!integer(env, argv[0], &path, fn, "path") || !integer(env, argv[4], &n, fn, "n") || !float64Array(env, argv[6], &w, &lw, fn, "w")) return NULL;
+  const char *why = NULL;
+  if (path != PATH_AVX2 && path != PATH_AVX512) why = "path must be 1 (AVX2) or 2 (AVX-512)";
+  else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
+  else if (path == PATH_AVX512 && !hasAvx512()) why = "this CPU has no AVX-512";
+  else if (n >= 0 && n <= 1 << 20 && lw < (size_t)(n * n)) why = "w holds fewer than n x n values";
   if (why) {
     char msg[160];
     snprintf(msg, sizeof msg, "%s: %s", fn, why);
     napi_throw_range_error(env, NULL, msg);
     return NULL;
   }
-  RateRun s = {.path = (enum Path)path, .esn = (int)esn, .parts = (int)parts, .steps = steps, .n = n, .d = d,
-               .w = w, .u = u, .b = b, .leak = leak, .input = input, .noise = lz ? noise : NULL, .out = out};
-  if (simulateRateF32(&s) != 0) napi_throw_error(env, NULL, "simulateRateF32: out of memory for the packed weights");
+  RateRun s = {.path = (enum Path)path, .w = w};
+  if (!rateArguments(env, argv + 1, 6, fn, &s, w, sizeof(double) * lw)) return NULL;
+  if (simulateRate(&s) != 0) napi_throw_error(env, NULL, "simulateRateF32: out of memory for the packed weights");
+  return NULL;
+}
+
+// simulateRateCsr(parts, esn, steps, n, d, rowPtr, colIdx, values, u, b, leak, input, noise, out):
+// wasm-fma's sparse simulation with its bits; W in CSR (rowPtr n + 1, colIdx and values nnz); the
+// rest as rateArguments
+static napi_value SimulateRateCsr(napi_env env, napi_callback_info info) {
+  napi_value argv[14];
+  const char *fn = "simulateRateCsr";
+  if (!takeArguments(env, info, 14, argv, "simulateRateCsr takes 14 arguments: parts, esn, steps, n, d, rowPtr, colIdx, values, u, b, leak, input, noise, out")) return NULL;
+  int64_t n;
+  int32_t *rowPtr, *colIdx;
+  double *values;
+  size_t lr, lc, lv;
+  if (!integer(env, argv[3], &n, fn, "n") || !int32Array(env, argv[5], &rowPtr, &lr, fn, "rowPtr") || !int32Array(env, argv[6], &colIdx, &lc, fn, "colIdx") ||
+      !float64Array(env, argv[7], &values, &lv, fn, "values"))
+    return NULL;
+  const char *why = NULL;
+  if (n < 1 || n > 1 << 20 || lr < (size_t)n + 1) why = "rowPtr must hold n + 1 offsets";
+  else if (rowPtr[0] != 0) why = "rowPtr must start at 0";
+  else {
+    for (int64_t i = 0; i < n && !why; i++)
+      if (rowPtr[i + 1] < rowPtr[i] || (size_t)rowPtr[i + 1] > lc || (size_t)rowPtr[i + 1] > lv) why = "rowPtr must rise, within colIdx and values";
+    for (int64_t k = 0; k < rowPtr[n] && !why; k++)
+      if (colIdx[k] < 0 || colIdx[k] >= n) why = "colIdx holds a column outside 0 .. n - 1";
+  }
+  if (why) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", fn, why);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  RateRun s = {.path = PATH_AVX2, .rowPtr = rowPtr, .colIdx = colIdx, .values = values};
+  if (!rateArguments(env, argv, 8, fn, &s, values, sizeof(double) * lv)) return NULL;
+  if (simulateRate(&s) != 0) napi_throw_error(env, NULL, "simulateRateCsr: out of memory");
   return NULL;
 }
 
@@ -1286,6 +1385,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "centredTranspose", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "simulateRateF32", NAPI_AUTO_LENGTH, SimulateRateF32, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "simulateRateF32", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "simulateRateCsr", NAPI_AUTO_LENGTH, SimulateRateCsr, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "simulateRateCsr", fn) != napi_ok) return NULL;
   return exports;
 }
 #endif

@@ -273,6 +273,23 @@ describe('native kernels', () => {
           }
     });
 
+    it('the sparse simulation has the WebAssembly backends\' bits on every native backend (n = 1, 2, 17, 100, 301; p = 0.05-0.2; li and esn; with and without noise)', () => {
+      let sparse = 0;
+      for (const n of [1, 2, 17, 100, 301])
+        for (const p of [0.05, 0.1, 0.2])
+          for (const form of ['li', 'esn'] as const)
+            for (const noise of [0, 0.01]) {
+              const { net, model, input } = rateCase(n, form, noise, p);
+              if (net.density > 0.3) continue; // a small network drawn dense: the dense tests' case
+              sparse++;
+              const ref = Float64Array.from(wasmFmaBackend.simulateRate(model, net, input, 300, 5));
+              for (const b of [nativeFmaBackend, nativeF32FmaBackend, nativeF32FmaSplitBackend]) {
+                expect(sameBits(b.simulateRate(model, net, input, 300, 5), ref), `${b.name} n = ${n} p = ${p} ${form} noise ${noise}`).toBe(true);
+              }
+            }
+      expect(sparse).toBeGreaterThan(40);
+    });
+
     it('simulateRateF32: the AVX2 and the AVX-512 path, on one thread and on two, give the same bits', () => {
       const k = nativeKernels();
       const paths = [NATIVE_PATHS.avx2, ...(k.bestPath() === NATIVE_PATHS.avx512 ? [NATIVE_PATHS.avx512] : [])];
@@ -331,6 +348,18 @@ describe('native kernels', () => {
       expect(call({ steps: 6, out: net.w })).toThrow(/out must not overlap/); // w is 6 x 6, out 6 steps x 6
       expect(call({ w: new Float32Array(n * n) as unknown as Float64Array })).toThrow(/simulateRateF32: w must be a Float64Array/);
       expect(() => (k.simulateRateF32 as unknown as (x: number) => void)(1)).toThrow(/simulateRateF32 takes 13 arguments/);
+      // the sparse one checks its CSR arrays before it reads through them
+      const { rowPtr, colIdx, values } = net.wCsr;
+      const csr = (r: Int32Array, c: Int32Array) => () => k.simulateRateCsr(1, 0, 10, n, net.d, r, c, values, net.u, net.b, leak, input, none, new Float64Array(10 * n));
+      expect(csr(rowPtr, colIdx)).not.toThrow();
+      expect(csr(rowPtr.subarray(0, n), colIdx)).toThrow(/simulateRateCsr: rowPtr must hold n \+ 1 offsets/);
+      const falling = Int32Array.from(rowPtr);
+      falling[2] = falling[1] - 1;
+      expect(csr(falling, colIdx)).toThrow(/rowPtr must rise/);
+      const outside = Int32Array.from(colIdx);
+      outside[0] = n;
+      expect(csr(rowPtr, outside)).toThrow(/colIdx holds a column outside 0 .. n - 1/);
+      expect(csr(Float64Array.from(rowPtr) as unknown as Int32Array, colIdx)).toThrow(/rowPtr must be an Int32Array/);
     });
 
     it('native-fma: runs of its own bits, within rounding of wasm-fma (the small experiment fixture)', () => {

@@ -2,29 +2,69 @@
 // ridge grid's products, the test predictions) in native code with 256- or 512-bit vectors
 // (native/kernels.c), which WebAssembly's 128-bit SIMD cannot match: 3.2-3.5x wasm-fma's products
 // on an Intel Xeon's AVX-512 (min of interleaved calls, N = 100-300). Its symmetric and general
-// eigen-solvers (the readout's and the spectra's O(N^3) steps) and the readout's centred transpose
-// are the WebAssembly and TypeScript code ported with their bits; the simulation and the rest of the
-// readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
+// eigen-solvers (the readout's and the spectra's O(N^3) steps), the readout's centred transpose and
+// the sparse rate simulation are the WebAssembly and TypeScript code ported with their bits; the
+// dense float64 and the LIF simulation and the rest of the readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
 // order on every path (native/kernels.c), which is not wasm-fma's, so its readouts differ from
 // wasm-fma's in the last bits.
 //
 // native-f32-fma and native-f32-fma-split: native-fma with the dense float32 simulation in native
 // code as well, on one thread or cut across two, with wasm-f32-fma's bits (native/kernels.c says
 // how): where WebAssembly multiplies four lanes at a time, AVX-512 multiplies sixteen. Sparse
-// networks run wasm-f32-fma's (float64 CSR) simulation, as they do there.
+// networks run native-fma's (float64 CSR) simulation, whose bits are those of the WebAssembly
+// backends' sparse simulation.
 import { transpose } from '../linalg.js';
 import { DENSE_ABOVE, leakFactors } from '../models/rate.js';
 import { nativeKernels, type NativePath } from '../native/kernels.js';
+import type { RateModelSpec } from '../../common/spec.js';
+import type { BuiltNetwork } from '../types.js';
 import type { Backend } from './backend.js';
-import { rateNoise, wasmF32FmaBackend, wasmF32FmaSplitBackend, wasmFmaBackend } from './wasm.js';
+import { rateNoise, wasmF32FmaBackend, wasmFmaBackend } from './wasm.js';
 
 /** the widest vectors this CPU runs (the same bits on every path), asked once rather than per product */
 let path: NativePath | null = null;
+
+/** The last simulation's rates of one backend, handed out again with `reuse` (fresh memory costs a page fault per 4 kB). */
+function keptRates(): (size: number, reuse: boolean) => Float64Array {
+  let kept: Float64Array | null = null;
+  return (size, reuse) => {
+    if (reuse && kept && kept.length >= size && kept.length <= 4 * size + (8 << 20)) return kept.subarray(0, size);
+    kept = null; // let go of the old memory before taking the new
+    const out = new Float64Array(size);
+    if (reuse) kept = out;
+    return out;
+  };
+}
+
+/** a rate simulation in native code: dense float32 W (`dense`) or the float64 CSR one, on `parts` threads */
+function simulateNative(model: RateModelSpec, net: BuiltNetwork, input: Float64Array, steps: number, noiseSeed: number, out: Float64Array, dense: boolean, parts: 1 | 2): Float64Array {
+  const k = nativeKernels();
+  const { n, d } = net;
+  const noise = model.noise > 0 ? rateNoise(model, noiseSeed, new Float64Array(steps * n)) : new Float64Array(0);
+  const esn = model.form === 'esn' ? 1 : 0;
+  const leak = leakFactors(model, net.tau);
+  if (dense) {
+    path ??= k.bestPath();
+    k.simulateRateF32(path, parts, esn, steps, n, d, net.w, net.u, net.b, leak, input, noise, out);
+  } else {
+    const { rowPtr, colIdx, values } = net.wCsr;
+    k.simulateRateCsr(parts, esn, steps, n, d, rowPtr, colIdx, values, net.u, net.b, leak, input, noise, out);
+  }
+  return out;
+}
+
+const nativeFmaRates = keptRates();
 
 export const nativeFmaBackend: Backend = {
   ...wasmFmaBackend,
   name: 'native-fma',
   dotRowsReadsAnywhere: true,
+
+  simulateRate(model, net, input, steps, noiseSeed, reuse = false) {
+    // a dense float64 W runs wasm-fma's product
+    if (net.density > DENSE_ABOVE) return wasmFmaBackend.simulateRate(model, net, input, steps, noiseSeed, reuse);
+    return simulateNative(model, net, input, steps, noiseSeed, nativeFmaRates(steps * net.n, reuse), false, 1);
+  },
 
   dotRows(a, na, lda, b, nb, ldb, t0, t1, symmetric = false, out) {
     const k = nativeKernels();
@@ -60,9 +100,8 @@ export const nativeFmaBackend: Backend = {
   },
 };
 
-function makeNativeF32(name: string, parts: 1 | 2, sparse: Backend): Backend {
-  // the last simulation's rates, handed out again with `reuse` (fresh memory costs a page fault per 4 kB)
-  let kept: Float64Array | null = null;
+function makeNativeF32(name: string, parts: 1 | 2): Backend {
+  const rates = keptRates();
   return {
     ...nativeFmaBackend,
     name,
@@ -72,25 +111,11 @@ function makeNativeF32(name: string, parts: 1 | 2, sparse: Backend): Backend {
     simulateRateBatch: parts === 1 ? wasmF32FmaBackend.simulateRateBatch : undefined,
 
     simulateRate(model, net, input, steps, noiseSeed, reuse = false) {
-      if (!(net.density > DENSE_ABOVE)) return sparse.simulateRate(model, net, input, steps, noiseSeed, reuse);
-      const k = nativeKernels();
-      path ??= k.bestPath();
-      const { n, d } = net;
-      const size = steps * n;
-      let out: Float64Array;
-      if (reuse && kept && kept.length >= size && kept.length <= 4 * size + (8 << 20)) out = kept.subarray(0, size);
-      else {
-        kept = null; // let go of the old memory before taking the new
-        out = new Float64Array(size);
-        if (reuse) kept = out;
-      }
-      const noise = model.noise > 0 ? rateNoise(model, noiseSeed, new Float64Array(size)) : new Float64Array(0);
-      k.simulateRateF32(path, parts, model.form === 'esn' ? 1 : 0, steps, n, d, net.w, net.u, net.b, leakFactors(model, net.tau), input, noise, out);
-      return out;
+      return simulateNative(model, net, input, steps, noiseSeed, rates(steps * net.n, reuse), net.density > DENSE_ABOVE, parts);
     },
   };
 }
 
-export const nativeF32FmaBackend = makeNativeF32('native-f32-fma', 1, wasmF32FmaBackend);
-/** native-f32-fma with each dense simulation cut across two threads (the same bits) */
-export const nativeF32FmaSplitBackend = makeNativeF32('native-f32-fma-split', 2, wasmF32FmaSplitBackend);
+export const nativeF32FmaBackend = makeNativeF32('native-f32-fma', 1);
+/** native-f32-fma with each simulation cut across two threads (the same bits) */
+export const nativeF32FmaSplitBackend = makeNativeF32('native-f32-fma-split', 2);

@@ -29,6 +29,8 @@ export interface NativeKernels {
    * (steps x d), noise (steps x n, or empty for none); the rates into out (steps x n). Path 1 or 2.
    */
   simulateRateF32(path: NativePath, parts: 1 | 2, esn: 0 | 1, steps: number, n: number, d: number, w: Float64Array, u: Float64Array, b: Float64Array, leak: Float64Array, input: Float64Array, noise: Float64Array, out: Float64Array): void;
+  /** the same for a sparse W (CSR, float64), with the bits of wasm-fma's sparse simulation */
+  simulateRateCsr(parts: 1 | 2, esn: 0 | 1, steps: number, n: number, d: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, u: Float64Array, b: Float64Array, leak: Float64Array, input: Float64Array, noise: Float64Array, out: Float64Array): void;
 }
 
 function addonDir(): string | null {
