@@ -1,10 +1,12 @@
-// The native-fma backend's kernels (worker/backends/native.ts), a Node-API addon:
+// The native backends' kernels (worker/backends/native.ts), a Node-API addon:
 // - dotRows, the readout's dot products of rows: C (na x nb) = A[:, t0:t1] B[:, t0:t1]' for
 //   row-major A and B, the same work as dotRows in worker/wasm/assembly/kernels.ts, with 256- and
 //   512-bit vectors, which WebAssembly does not have (its SIMD is 128-bit: half or a quarter of what
 //   these CPUs multiply-add per cycle); its own bits, in the order below;
 // - the symmetric and the general eigen-solvers and the readout's centred transpose, ported from
-//   the WebAssembly and TypeScript code with their bits (each section says how).
+//   the WebAssembly and TypeScript code with their bits (each section says how);
+// - the rate simulation, dense float32 (wasm-f32-fma's bits, 4 x 4 WebAssembly lanes per 512-bit
+//   vector) or sparse float64 (the WebAssembly backends' bits), on one thread or cut across two.
 //
 // dotRows:
 // Every element is summed in one order, whatever the CPU's vectors, the block a call uses or the

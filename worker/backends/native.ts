@@ -4,9 +4,9 @@
 // on an Intel Xeon's AVX-512 (min of interleaved calls, N = 100-300). Its symmetric and general
 // eigen-solvers (the readout's and the spectra's O(N^3) steps), the readout's centred transpose and
 // the sparse rate simulation are the WebAssembly and TypeScript code ported with their bits; the
-// dense float64 and the LIF simulation and the rest of the readout are wasm-fma's own code. Its numbers are its own: every product element is summed in one
-// order on every path (native/kernels.c), which is not wasm-fma's, so its readouts differ from
-// wasm-fma's in the last bits.
+// dense float64 and the LIF simulations and the rest of the readout are wasm-fma's own code. Its
+// numbers are its own: every product element is summed in one order on every path
+// (native/kernels.c), which is not wasm-fma's, so its readouts differ from wasm-fma's in the last bits.
 //
 // native-f32-fma and native-f32-fma-split: native-fma with the dense float32 simulation in native
 // code as well, on one thread or cut across two, with wasm-f32-fma's bits (native/kernels.c says
