@@ -6,7 +6,8 @@
 // - the symmetric and the general eigen-solvers and the readout's centred transpose, ported from
 //   the WebAssembly and TypeScript code with their bits (each section says how);
 // - the rate simulation, dense float32 (wasm-f32-fma's bits, 4 x 4 WebAssembly lanes per 512-bit
-//   vector) or sparse float64 (the WebAssembly backends' bits), on one thread or cut across two.
+//   vector) or sparse float64 (the WebAssembly backends' bits), on one thread or cut across two;
+// - the hierarchical bootstrap's replicates, with the bits of the WebAssembly loop.
 //
 // dotRows:
 // Every element is summed in one order, whatever the CPU's vectors, the block a call uses or the
@@ -1076,6 +1077,60 @@ static int simulateRate(RateRun *s) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The hierarchical bootstrap's replicate means (main/analysis/stats.ts bootstrapReplicateMeans) with
+// the bits of its WebAssembly loop (worker/wasm/assembly/kernels.ts bootstrapReplicates): Rng's
+// generator (worker/rng.ts), one 16-bit half of a draw per index with Lemire's multiply-shift and
+// its rejections, the seeds' and the tasks' samplers each keeping the unused half of their last
+// draw, and each replicate's sum in the same order. Seeds and tasks up to 4096.
+
+typedef struct {
+  uint32_t a, b, c, d;
+} Sfc32;
+
+static inline uint32_t nextU32(Sfc32 *g) {
+  const uint32_t t = g->a + g->b + g->d;
+  g->d++;
+  g->a = g->b ^ (g->b >> 9);
+  g->b = g->c + (g->c << 3);
+  g->c = ((g->c << 21) | (g->c >> 11)) + t;
+  return t;
+}
+
+// an index in [0, n) from a 16-bit half (the spare one if there is one); `reject` is 2^16 mod n
+static inline uint32_t pickIndex(Sfc32 *g, uint32_t n, uint32_t reject, int32_t *spare) {
+  uint32_t m;
+  do {
+    uint32_t v;
+    if (*spare >= 0) {
+      v = (uint32_t)*spare;
+      *spare = -1;
+    } else {
+      const uint32_t u = nextU32(g);
+      v = u >> 16;
+      *spare = (int32_t)(u & 0xffff);
+    }
+    m = v * n;
+  } while ((m & 0xffff) < reject);
+  return m >> 16;
+}
+
+static void bootstrapReplicates(const double *diff, uint32_t seeds, uint32_t tasks, int64_t replicates, uint32_t seed, double *reps) {
+  Sfc32 g = {0x9e3779b9u, 0x243f6a88u, 0xb7e15162u, seed};
+  for (int i = 0; i < 15; i++) nextU32(&g);
+  int32_t spareSeed = -1, spareTask = -1;
+  const uint32_t rejectS = 65536u % seeds, rejectK = 65536u % tasks;
+  const double total = (double)seeds * (double)tasks;
+  for (int64_t r = 0; r < replicates; r++) {
+    double sum = 0;
+    for (uint32_t s = 0; s < seeds; s++) {
+      const double *row = diff + (size_t)pickIndex(&g, seeds, rejectS, &spareSeed) * tasks;
+      for (uint32_t k = 0; k < tasks; k++) sum += row[pickIndex(&g, tasks, rejectK, &spareTask)];
+    }
+    reps[r] = sum / total;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Node-API (left out with -DQUENCH_KERNELS_ONLY: the kernels alone, for a C harness)
 #ifndef QUENCH_KERNELS_ONLY
 
@@ -1367,6 +1422,34 @@ static napi_value SimulateRateCsr(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// bootstrapReplicates(diff, seeds, tasks, replicates, seed, reps): diff seeds x tasks (each 1 to
+// 4096), reps receives the replicate means
+static napi_value BootstrapReplicates(napi_env env, napi_callback_info info) {
+  napi_value argv[6];
+  const char *fn = "bootstrapReplicates";
+  if (!takeArguments(env, info, 6, argv, "bootstrapReplicates takes 6 arguments: diff, seeds, tasks, replicates, seed, reps")) return NULL;
+  double *diff, *reps;
+  size_t ld, lr;
+  int64_t seeds, tasks, replicates, seed;
+  if (!float64Array(env, argv[0], &diff, &ld, fn, "diff") || !integer(env, argv[1], &seeds, fn, "seeds") || !integer(env, argv[2], &tasks, fn, "tasks") ||
+      !integer(env, argv[3], &replicates, fn, "replicates") || !integer(env, argv[4], &seed, fn, "seed") || !float64Array(env, argv[5], &reps, &lr, fn, "reps"))
+    return NULL;
+  const char *why = NULL;
+  if (seeds < 1 || seeds > 4096 || tasks < 1 || tasks > 4096) why = "seeds and tasks must be 1 to 4096 (the 16-bit draws)";
+  else if (seed > 4294967295LL) why = "seed must fit in 32 bits";
+  else if (ld < (size_t)(seeds * tasks)) why = "diff holds fewer than seeds x tasks values";
+  else if (lr < (size_t)replicates) why = "reps holds fewer than replicates values";
+  else if (overlaps(reps, replicates, diff, ld)) why = "reps must not overlap diff";
+  if (why) {
+    char msg[160];
+    snprintf(msg, sizeof msg, "%s: %s", fn, why);
+    napi_throw_range_error(env, NULL, msg);
+    return NULL;
+  }
+  bootstrapReplicates(diff, (uint32_t)seeds, (uint32_t)tasks, replicates, (uint32_t)seed, reps);
+  return NULL;
+}
+
 // paths(): the fastest path this CPU runs (0 scalar, 1 AVX2, 2 AVX-512)
 static napi_value Paths(napi_env env, napi_callback_info info) {
   (void)info;
@@ -1389,6 +1472,8 @@ NAPI_MODULE_INIT() {
   if (napi_set_named_property(env, exports, "simulateRateF32", fn) != napi_ok) return NULL;
   if (napi_create_function(env, "simulateRateCsr", NAPI_AUTO_LENGTH, SimulateRateCsr, NULL, &fn) != napi_ok) return NULL;
   if (napi_set_named_property(env, exports, "simulateRateCsr", fn) != napi_ok) return NULL;
+  if (napi_create_function(env, "bootstrapReplicates", NAPI_AUTO_LENGTH, BootstrapReplicates, NULL, &fn) != napi_ok) return NULL;
+  if (napi_set_named_property(env, exports, "bootstrapReplicates", fn) != napi_ok) return NULL;
   return exports;
 }
 #endif

@@ -6,7 +6,9 @@
 //
 // References as in stats.test.ts: "scipy" = scipy 1.17.1 / numpy 2.4.6, with the call beside the
 // value; "by hand" = the arithmetic written next to it.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { nativeMissing } from '../../worker/native/kernels.js';
 import { rel } from '../../test/fixtures/numbers.js';
 import {
   bootstrapReplicateMeans,
@@ -385,7 +387,7 @@ describe('hierarchicalBootstrap: validation, method, and the index sampler', () 
   });
 });
 
-describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
+describe('the bootstrap replicates in native code, in WebAssembly and in TypeScript', () => {
   let state = 99;
   const values = (n: number) =>
     Float64Array.from({ length: n }, () => {
@@ -393,8 +395,10 @@ describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
       return state / 2 ** 32 - 0.5;
     });
 
-  it('the kernels are built (otherwise both calls below would run the TypeScript loop)', () => {
+  it('the kernels are built (otherwise the calls below would run the TypeScript loop)', () => {
     expect(wasmAvailable()).toBe(true);
+    // native code wherever it can be (worker/backends/native.test.ts says where that is)
+    if (process.platform === 'linux' && process.arch === 'x64' && /\bavx2\b/.test(readFileSync('/proc/cpuinfo', 'utf8'))) expect(nativeMissing()).toBeNull();
   });
 
   // seeds and tasks at 1, at 4096 (the 16-bit draws' end; 2^16 mod 4096 = 0: nothing redrawn), with
@@ -408,10 +412,12 @@ describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
       diff[0] = -0;
       if (diff.length > 1) diff[diff.length - 1] = 0;
       const R = S * K > 100_000 ? 40 : 300;
-      const inWasm = bootstrapReplicateMeans(diff, S, K, R, seed);
-      const inTs = bootstrapReplicateMeans(diff, S, K, R, seed, false);
+      const best = bootstrapReplicateMeans(diff, S, K, R, seed); // native code where it is built
+      const inWasm = bootstrapReplicateMeans(diff, S, K, R, seed, 'wasm');
+      const inTs = bootstrapReplicateMeans(diff, S, K, R, seed, 'js');
       expect(inWasm.length).toBe(R);
       expect(sameBits(inWasm, inTs)).toBe(true);
+      expect(sameBits(best, inTs)).toBe(true);
       // not all alike: the draws differ between replicates
       if (S * K > 1) expect(new Set(inWasm).size).toBeGreaterThan(1);
     });
@@ -420,23 +426,25 @@ describe('the bootstrap replicates in WebAssembly and in TypeScript', () => {
   it('two bootstraps in a row, the second smaller, read nothing of the first', () => {
     const big = values(20 * 400);
     const small = values(2 * 5);
-    bootstrapReplicateMeans(big, 20, 400, 50, 3);
-    expect(sameBits(bootstrapReplicateMeans(small, 2, 5, 50, 3), bootstrapReplicateMeans(small, 2, 5, 50, 3, false))).toBe(true);
+    bootstrapReplicateMeans(big, 20, 400, 50, 3, 'wasm');
+    expect(sameBits(bootstrapReplicateMeans(small, 2, 5, 50, 3, 'wasm'), bootstrapReplicateMeans(small, 2, 5, 50, 3, 'js'))).toBe(true);
   });
 
-  it('past 4096 seeds or tasks both calls run the loop (the 32-bit draws)', () => {
+  it('past 4096 seeds or tasks every call runs the loop (the 32-bit draws)', () => {
     const diff = values(2 * 4097);
-    expect(sameBits(bootstrapReplicateMeans(diff, 2, 4097, 20, 1), bootstrapReplicateMeans(diff, 2, 4097, 20, 1, false))).toBe(true);
+    expect(sameBits(bootstrapReplicateMeans(diff, 2, 4097, 20, 1), bootstrapReplicateMeans(diff, 2, 4097, 20, 1, 'js'))).toBe(true);
   });
 
-  it('a NaN task makes the same replicates NaN in both', () => {
+  it('a NaN task makes the same replicates NaN in each', () => {
     const diff = values(3 * 50);
     diff[77] = NaN;
-    const a = bootstrapReplicateMeans(diff, 3, 50, 200, 4);
-    const b = bootstrapReplicateMeans(diff, 3, 50, 200, 4, false);
-    expect(a.some((v) => Number.isNaN(v))).toBe(true);
-    // Object.is: a NaN's payload is the engine's to choose (WebAssembly leaves it open)
-    expect(Array.from(a).every((v, i) => Object.is(v, b[i]))).toBe(true);
+    const b = bootstrapReplicateMeans(diff, 3, 50, 200, 4, 'js');
+    for (const where of ['best', 'wasm'] as const) {
+      const a = bootstrapReplicateMeans(diff, 3, 50, 200, 4, where);
+      expect(a.some((v) => Number.isNaN(v))).toBe(true);
+      // Object.is: a NaN's payload is the engine's to choose (WebAssembly leaves it open)
+      expect(Array.from(a).every((v, i) => Object.is(v, b[i])), where).toBe(true);
+    }
   });
 });
 

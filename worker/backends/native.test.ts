@@ -360,6 +360,14 @@ describe('native kernels', () => {
       outside[0] = n;
       expect(csr(rowPtr, outside)).toThrow(/colIdx holds a column outside 0 .. n - 1/);
       expect(csr(Float64Array.from(rowPtr) as unknown as Int32Array, colIdx)).toThrow(/rowPtr must be an Int32Array/);
+      // the bootstrap's replicates (main/analysis/stats-edges.test.ts compares their bits)
+      const diff = new Float64Array(12);
+      expect(() => k.bootstrapReplicates(diff, 3, 4, 5, 1, new Float64Array(5))).not.toThrow();
+      expect(() => k.bootstrapReplicates(diff, 3, 5, 5, 1, new Float64Array(5))).toThrow(/bootstrapReplicates: diff holds fewer than seeds x tasks/);
+      expect(() => k.bootstrapReplicates(diff, 3, 4, 6, 1, new Float64Array(5))).toThrow(/reps holds fewer than replicates/);
+      expect(() => k.bootstrapReplicates(diff, 4097, 1, 5, 1, new Float64Array(5))).toThrow(/seeds and tasks must be 1 to 4096/);
+      expect(() => k.bootstrapReplicates(diff, 3, 4, 5, 2 ** 32, new Float64Array(5))).toThrow(/seed must fit in 32 bits/);
+      expect(() => k.bootstrapReplicates(diff, 3, 4, 2, 1, diff.subarray(10))).toThrow(/reps must not overlap diff/);
     });
 
     it('native-fma: runs of its own bits, within rounding of wasm-fma (the small experiment fixture)', () => {

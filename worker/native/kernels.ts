@@ -31,6 +31,8 @@ export interface NativeKernels {
   simulateRateF32(path: NativePath, parts: 1 | 2, esn: 0 | 1, steps: number, n: number, d: number, w: Float64Array, u: Float64Array, b: Float64Array, leak: Float64Array, input: Float64Array, noise: Float64Array, out: Float64Array): void;
   /** the same for a sparse W (CSR, float64), with the bits of wasm-fma's sparse simulation */
   simulateRateCsr(parts: 1 | 2, esn: 0 | 1, steps: number, n: number, d: number, rowPtr: Int32Array, colIdx: Int32Array, values: Float64Array, u: Float64Array, b: Float64Array, leak: Float64Array, input: Float64Array, noise: Float64Array, out: Float64Array): void;
+  /** main/analysis/stats.ts' bootstrap replicate means with the WebAssembly loop's bits: diff seeds x tasks (each 1 to 4096), into reps */
+  bootstrapReplicates(diff: Float64Array, seeds: number, tasks: number, replicates: number, seed: number, reps: Float64Array): void;
 }
 
 function addonDir(): string | null {
