@@ -66,7 +66,9 @@ describe('automatic backend choice', () => {
   });
 
   it('calibrates in a worker thread: this thread keeps answering while the probes run', async () => {
-    const real = availableBackends().filter((b) => b.name === 'wasm' || b.name === 'wasm-fma');
+    // two real backends that both stay candidates for one run on two threads
+    const real = availableBackends().filter((b) => b.name === 'wasm' || b.name === 'wasm-split');
+    expect(real).toHaveLength(2);
     let last = performance.now();
     let worstGap = 0;
     const tick = setInterval(() => {
@@ -75,7 +77,7 @@ describe('automatic backend choice', () => {
       last = now;
     }, 5);
     const t0 = performance.now();
-    const plan = await chooseBackends(planRuns(readSpecFile('test/fixtures/small-experiment.json')), 'auto', real, 2);
+    const plan = await chooseBackends(planRuns(readSpecFile('test/fixtures/small-experiment.json')).slice(0, 1), 'auto', real, 2);
     const took = performance.now() - t0;
     clearInterval(tick);
     expect(plan.calibrations[0].cached).toBe(false);
@@ -98,19 +100,24 @@ describe('automatic backend choice', () => {
     expect(fastestFor({ one: 30, split: 1 }, candidates, 1, 0)).toBe('one');
   });
 
-  it('probes only backends that can win: no reference beside WebAssembly, no split backend that needs more rounds than its twin', () => {
+  it('probes only backends that can win: none beside one that dominates it, no split backend that needs more rounds than its twin', () => {
     const named = (name: string, threadsPerRun?: number): Backend => ({ ...slowed(name, 0), ...(threadsPerRun ? { threadsPerRun } : {}) });
-    const all = [named('cpu'), named('wasm'), named('wasm-split', 2), named('wasm-fma'), named('wasm-fma-split', 2)];
-    const names = (runs: number, threads: number) => probeCandidates(all, runs, threads).map((b) => b.name);
+    const plain = [named('cpu'), named('wasm'), named('wasm-split', 2)];
+    const fused = [named('wasm-fma'), named('wasm-fma-split', 2)];
+    const names = (all: Backend[], runs: number, threads: number) => probeCandidates(all, runs, threads).map((b) => b.name);
     // one run on 2 threads: a split run takes one round like its twin
-    expect(names(1, 2)).toEqual(['wasm', 'wasm-split', 'wasm-fma', 'wasm-fma-split']);
+    expect(names(plain, 1, 2)).toEqual(['wasm', 'wasm-split']);
     // 6 runs on 2 threads: 3 rounds for the twin, 6 for the split backend
-    expect(names(6, 2)).toEqual(['wasm', 'wasm-fma']);
+    expect(names(plain, 6, 2)).toEqual(['wasm']);
     // 3 runs on 4 threads: 1 round against 2
-    expect(names(3, 4)).toEqual(['wasm', 'wasm-fma']);
-    expect(names(2, 4)).toEqual(['wasm', 'wasm-split', 'wasm-fma', 'wasm-fma-split']);
+    expect(names(plain, 3, 4)).toEqual(['wasm']);
+    expect(names(plain, 2, 4)).toEqual(['wasm', 'wasm-split']);
     // too few threads for a split run
-    expect(names(1, 1)).toEqual(['wasm', 'wasm-fma']);
+    expect(names(plain, 1, 1)).toEqual(['wasm']);
+    // the fused builds beside the plain ones, native-fma beside wasm-fma
+    expect(names([...plain, ...fused], 1, 2)).toEqual(['wasm-fma', 'wasm-fma-split']);
+    expect(names([...plain, ...fused, named('native-fma')], 1, 2)).toEqual(['wasm-fma-split', 'native-fma']);
+    expect(names([...plain, ...fused, named('native-fma')], 6, 2)).toEqual(['native-fma']);
     // without WebAssembly the reference is the candidate
     expect(probeCandidates([named('cpu'), named('gpu-f64')], 5, 2).map((b) => b.name)).toEqual(['cpu', 'gpu-f64']);
   });
@@ -122,14 +129,14 @@ describe('automatic backend choice', () => {
     expect(asked).toEqual([]);
     expect(describeCalibration(plan.calibrations[0])).toBe('li/n32/sparse: only (the only candidate: nothing to probe)');
     // many runs: the split backend cannot win and is not probed; then one run: it is, and only it
-    const three = [slowed('wasm', 0), slowed('wasm-fma', 0), { ...slowed('wasm-split', 0), threadsPerRun: 2 }];
+    const three = [slowed('wasm', 0), slowed('gpu-f64', 0), { ...slowed('wasm-split', 0), threadsPerRun: 2 }];
     const many = runs.slice(0, 4);
     expect(many.every((r) => calibrationKey(r) === calibrationKey(runs[0]))).toBe(true);
     await chooseBackends(many, 'auto', three, 2, inThisThread(three, asked));
-    expect(asked).toEqual(['wasm', 'wasm-fma']);
+    expect(asked).toEqual(['wasm', 'gpu-f64']);
     const one = await chooseBackends(runs.slice(0, 1), 'auto', three, 2, inThisThread(three, asked));
-    expect(asked).toEqual(['wasm', 'wasm-fma', 'wasm-split']);
-    expect(Object.keys(one.calibrations[0].timings).sort()).toEqual(['wasm', 'wasm-fma', 'wasm-split']);
+    expect(asked).toEqual(['wasm', 'gpu-f64', 'wasm-split']);
+    expect(Object.keys(one.calibrations[0].timings).sort()).toEqual(['gpu-f64', 'wasm', 'wasm-split']);
     expect(one.calibrations[0].cached).toBe(false);
     const again = await chooseBackends(runs.slice(0, 1), 'auto', three, 2, inThisThread(three, asked));
     expect(asked).toHaveLength(3); // all measured now: cached

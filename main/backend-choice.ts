@@ -8,8 +8,14 @@
 // * the probe times the kernels that differ between backends, the simulation and the readout's
 //   per-step products, on a few hundred steps scaled to the network's size (timeKernels), not a
 //   shortened run with its O(N^3) spectra and solves, which are the same work on every backend;
-// * the TypeScript reference backend (cpu) is not a candidate where a WebAssembly one runs: it
-//   computes the same model 2-3.5x slower at every size measured (README, Benchmarks);
+// * a backend is not a candidate beside one that runs the same code with some of its kernels faster
+//   and none slower (DOMINATED_BY): the TypeScript reference (cpu) beside WebAssembly, 2-3.5x slower
+//   at every size measured (README, Benchmarks); the unfused WebAssembly builds beside their fused
+//   twins (the same code, each product's multiply-add one instruction instead of two); wasm-fma
+//   beside native-fma (wasm-fma's code with the products, the eigen-solvers and the sparse
+//   simulation in native code, 1.3-2.7x its probes at every size class of the presets on an Intel
+//   Xeon). Where the better one runs, probing the other could only pick it by a probe's noise, and
+//   each probe cost a first-ever experiment 5-30 ms;
 // * a backend that splits each run across k threads is probed only where it would take the
 //   experiment in as few rounds as its single-thread twin; with more rounds it cannot win, since the
 //   part of a run that does not split (solves, spectra) is paid once more per round.
@@ -89,24 +95,34 @@ export function fastestFor(timings: Record<string, number>, candidates: Backend[
   return best;
 }
 
+/** the backends that do what a backend does with some kernels faster and none slower (see the header) */
+const DOMINATED_BY: Record<string, (name: string) => boolean> = {
+  cpu: (name) => name.startsWith('wasm'),
+  wasm: (name) => name === 'wasm-fma',
+  'wasm-split': (name) => name === 'wasm-fma-split',
+  'wasm-fma': (name) => name === 'native-fma',
+};
+
 /** rounds of `runs` runs on `threads` threads with a backend using `perRun` threads per run */
 function rounds(runs: number, threads: number, perRun: number): number {
   return Math.ceil(runs / Math.max(1, Math.floor(threads / perRun)));
 }
 
 /**
- * The candidates worth probing for `runs` runs on `threads` threads: the float64 backends, less the
- * reference where a WebAssembly backend runs, less a split backend (threadsPerRun k > 1) that needs
- * more rounds than its twin (its name without "-split"): per round it is at best k times faster on
- * the part that splits and no faster on the rest, so more rounds never finish sooner.
+ * The candidates worth probing for `runs` runs on `threads` threads: the float64 backends, less one
+ * that another eligible one dominates (DOMINATED_BY), less a split backend (threadsPerRun k > 1)
+ * that needs more rounds than its twin (its name without "-split"): per round it is at best k times
+ * faster on the part that splits and no faster on the rest, so more rounds never finish sooner (nor
+ * sooner than what beats its twin).
  */
 export function probeCandidates(eligible: Backend[], runs: number, threads: number): Backend[] {
-  const fast = eligible.some((b) => b.name.startsWith('wasm')) ? eligible.filter((b) => b.name !== 'cpu') : eligible;
-  return fast.filter((b) => {
+  const dominated = (b: Backend) => eligible.some((o) => DOMINATED_BY[b.name]?.(o.name) ?? false);
+  return eligible.filter((b) => {
+    if (dominated(b)) return false;
     const perRun = b.threadsPerRun ?? 1;
     if (perRun === 1) return true;
     if (threads < perRun) return false;
-    const twin = fast.find((t) => t.name === b.name.replace(/-split$/, '') && (t.threadsPerRun ?? 1) === 1);
+    const twin = eligible.find((t) => t.name === b.name.replace(/-split$/, '') && (t.threadsPerRun ?? 1) === 1);
     return !twin || rounds(runs, threads, perRun) <= rounds(runs, threads, 1);
   });
 }

@@ -95,7 +95,8 @@ describe.skipIf(!hasChromium && !process.env.CI)('Quench in Chromium against que
     expect([...seen].filter((v) => v !== '' && v !== '0' && v !== '25').length).toBeGreaterThan(0);
     await expect.poll(() => page.locator('main').innerText(), { timeout: 10_000 }).toMatch(/\bdone\b/i);
     // the automatic backend choice is shown on the job: the key, the backend kept, the probe times
-    expect(await page.locator('.job-backend').first().innerText()).toMatch(/^Backend: li\/n128\/sparse: \S+ \(kernel probe: .*\d ms/);
+    // (or that one candidate was left: native-fma, where it runs, leaves no other for 25 runs)
+    expect(await page.locator('.job-backend').first().innerText()).toMatch(/^Backend: li\/n128\/sparse: \S+ \((kernel probe: .*\d ms|the only candidate: nothing to probe)/);
     await shot(page, '5-experiments-done');
   }, 150_000);
 
