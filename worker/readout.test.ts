@@ -156,6 +156,23 @@ describe.each(availableBackends())('ridge readout on backend $name', (backend) =
   it('rejects segments that do not fit', () => {
     expect(() => fitReadout(backend, { ...p, test: { start: 310, end: 401 } })).toThrow(/does not fit/);
   });
+
+  it("kept targets: their statistics computed once per segments, with the bits of a readout that computes its own", () => {
+    const kept = Float64Array.from(p.targets);
+    // another network's features on the same targets first, then these, then a shorter training segment
+    const other = { ...p, features: p.features.map((v, i) => v * (1 + (i % 3) * 0.1)) };
+    const shorter = { ...p, train: { start: 20, end: 120 } };
+    for (const q of [other, p, shorter]) {
+      const own = scoresDigest(fitReadout(backend, q));
+      expect(scoresDigest(fitReadout(backend, { ...q, targets: kept, targetsKept: true }))).toBe(own);
+    }
+    // computed once: a second accumulation on the same segments is handed the same arrays
+    const first = accumulateReadout(backend, { ...p, targets: kept, targetsKept: true }).trainYy;
+    expect(accumulateReadout(backend, { ...other, targets: kept, targetsKept: true }).trainYy).toBe(first);
+    expect(accumulateReadout(backend, { ...shorter, targets: kept, targetsKept: true }).trainYy).not.toBe(first);
+    // unmarked targets get their own
+    expect(accumulateReadout(backend, { ...p, targets: kept }).trainYy).not.toBe(first);
+  });
 });
 
 /** sha256 over the bytes of every array fitReadout returns, in a fixed order */

@@ -69,7 +69,57 @@ export function centredTranspose(X: Float64Array, n: number, T: number, t0: numb
 }
 
 /** What the accumulation reads: a ReadoutProblem less what only the later stages need. */
-export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'>;
+export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'> & {
+  /**
+   * The targets are kept between readouts and never written (worker/run.ts targetsOf: the runs of a
+   * sweep that share an input seed share them): their own statistics on the segments (TargetStats)
+   * are then kept with them and computed once.
+   */
+  targetsKept?: boolean;
+};
+
+/**
+ * What a readout needs of its targets alone, the same for every network read out on them: the
+ * training means and sums of squares about them, the validation sums of squares about the training
+ * means, and on test each task's sum and sum of squares about its test mean. Each sum in time order,
+ * as the readout forms them.
+ */
+interface TargetStats {
+  yMean: Float64Array;
+  trainYy: Float64Array;
+  validationYy: Float64Array;
+  testSums: Float64Array;
+  testSsTot: Float64Array;
+}
+
+/** TargetStats kept per targets array (those marked targetsKept) and segments */
+const keptTargetStats = new WeakMap<Float64Array, Map<string, TargetStats>>();
+
+function targetStats(p: ReadoutData): TargetStats {
+  const { steps: T, k: K, targets: Y, train, validation: val, test } = p;
+  const compute = (): TargetStats => {
+    const nTrain = train.end - train.start;
+    const nTest = test.end - test.start;
+    const yMean = segmentSums(Y, K, T, train.start, train.end);
+    for (let k = 0; k < K; k++) yMean[k] /= nTrain;
+    const testSums = segmentSums(Y, K, T, test.start, test.end);
+    const testMean = testSums.map((s) => s / nTest);
+    return {
+      yMean,
+      trainYy: segmentSquares(Y, K, T, train.start, train.end, yMean),
+      validationYy: segmentSquares(Y, K, T, val.start, val.end, yMean),
+      testSums,
+      testSsTot: segmentSquares(Y, K, T, test.start, test.end, testMean),
+    };
+  };
+  if (!p.targetsKept) return compute();
+  const key = `${T} ${K} ${train.start} ${train.end} ${val.start} ${val.end} ${test.start} ${test.end}`;
+  let bySegments = keptTargetStats.get(Y);
+  if (!bySegments) keptTargetStats.set(Y, (bySegments = new Map()));
+  let stats = bySegments.get(key);
+  if (!stats) bySegments.set(key, (stats = compute()));
+  return stats;
+}
 
 export function checkSegments(p: ReadoutData): void {
   const segs = [p.train, p.validation, p.test];
@@ -123,6 +173,9 @@ export interface ReadoutAccumulator {
   validationXty: Float64Array;
   /** |yv|^2 per task (K) */
   validationYy: Float64Array;
+  /** per task (K), on the test segment: the targets' sum, and their sum of squares about its mean */
+  testSums: Float64Array;
+  testSsTot: Float64Array;
   /** pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest */
   cut: number;
   /** the stage that may run next on this accumulation (each runs once: the workspace has room for one) */
@@ -277,8 +330,7 @@ export function rowDots(a: Float64Array, b: Float64Array, c: Float64Array, count
 
 export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
   checkSegments(p);
-  const { n, steps: T, k: K, features: X, targets: Y, train, validation: val, test } = p;
-  const nTrain = train.end - train.start;
+  const { n, steps: T, k: K, features: X, targets: Y, validation: val, test } = p;
   // every array a product reads or writes lives in the backend's workspace (no copies per product);
   // sized here for the later stages too, since a second workspace() call would reuse this memory
   const nTest = test.end - test.start;
@@ -286,9 +338,7 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + n + 2 * K + extra, 23);
 
   const { xt, mu, y, g, bt } = trainingProducts(backend, p, ws);
-  const yMean = segmentSums(Y, K, T, train.start, train.end);
-  for (let k = 0; k < K; k++) yMean[k] /= nTrain;
-  const trainYy = segmentSquares(Y, K, T, train.start, train.end, yMean);
+  const { yMean, trainYy, validationYy: yy, testSums, testSsTot } = targetStats(p);
 
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
@@ -303,7 +353,6 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const sv = segmentSums(xt, n, T, val.start, val.end);
   for (let kk = 0; kk < K; kk++) for (let i = 0; i < n; i++) bvt[kk * n + i] -= sv[i] * yMean[kk];
   const rt = backend.dotRows(bvt, K, n, vt, n, n, 0, n, false, ws.f64(K * n)); // (V'Xv'yv)'
-  const yy = segmentSquares(Y, K, T, val.start, val.end, yMean);
 
   return {
     n,
@@ -322,6 +371,8 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
     validationGram: q,
     validationXty: rt,
     validationYy: yy,
+    testSums,
+    testSsTot,
     cut: Number.EPSILON * n * Math.max(lambda[n - 1], 0),
     stage: 'solve',
   };
@@ -389,7 +440,7 @@ export function solveRidgeGrid(backend: Backend, acc: ReadoutAccumulator, ridges
 export function scoreReadout(backend: Backend, acc: ReadoutAccumulator, solution: RidgeSolution, classification: readonly boolean[]): ReadoutScores {
   if (acc.stage !== 'score') throw new Error(acc.stage === 'solve' ? 'scoreReadout needs solveRidgeGrid on this accumulation first' : 'scoreReadout runs once per readout accumulation (its workspace has room for one): accumulate again');
   acc.stage = 'done';
-  const { n, steps: T, k: K, features: X, targets: Y, test, ws, mu, yMean } = acc;
+  const { n, steps: T, k: K, features: X, targets: Y, test, ws, mu, yMean, testSsTot } = acc;
   const nTest = test.end - test.start;
   const scores: ReadoutScores = {
     r2: new Float64Array(K),
@@ -405,19 +456,15 @@ export function scoreReadout(backend: Backend, acc: ReadoutAccumulator, solution
     for (let i = 0; i < n; i++) xs[t * n + i] = X[row + i] - mu[i];
   }
   const predictions = backend.dotRows(solution.weights, K, n, xs, nTest, n, 0, n, false, ws.f64(K * nTest));
-  const testSums = segmentSums(Y, K, T, test.start, test.end);
   for (let kk = 0; kk < K; kk++) {
     const pred = predictions.subarray(kk * nTest, (kk + 1) * nTest);
     for (let t = 0; t < nTest; t++) pred[t] += yMean[kk];
-    const yBar = testSums[kk] / nTest;
     let ssRes = 0;
-    let ssTot = 0;
+    const ssTot = testSsTot[kk];
     const o = kk * T + test.start;
     for (let t = 0; t < nTest; t++) {
-      const y = Y[o + t];
-      const e = y - pred[t];
+      const e = Y[o + t] - pred[t];
       ssRes += e * e;
-      ssTot += (y - yBar) * (y - yBar);
     }
     // a target with no variance on test cannot be scored: it counts as nothing learnt
     const r2 = ssTot > 0 ? 1 - ssRes / ssTot : 0;

@@ -187,6 +187,8 @@ export function finishRun(
     n: net.n,
     steps,
     targets,
+    // targetsOf's: shared by the runs of an input seed, never written
+    targetsKept: true,
     k: tasks.length,
     // the data-efficiency sweep trains on the first L steps so validation and test stay the same
     train,
