@@ -1142,20 +1142,38 @@ static void bootstrapReplicates(const double *diff, uint32_t seeds, uint32_t tas
     }                                                      \
   } while (0)
 
-// a Float64Array's data; 0 after throwing an error that names the function and the argument
-static int float64Array(napi_env env, napi_value v, double **data, size_t *length, const char *fn, const char *name) {
+// a typed array's data, of the kind `want` (named `kind` in the error); 0 after throwing an error
+// that names the function and the argument
+static int typedArray(napi_env env, napi_value v, napi_typedarray_type want, const char *kind, void **data, size_t *length, const char *fn, const char *name) {
   bool is = false;
   napi_is_typedarray(env, v, &is);
   napi_typedarray_type type;
   void *p = NULL;
   if (is) napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL);
-  if (!is || type != napi_float64_array) {
+  if (!is || type != want) {
     char msg[128];
-    snprintf(msg, sizeof msg, "%s: %s must be a Float64Array", fn, name);
+    snprintf(msg, sizeof msg, "%s: %s must be %s", fn, name, kind);
     napi_throw_type_error(env, NULL, msg);
     return 0;
   }
-  *data = (double *)p;
+  *data = p;
+  return 1;
+}
+
+static int float64Array(napi_env env, napi_value v, double **data, size_t *length, const char *fn, const char *name) {
+  return typedArray(env, v, napi_float64_array, "a Float64Array", (void **)data, length, fn, name);
+}
+
+static int int32Array(napi_env env, napi_value v, int32_t **data, size_t *length, const char *fn, const char *name) {
+  return typedArray(env, v, napi_int32_array, "an Int32Array", (void **)data, length, fn, name);
+}
+
+// 1 after throwing a RangeError "fn: why" where there is a why, else 0
+static int refused(napi_env env, const char *fn, const char *why) {
+  if (!why) return 0;
+  char msg[160];
+  snprintf(msg, sizeof msg, "%s: %s", fn, why);
+  napi_throw_range_error(env, NULL, msg);
   return 1;
 }
 
@@ -1199,7 +1217,6 @@ static napi_value DotRows(napi_env env, napi_callback_info info) {
       !float64Array(env, argv[9], &c, &lc, "dotRows", "c"))
     return NULL;
   CHECK(napi_get_value_bool(env, argv[10], &symmetric));
-  char msg[160];
   const char *why = NULL;
   if (path > PATH_AVX512) why = "path must be 0 (scalar), 1 (AVX2) or 2 (AVX-512)";
   else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
@@ -1209,11 +1226,7 @@ static napi_value DotRows(napi_env env, napi_callback_info info) {
   else if ((size_t)(na * nb) > lc) why = "c holds fewer than na x nb values";
   else if (symmetric && (a != b || na != nb || lda != ldb)) why = "symmetric needs b to be a (same rows, same stride)";
   else if (overlaps(c, na * nb, a, la) || overlaps(c, na * nb, b, lb)) why = "c must not overlap a or b";
-  if (why) {
-    snprintf(msg, sizeof msg, "dotRows: %s", why);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
+  if (refused(env, "dotRows", why)) return NULL;
   if (t1 == t0) {
     memset(c, 0, sizeof(double) * (size_t)(na * nb));
     return NULL;
@@ -1305,23 +1318,6 @@ static napi_value CentredTranspose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-// an Int32Array's data; 0 after throwing an error that names the function and the argument
-static int int32Array(napi_env env, napi_value v, int32_t **data, size_t *length, const char *fn, const char *name) {
-  bool is = false;
-  napi_is_typedarray(env, v, &is);
-  napi_typedarray_type type;
-  void *p = NULL;
-  if (is) napi_get_typedarray_info(env, v, &type, length, &p, NULL, NULL);
-  if (!is || type != napi_int32_array) {
-    char msg[128];
-    snprintf(msg, sizeof msg, "%s: %s must be an Int32Array", fn, name);
-    napi_throw_type_error(env, NULL, msg);
-    return 0;
-  }
-  *data = (int32_t *)p;
-  return 1;
-}
-
 // The rate simulations' common arguments, from argv[0]: parts, esn, steps, n, d, then (at argv[at])
 // u (n x d, net.u), b and leak (n), input (steps x d), noise (steps x n, or empty for none) and out
 // (steps x n) into s; `w` and `lw` (the weights) only to check that out does not overlap them.
@@ -1349,12 +1345,7 @@ static int rateArguments(napi_env env, napi_value *argv, size_t at, const char *
   else if ((wBytes > 0 && steps * n > 0 && o < wb + wBytes && wb < oEnd) || overlaps(out, steps * n, u, lu) || overlaps(out, steps * n, b, lb) ||
            overlaps(out, steps * n, leak, ll) || overlaps(out, steps * n, input, li) || overlaps(out, steps * n, noise, lz))
     why = "out must not overlap the other arrays";
-  if (why) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", fn, why);
-    napi_throw_range_error(env, NULL, msg);
-    return 0;
-  }
+  if (refused(env, fn, why)) return 0;
   s->parts = (int)parts, s->esn = (int)esn, s->steps = steps, s->n = n, s->d = d;
   s->u = u, s->b = b, s->leak = leak, s->input = input, s->noise = lz ? noise : NULL, s->out = out;
   return 1;
@@ -1375,12 +1366,7 @@ static napi_value SimulateRateF32(napi_env env, napi_callback_info info) {
   else if (path == PATH_AVX2 && !hasAvx2()) why = "this CPU has no AVX2 with FMA";
   else if (path == PATH_AVX512 && !hasAvx512()) why = "this CPU has no AVX-512";
   else if (n >= 0 && n <= 1 << 20 && lw < (size_t)(n * n)) why = "w holds fewer than n x n values";
-  if (why) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", fn, why);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
+  if (refused(env, fn, why)) return NULL;
   RateRun s = {.path = (enum Path)path, .w = w};
   if (!rateArguments(env, argv + 1, 6, fn, &s, w, sizeof(double) * lw)) return NULL;
   if (simulateRate(&s) != 0) napi_throw_error(env, NULL, "simulateRateF32: out of memory for the packed weights");
@@ -1410,12 +1396,7 @@ static napi_value SimulateRateCsr(napi_env env, napi_callback_info info) {
     for (int64_t k = 0; k < rowPtr[n] && !why; k++)
       if (colIdx[k] < 0 || colIdx[k] >= n) why = "colIdx holds a column outside 0 .. n - 1";
   }
-  if (why) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", fn, why);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
+  if (refused(env, fn, why)) return NULL;
   RateRun s = {.path = PATH_AVX2, .rowPtr = rowPtr, .colIdx = colIdx, .values = values};
   if (!rateArguments(env, argv, 8, fn, &s, values, sizeof(double) * lv)) return NULL;
   if (simulateRate(&s) != 0) napi_throw_error(env, NULL, "simulateRateCsr: out of memory");
@@ -1440,12 +1421,7 @@ static napi_value BootstrapReplicates(napi_env env, napi_callback_info info) {
   else if (ld < (size_t)(seeds * tasks)) why = "diff holds fewer than seeds x tasks values";
   else if (lr < (size_t)replicates) why = "reps holds fewer than replicates values";
   else if (overlaps(reps, replicates, diff, ld)) why = "reps must not overlap diff";
-  if (why) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "%s: %s", fn, why);
-    napi_throw_range_error(env, NULL, msg);
-    return NULL;
-  }
+  if (refused(env, fn, why)) return NULL;
   bootstrapReplicates(diff, (uint32_t)seeds, (uint32_t)tasks, replicates, (uint32_t)seed, reps);
   return NULL;
 }
