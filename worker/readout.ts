@@ -25,6 +25,12 @@ export interface ReadoutProblem {
   steps: number;
   /** K x T task-major targets */
   targets: Float64Array;
+  /**
+   * The targets are kept between readouts and never written (worker/run.ts targetsOf: the runs of a
+   * sweep that share an input seed share them): their own statistics on the segments (TargetStats)
+   * are then kept with them and computed once.
+   */
+  targetsKept?: boolean;
   k: number;
   classification: readonly boolean[];
   train: Segment;
@@ -69,14 +75,7 @@ export function centredTranspose(X: Float64Array, n: number, T: number, t0: numb
 }
 
 /** What the accumulation reads: a ReadoutProblem less what only the later stages need. */
-export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'> & {
-  /**
-   * The targets are kept between readouts and never written (worker/run.ts targetsOf: the runs of a
-   * sweep that share an input seed share them): their own statistics on the segments (TargetStats)
-   * are then kept with them and computed once.
-   */
-  targetsKept?: boolean;
-};
+export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'>;
 
 /**
  * What a readout needs of its targets alone, the same for every network read out on them: the
