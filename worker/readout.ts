@@ -80,14 +80,13 @@ export type ReadoutData = Omit<ReadoutProblem, 'classification' | 'ridges'>;
 /**
  * What a readout needs of its targets alone, the same for every network read out on them: the
  * training means and sums of squares about them, the validation sums of squares about the training
- * means, and on test each task's sum and sum of squares about its test mean. Each sum in time order,
- * as the readout forms them.
+ * means, and on test each task's sum of squares about its test mean. Each sum in time order, as
+ * the readout forms them.
  */
 interface TargetStats {
   yMean: Float64Array;
   trainYy: Float64Array;
   validationYy: Float64Array;
-  testSums: Float64Array;
   testSsTot: Float64Array;
 }
 
@@ -101,13 +100,11 @@ function targetStats(p: ReadoutData): TargetStats {
     const nTest = test.end - test.start;
     const yMean = segmentSums(Y, K, T, train.start, train.end);
     for (let k = 0; k < K; k++) yMean[k] /= nTrain;
-    const testSums = segmentSums(Y, K, T, test.start, test.end);
-    const testMean = testSums.map((s) => s / nTest);
+    const testMean = segmentSums(Y, K, T, test.start, test.end).map((s) => s / nTest);
     return {
       yMean,
       trainYy: segmentSquares(Y, K, T, train.start, train.end, yMean),
       validationYy: segmentSquares(Y, K, T, val.start, val.end, yMean),
-      testSums,
       testSsTot: segmentSquares(Y, K, T, test.start, test.end, testMean),
     };
   };
@@ -172,8 +169,7 @@ export interface ReadoutAccumulator {
   validationXty: Float64Array;
   /** |yv|^2 per task (K) */
   validationYy: Float64Array;
-  /** per task (K), on the test segment: the targets' sum, and their sum of squares about its mean */
-  testSums: Float64Array;
+  /** per task (K): the test targets' sum of squares about their test mean */
   testSsTot: Float64Array;
   /** pseudo-inverse cut-off: directions whose (l + alpha) is at rounding level of the largest */
   cut: number;
@@ -337,7 +333,7 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
   const ws = backend.workspace(n * T + K * T + 5 * n * n + 5 * n * K + nTest * (n + K) + n + 2 * K + extra, 23);
 
   const { xt, mu, y, g, bt } = trainingProducts(backend, p, ws);
-  const { yMean, trainYy, validationYy: yy, testSums, testSsTot } = targetStats(p);
+  const { yMean, trainYy, validationYy: yy, testSsTot } = targetStats(p);
 
   const { values: lambda, vectors: v } = backend.symmetricEigen(g, n);
   const vt = ws.f64(n * n);
@@ -370,7 +366,6 @@ export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccu
     validationGram: q,
     validationXty: rt,
     validationYy: yy,
-    testSums,
     testSsTot,
     cut: Number.EPSILON * n * Math.max(lambda[n - 1], 0),
     stage: 'solve',
