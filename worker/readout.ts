@@ -188,11 +188,6 @@ export interface RidgeSolution {
 }
 
 /**
- * Stage 1 (ReservoirPy's "partial_fit"): centres and transposes the features, forms and decomposes
- * the training Gram matrix, and projects X'Y and the validation sums onto its eigenvectors. Costs
- * O(N^2 T + N^3 + K N T); nothing here depends on the ridge values.
- */
-/**
  * The readout's products that grow with the steps, in `ws`: the centred features transposed to N x T
  * (so that every product is a dot of long rows) with their training means, the targets, the training
  * Gram matrix and X'Y. accumulateReadout's first stage, and what a backend calibration times
@@ -323,6 +318,11 @@ export function rowDots(a: Float64Array, b: Float64Array, c: Float64Array, count
   }
 }
 
+/**
+ * Stage 1 (ReservoirPy's "partial_fit"): centres and transposes the features, forms and decomposes
+ * the training Gram matrix, and projects X'Y and the validation sums onto its eigenvectors. Costs
+ * O(N^2 T + N^3 + K N T); nothing here depends on the ridge values.
+ */
 export function accumulateReadout(backend: Backend, p: ReadoutData): ReadoutAccumulator {
   checkSegments(p);
   const { n, steps: T, k: K, features: X, targets: Y, validation: val, test } = p;
