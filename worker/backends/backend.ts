@@ -8,6 +8,14 @@ import type { BuiltNetwork } from '../types.js';
 /** streams a batched simulation takes at most (the WebAssembly kernel's four accumulators per row of W) */
 export const BATCH_STREAMS = 4;
 
+/**
+ * Whether memory of `haveBytes` kept from a backend's last call serves one that needs `needBytes`:
+ * large enough, and not so much larger (past 4x and 64 MB) that it holds memory this call leaves unused.
+ */
+export function keptMemoryFits(haveBytes: number, needBytes: number): boolean {
+  return haveBytes >= needBytes && haveBytes <= 4 * needBytes + (64 << 20);
+}
+
 /** Scratch memory a backend's kernels can work on in place (for WebAssembly: its linear memory). */
 export interface Workspace {
   /** a zeroed array */

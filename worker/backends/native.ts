@@ -18,7 +18,7 @@ import { DENSE_ABOVE, leakFactors } from '../models/rate.js';
 import { nativeKernels, type NativePath } from '../native/kernels.js';
 import type { RateModelSpec } from '../../common/spec.js';
 import type { BuiltNetwork } from '../types.js';
-import type { Backend } from './backend.js';
+import { keptMemoryFits, type Backend } from './backend.js';
 import { rateNoise, wasmF32FmaBackend, wasmFmaBackend } from './wasm.js';
 
 /** the widest vectors this CPU runs (the same bits on every path), asked once rather than per product */
@@ -28,7 +28,7 @@ let path: NativePath | null = null;
 function keptRates(): (size: number, reuse: boolean) => Float64Array {
   let kept: Float64Array | null = null;
   return (size, reuse) => {
-    if (reuse && kept && kept.length >= size && kept.length <= 4 * size + (8 << 20)) return kept.subarray(0, size);
+    if (reuse && kept && keptMemoryFits(kept.byteLength, 8 * size)) return kept.subarray(0, size);
     kept = null; // let go of the old memory before taking the new
     const out = new Float64Array(size);
     if (reuse) kept = out;

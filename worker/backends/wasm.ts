@@ -12,7 +12,7 @@ import { Rng } from '../rng.js';
 import { transpose } from '../linalg.js';
 import type { RateModelSpec } from '../../common/spec.js';
 import type { BuiltNetwork } from '../types.js';
-import { BATCH_STREAMS, type Backend, type Workspace } from './backend.js';
+import { BATCH_STREAMS, keptMemoryFits, type Backend, type Workspace } from './backend.js';
 
 /** U transposed (d x n) in the arena: the kernels take the input weights of two neurons in one load */
 function inputWeightsTransposed(arena: Arena, net: BuiltNetwork): Float64Array {
@@ -49,7 +49,7 @@ function makeWasmBackend(name: string, weights: 'float64' | 'float32', split: bo
   const reused = (slot: keyof typeof kept, bytes: number, shared = split): Arena => {
     const last = kept[slot];
     // (a split backend's LIF runs on plain memory: its rate runs need the shared kind back)
-    if (last && (last.split !== null) === shared && last.capacity >= bytes && last.capacity <= 4 * bytes + (64 << 20)) {
+    if (last && (last.split !== null) === shared && keptMemoryFits(last.capacity, bytes)) {
       last.reset();
       return last;
     }
